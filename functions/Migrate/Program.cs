@@ -1,0 +1,4 @@
+using Plant.Migrate;
+using Plant.Hosting;
+
+return await FunctionHost.RunAsync(args, MigrateApp.Definition);

@@ -1,0 +1,45 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+using Npgsql;
+using Plant.Core.Configuration;
+
+namespace Plant.Core.Data;
+
+/// <summary>Builds the one <see cref="NpgsqlDataSource"/> a process uses.</summary>
+public static class PlantDataSource
+{
+    /// <summary>The pool size setting's name.</summary>
+    public const string PoolSizeSetting = "PLANT_DB_POOL_SIZE";
+
+    /// <summary>
+    /// Small on purpose: Cloud SQL's smallest tier allows 50 connections for all instances of all functions.
+    /// </summary>
+    public const int DefaultPoolSize = 5;
+
+    /// <summary>Reads <c>DATABASE_URL</c> (or <c>DATABASE_URL_FILE</c>) and <c>PLANT_DB_POOL_SIZE</c>.</summary>
+    /// <exception cref="ConfigurationException">A setting is missing or malformed.</exception>
+    public static NpgsqlConnectionStringBuilder ReadConnectionSettings(IConfiguration configuration, string applicationName)
+    {
+        var builder = DatabaseUrl.Parse(SecretSettings.Read(configuration, DatabaseUrl.SettingName));
+        var poolSize = configuration[PoolSizeSetting];
+        builder.MaxPoolSize = string.IsNullOrEmpty(poolSize)
+            ? DefaultPoolSize
+            : int.TryParse(poolSize, NumberStyles.None, CultureInfo.InvariantCulture, out var size) && size is >= 1 and <= 100
+                ? size
+                : throw new ConfigurationException(PoolSizeSetting, $"'{poolSize}' is not a whole number between 1 and 100.");
+        builder.MinPoolSize = 0;
+        if (string.IsNullOrEmpty(builder.ApplicationName))
+        {
+            builder.ApplicationName = applicationName;
+        }
+
+        return builder;
+    }
+
+    /// <summary>Creates the data source; connections open lazily, so this does not touch the network.</summary>
+    public static NpgsqlDataSource Create(NpgsqlConnectionStringBuilder settings)
+    {
+        ArgumentNullException.ThrowIfNull(settings);
+        return new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+    }
+}

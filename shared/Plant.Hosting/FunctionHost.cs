@@ -1,0 +1,222 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Console;
+using Plant.Core.Configuration;
+using Plant.Core.Data;
+using Plant.Hosting.Functions;
+using Plant.Hosting.Http;
+using Plant.Hosting.Logging;
+using Plant.Hosting.Timers;
+
+namespace Plant.Hosting;
+
+/// <summary>
+/// The function host: serves the <see cref="FunctionAttribute"/> methods of one or more function apps over
+/// ASP.NET Core, runs their timers, and answers every error as a problem.
+/// </summary>
+public static class FunctionHost
+{
+    /// <summary>Builds and runs the host until SIGTERM or Ctrl-C; a configuration error is printed and gives exit code 1.</summary>
+    public static async Task<int> RunAsync(string[] args, params FunctionApp[] apps)
+    {
+        WebApplication app;
+        try
+        {
+            app = Build(new FunctionHostOptions { Args = args, Apps = apps });
+        }
+        catch (Exception e) when (e is ConfigurationException or StartupException)
+        {
+            await Console.Error.WriteLineAsync($"Plant cannot start: {e.Message}");
+            return 1;
+        }
+
+        await app.RunAsync();
+        return 0;
+    }
+
+    /// <summary>Builds the host without starting it.</summary>
+    /// <exception cref="ConfigurationException">A setting is missing or wrong.</exception>
+    /// <exception cref="StartupException">A function is defined wrongly.</exception>
+    public static WebApplication Build(FunctionHostOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.Args] });
+        LocalSettings.AddTo(builder.Configuration, options.ContentRoot ?? Directory.GetCurrentDirectory(), options.Settings);
+
+        var settings = HostSettings.Read(builder.Configuration, options.HostJsonPath ?? Path.Combine(AppContext.BaseDirectory, "host.json"));
+        var keys = FunctionKeys.Load(builder.Configuration, settings);
+        var functions = SelectTargets(FunctionIndexer.Index(options.Apps, builder.Configuration), settings.FunctionTarget);
+        var appName = string.Join("+", options.Apps.Select(a => a.Name));
+        var dataSource = PlantDataSource.Create(PlantDataSource.ReadConnectionSettings(builder.Configuration, $"plant-{appName}".ToLowerInvariant()));
+
+        ConfigureLogging(builder.Logging, settings);
+        options.ConfigureLogging?.Invoke(builder.Logging);
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.Listen(IPAddress.Parse(settings.BindAddress), settings.Port);
+            kestrel.Limits.MaxRequestBodySize = settings.MaxRequestBodyBytes;
+            kestrel.AddServerHeader = false;
+        });
+        builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
+
+        var services = builder.Services;
+        services.AddSingleton(settings).AddSingleton(keys).AddSingleton(dataSource).AddSingleton(TimeProvider.System);
+        services.AddSingleton<FunctionExecutor>().AddSingleton<HostStore>().AddSingleton<TimerRunner>();
+        var timers = functions.Where(f => f.Timer is not null).ToList();
+        if (settings.TimersInProcess && timers.Count > 0)
+        {
+            services.AddHostedService(sp => ActivatorUtilities.CreateInstance<TimerScheduler>(sp, (IReadOnlyList<FunctionDescriptor>)timers));
+        }
+
+        if (settings.RateLimitPerMinute > 0)
+        {
+            services.AddRateLimiter(o => ConfigureRateLimiting(o, settings.RateLimitPerMinute));
+        }
+
+        foreach (var functionApp in options.Apps)
+        {
+            functionApp.ConfigureServices(services, builder.Configuration);
+        }
+
+        var app = builder.Build();
+        app.UseStatusCodePages(context => WriteStatusProblemAsync(context.HttpContext));
+        app.Use(ProblemForUnhandledAsync);
+        if (settings.RateLimitPerMinute > 0)
+        {
+            app.UseRateLimiter();
+        }
+
+        HealthEndpoints.Map(app);
+        AdminEndpoints.Map(app, functions, settings.RoutePrefix);
+        HttpFunctionEndpoints.Map(app, functions, settings.RoutePrefix);
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, functions, settings, keys));
+        return app;
+    }
+
+    /// <summary>The address the host listens on, once started (tests start it on port 0).</summary>
+    public static Uri GetAddress(WebApplication app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+        return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    private static List<FunctionDescriptor> SelectTargets(IReadOnlyList<FunctionDescriptor> functions, IReadOnlyList<string>? targets)
+    {
+        if (targets is null)
+        {
+            return [.. functions];
+        }
+
+        var unknown = targets.Where(t => !functions.Any(f => f.Name.Equals(t, StringComparison.OrdinalIgnoreCase))).ToList();
+        if (unknown.Count > 0)
+        {
+            throw new ConfigurationException("FUNCTION_TARGET",
+                $"names no function of this app: {string.Join(", ", unknown)}. Known: {string.Join(", ", functions.Select(f => f.Name))}.");
+        }
+
+        return [.. functions.Where(f => targets.Contains(f.Name, StringComparer.OrdinalIgnoreCase))];
+    }
+
+    private static void ConfigureLogging(ILoggingBuilder logging, HostSettings settings)
+    {
+        logging.ClearProviders();
+        if (settings.JsonLogs)
+        {
+            logging.AddConsole(o => o.FormatterName = CloudLoggingFormatter.FormatterName)
+                .AddConsoleFormatter<CloudLoggingFormatter, ConsoleFormatterOptions>();
+        }
+        else
+        {
+            logging.AddSimpleConsole(o =>
+            {
+                o.SingleLine = true;
+                o.TimestampFormat = "HH:mm:ss ";
+            });
+        }
+
+        foreach (var (category, level) in settings.HostJson.LogLevels)
+        {
+            var parsed = Enum.Parse<LogLevel>(level, ignoreCase: true);
+            if (category.Equals("default", StringComparison.OrdinalIgnoreCase))
+            {
+                logging.SetMinimumLevel(parsed);
+            }
+            else
+            {
+                logging.AddFilter(category, parsed);
+            }
+        }
+
+        // ASP.NET Core's request lines carry the query string, where a key may sit in ?code=: never log them.
+        logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.Warning);
+    }
+
+    private static void ConfigureRateLimiting(RateLimiterOptions options, int perMinute)
+    {
+        options.GlobalLimiter = PartitionedRateLimiter.Create<HttpContext, string>(http =>
+        {
+            if (HealthEndpoints.IsHealthPath(http.Request.Path))
+            {
+                return RateLimitPartition.GetNoLimiter("health");
+            }
+
+            // Per key; requests without a valid key share a budget per client address.
+            var partition = KeyIdentity.Get(http) ?? "anonymous:" + http.Connection.RemoteIpAddress;
+            return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
+            {
+                PermitLimit = perMinute,
+                Window = TimeSpan.FromMinutes(1),
+                QueueLimit = 0,
+            });
+        });
+        options.OnRejected = (context, _) =>
+        {
+            if (context.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+            {
+                context.HttpContext.Response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+            }
+
+            return new ValueTask(WriteStatusProblemAsync(context.HttpContext, StatusCodes.Status429TooManyRequests));
+        };
+    }
+
+    private static Task WriteStatusProblemAsync(HttpContext http, int? status = null)
+    {
+        var code = status ?? http.Response.StatusCode;
+        var (slug, title, detail) = Problems.ForStatus(code, http.Request);
+        return Problems.WriteAsync(http, code, slug, title, detail);
+    }
+
+    /// <summary>A failure outside any function (the host's own database work, say) is still a problem, with no internals.</summary>
+    private static async Task ProblemForUnhandledAsync(HttpContext http, RequestDelegate next)
+    {
+        try
+        {
+            await next(http);
+        }
+        catch (BadHttpRequestException e) when (!http.Response.HasStarted)
+        {
+            await WriteStatusProblemAsync(http, e.StatusCode);
+        }
+        catch (Exception e) when (!http.Response.HasStarted && !http.RequestAborted.IsCancellationRequested)
+        {
+            var traceId = http.TraceIdentifier;
+            http.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger("Plant.Hosting")
+                .LogError(e, "Request {TraceId} failed outside a function", traceId);
+            http.Response.Clear();
+            await Problems.WriteAsync(http, StatusCodes.Status500InternalServerError, Problems.InternalError, "Internal error",
+                "The host failed. Quote the trace id when reporting this.", new Dictionary<string, object?> { ["traceId"] = traceId });
+        }
+    }
+}

@@ -1,0 +1,35 @@
+using System.Reflection;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Plant.Hosting.Functions;
+
+namespace Plant.Hosting;
+
+/// <summary>
+/// A function app: the classes holding its functions and the services they need. A process serves one app in
+/// its container, or all of them together locally.
+/// </summary>
+public sealed class FunctionApp
+{
+    public FunctionApp(string name, IEnumerable<Type> functionTypes, Action<IServiceCollection, IConfiguration>? configureServices = null)
+    {
+        Name = name;
+        FunctionTypes = [.. functionTypes];
+        ConfigureServices = configureServices ?? ((_, _) => { });
+    }
+
+    public string Name { get; }
+
+    public IReadOnlyList<Type> FunctionTypes { get; }
+
+    public Action<IServiceCollection, IConfiguration> ConfigureServices { get; }
+
+    /// <summary>Every class in the assembly that has a <see cref="FunctionAttribute"/> method.</summary>
+    public static FunctionApp FromAssembly(string name, Assembly assembly, Action<IServiceCollection, IConfiguration>? configureServices = null)
+    {
+        ArgumentNullException.ThrowIfNull(assembly);
+        var types = assembly.GetTypes().Where(t => t.IsClass && t.GetMethods(FunctionIndexer.MethodFlags)
+            .Any(m => m.IsDefined(typeof(FunctionAttribute))));
+        return new FunctionApp(name, types, configureServices);
+    }
+}

@@ -1,0 +1,96 @@
+using System.Diagnostics;
+using System.Reflection;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Logging;
+
+namespace Plant.Hosting.Functions;
+
+/// <summary>The function timed out (host.json <c>functionTimeout</c>).</summary>
+internal sealed class FunctionTimeoutException(string message) : Exception(message);
+
+/// <summary>
+/// Runs one invocation: binds the parameters, calls the method, awaits it under <c>functionTimeout</c>, and writes
+/// the two log lines the Azure host writes for every invocation.
+/// </summary>
+internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings settings)
+{
+    public async Task<object?> ExecuteAsync(
+        FunctionDescriptor function,
+        IServiceProvider services,
+        string invocationId,
+        string reason,
+        HttpContext? http,
+        TimerInfo? timer,
+        CancellationToken cancellationToken)
+    {
+        // The category is the one the Azure host uses, so log filters written for it keep working.
+        var logger = loggers.CreateLogger("Function." + function.Name);
+        logger.LogInformation("Executing 'Functions.{FunctionName}' (Reason='{Reason}', Id={InvocationId})", function.Name, reason, invocationId);
+        var started = Stopwatch.GetTimestamp();
+        var timeout = settings.FunctionTimeout;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        if (timeout is { } limit)
+        {
+            cts.CancelAfter(limit);
+        }
+
+        try
+        {
+            var context = new FunctionContext(invocationId, function.Definition, services, cts.Token);
+            var running = InvokeAsync(function, services, new Invocation(context, http, timer));
+            var result = timeout is { } t ? await running.WaitAsync(t, cancellationToken) : await running;
+            LogExecuted(logger, LogLevel.Information, null, function, "Succeeded", invocationId, started);
+            return result;
+        }
+        catch (Exception e) when (timeout is not null && !cancellationToken.IsCancellationRequested
+            && (e is TimeoutException || e is OperationCanceledException && cts.IsCancellationRequested))
+        {
+            await cts.CancelAsync();
+            LogExecuted(logger, LogLevel.Error, null, function, "Failed", invocationId, started);
+            throw new FunctionTimeoutException($"The function '{function.Name}' did not finish within functionTimeout ({timeout}).");
+        }
+        catch (FunctionBindingException e)
+        {
+            logger.LogWarning("Binding failed for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}", function.Name, invocationId, e.Message);
+            LogExecuted(logger, LogLevel.Information, null, function, "Failed", invocationId, started);
+            throw;
+        }
+        catch (Exception e)
+        {
+            LogExecuted(logger, LogLevel.Error, e, function, "Failed", invocationId, started);
+            throw;
+        }
+    }
+
+    private static async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation)
+    {
+        var args = new object?[function.Binders.Count];
+        for (var i = 0; i < args.Length; i++)
+        {
+            args[i] = await function.Binders[i](invocation);
+        }
+
+        var instance = function.Factory?.Invoke(services, null);
+        try
+        {
+            var returned = function.Method.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, args, null);
+            return await function.AwaitResult(returned);
+        }
+        finally
+        {
+            switch (instance)
+            {
+                case IAsyncDisposable asyncDisposable:
+                    await asyncDisposable.DisposeAsync();
+                    break;
+                case IDisposable disposable:
+                    disposable.Dispose();
+                    break;
+            }
+        }
+    }
+
+    private static void LogExecuted(ILogger logger, LogLevel level, Exception? e, FunctionDescriptor function, string outcome, string invocationId, long started) =>
+        logger.Log(level, e, "Executed 'Functions.{FunctionName}' ({Outcome}, Id={InvocationId}, Duration={Duration}ms)",
+            function.Name, outcome, invocationId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+}

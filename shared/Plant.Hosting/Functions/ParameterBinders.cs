@@ -1,0 +1,161 @@
+using System.ComponentModel;
+using System.Globalization;
+using System.Reflection;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing.Patterns;
+
+namespace Plant.Hosting.Functions;
+
+/// <summary>
+/// How each parameter gets its value: the trigger, <see cref="FunctionContext"/>, the cancellation token, a route
+/// value of the same name, or (one complex parameter of an HTTP function) the JSON body.
+/// </summary>
+internal static class ParameterBinders
+{
+    /// <summary>Web defaults, plus strictness: unknown or missing required properties are the client's error.</summary>
+    public static readonly JsonSerializerOptions BodyOptions = new(JsonSerializerDefaults.Web)
+    {
+        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+        RespectNullableAnnotations = true,
+        RespectRequiredConstructorParameters = true,
+    };
+
+    public static ParameterBinder Create(string function, ParameterInfo parameter, RoutePattern? route)
+    {
+        var type = parameter.ParameterType;
+        var name = parameter.Name ?? "";
+        if (parameter.IsDefined(typeof(HttpTriggerAttribute)))
+        {
+            return type == typeof(HttpRequest)
+                ? static i => new(i.Http!.Request)
+                : throw Unbindable(function, name, "[HttpTrigger] binds an HttpRequest parameter");
+        }
+
+        if (parameter.IsDefined(typeof(TimerTriggerAttribute)))
+        {
+            return type == typeof(TimerInfo)
+                ? static i => new(i.Timer)
+                : throw Unbindable(function, name, "[TimerTrigger] binds a TimerInfo parameter");
+        }
+
+        if (type == typeof(FunctionContext))
+        {
+            return static i => new(i.Context);
+        }
+
+        if (type == typeof(CancellationToken))
+        {
+            return static i => new(i.Context.CancellationToken);
+        }
+
+        if (type == typeof(HttpContext) && route is not null)
+        {
+            return static i => new(i.Http);
+        }
+
+        if (route?.GetParameter(name) is not null && FunctionIndexer.IsSimple(type))
+        {
+            return RouteValue(name, type);
+        }
+
+        if (route is not null && !FunctionIndexer.IsSimple(type) && !FunctionIndexer.IsContextType(type))
+        {
+            return i => ReadBodyAsync(i, type);
+        }
+
+        throw Unbindable(function, name, "only the trigger, FunctionContext, CancellationToken, route values and one JSON body can be bound");
+    }
+
+    private static StartupException Unbindable(string function, string parameter, string why) =>
+        new($"Function '{function}': parameter '{parameter}' cannot be bound: {why}.");
+
+    private static ParameterBinder RouteValue(string name, Type type)
+    {
+        var target = Nullable.GetUnderlyingType(type) ?? type;
+        var converter = TypeDescriptor.GetConverter(target);
+        return i =>
+        {
+            var raw = i.Http!.Request.RouteValues[name]?.ToString();
+            if (raw is null)
+            {
+                return new((object?)null);
+            }
+
+            if (target == typeof(string))
+            {
+                return new(raw);
+            }
+
+            try
+            {
+                return new(converter.ConvertFromInvariantString(raw));
+            }
+            catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException)
+            {
+                throw new FunctionBindingException(
+                    StatusCodes.Status400BadRequest, Problems.BadRequest, "Bad request",
+                    string.Create(CultureInfo.InvariantCulture, $"The route value '{name}' is not a valid {target.Name}."));
+            }
+        };
+    }
+
+    private static async ValueTask<object?> ReadBodyAsync(Invocation invocation, Type type)
+    {
+        var request = invocation.Http!.Request;
+        var hasBody = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (!request.HasJsonContentType())
+        {
+            throw hasBody || request.ContentType is not null
+                ? new FunctionBindingException(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
+                    "Unsupported media type", $"The body must be JSON with Content-Type application/json; got '{request.ContentType ?? "none"}'.")
+                : new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson,
+                    "Malformed JSON", "A JSON body is required.");
+        }
+
+        object? value;
+        try
+        {
+            value = await JsonSerializer.DeserializeAsync(request.Body, type, BodyOptions, invocation.Context.CancellationToken);
+        }
+        catch (JsonException e)
+        {
+            throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson, "Malformed JSON", Describe(e));
+        }
+        catch (BadHttpRequestException e)
+        {
+            // Kestrel's body size limit; the status it carries (413) is the right answer.
+            var (slug, title, detail) = Problems.ForStatus(e.StatusCode, request);
+            throw new FunctionBindingException(e.StatusCode, slug, title, detail);
+        }
+
+        return value ?? throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson,
+            "Malformed JSON", "The body must be a JSON object, not null.");
+    }
+
+    /// <summary>Says where the JSON went wrong without naming internal .NET types.</summary>
+    private static string Describe(JsonException e)
+    {
+        var where = string.Create(CultureInfo.InvariantCulture, $"at '{e.Path ?? "$"}' (line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1})");
+        var message = e.Message;
+        var missing = message.IndexOf("missing required properties including: ", StringComparison.Ordinal);
+        if (missing >= 0)
+        {
+            var names = message[(missing + "missing required properties including: ".Length)..].TrimEnd('.');
+            return $"The body is missing required properties: {names}.";
+        }
+
+        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
+        {
+            return $"The body has a property that is not expected {where}.";
+        }
+
+        if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("null", StringComparison.Ordinal))
+        {
+            return $"The body has a value of the wrong type {where}.";
+        }
+
+        return $"The body is not valid JSON {where}.";
+    }
+}

@@ -1,0 +1,126 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Plant.Core.Configuration;
+
+namespace Plant.Hosting.Http;
+
+/// <summary>
+/// The master key and the function keys. Only their SHA-256 hashes are kept, and a presented key is compared with
+/// every one of them in constant time, so neither timing nor a memory dump gives a key away.
+/// </summary>
+internal sealed class FunctionKeys
+{
+    public const string MasterSetting = "PLANT_MASTER_KEY";
+    public const string FunctionSetting = "PLANT_FUNCTION_KEYS";
+    public const string HeaderName = "x-functions-key";
+    private const int MinimumLength = 16;
+
+    private readonly byte[] _master;
+    private readonly byte[][] _function;
+
+    private FunctionKeys(string master, IEnumerable<string> function)
+    {
+        _master = Hash(master);
+        _function = [.. function.Select(Hash)];
+    }
+
+    /// <summary>Where generated local keys were stored, to print at start-up; null when keys came from settings.</summary>
+    public string? GeneratedFolder { get; private init; }
+
+    /// <summary>The local keys, kept only to print them once at start-up.</summary>
+    public (string Master, string Function)? LocalKeys { get; private init; }
+
+    public static FunctionKeys Load(IConfiguration configuration, HostSettings settings)
+    {
+        var master = SecretSettings.Read(configuration, MasterSetting);
+        var function = SecretSettings.Read(configuration, FunctionSetting)?
+            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (master is null && function.Length == 0 && settings.Environment == PlantEnvironment.Local && !settings.InContainer)
+        {
+            // Auth is never silently off: a local run without keys gets its own, stored once and printed.
+            var folder = Path.Combine(settings.LocalDirectory, "keys");
+            var localMaster = ReadOrCreate(Path.Combine(folder, "master.key"));
+            var localFunction = ReadOrCreate(Path.Combine(folder, "function.key"));
+            return new FunctionKeys(localMaster, [localFunction]) { GeneratedFolder = folder, LocalKeys = (localMaster, localFunction) };
+        }
+
+        if (master is null)
+        {
+            throw new ConfigurationException(MasterSetting, $"is not set. Set {MasterSetting} or {MasterSetting}_FILE (a mounted secret); keys are generated only for local runs.");
+        }
+
+        Check(MasterSetting, master);
+        foreach (var key in function)
+        {
+            Check(FunctionSetting, key);
+        }
+
+        return new FunctionKeys(master, function);
+    }
+
+    /// <summary>Which key the request presents: "master", "function", or null for none or an unknown one.</summary>
+    public string? Identify(HttpRequest request)
+    {
+        string? presented = request.Headers[HeaderName];
+        if (string.IsNullOrEmpty(presented))
+        {
+            presented = request.Query["code"];
+        }
+
+        if (string.IsNullOrEmpty(presented))
+        {
+            return null;
+        }
+
+        var hash = Hash(presented);
+        var isMaster = CryptographicOperations.FixedTimeEquals(hash, _master);
+        var functionIndex = -1;
+        for (var i = 0; i < _function.Length; i++)
+        {
+            // No early exit: the time taken does not tell which key matched.
+            if (CryptographicOperations.FixedTimeEquals(hash, _function[i]))
+            {
+                functionIndex = i;
+            }
+        }
+
+        return isMaster ? "master" : functionIndex >= 0 ? $"function-{functionIndex + 1}" : null;
+    }
+
+    public static bool Allows(AuthorizationLevel level, string? identity) => level switch
+    {
+        AuthorizationLevel.Anonymous => true,
+        AuthorizationLevel.Function => identity is not null,
+        _ => identity == "master",
+    };
+
+    private static void Check(string setting, string key)
+    {
+        if (key.Length < MinimumLength)
+        {
+            throw new ConfigurationException(setting, $"a key is shorter than {MinimumLength} characters; use a long random value.");
+        }
+    }
+
+    private static string ReadOrCreate(string path)
+    {
+        if (File.Exists(path))
+        {
+            return File.ReadAllText(path).Trim();
+        }
+
+        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
+        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+        File.WriteAllText(path, key);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
+
+        return key;
+    }
+
+    private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));
+}

@@ -1,0 +1,88 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Plant.Hosting.Functions;
+
+namespace Plant.Hosting.Http;
+
+/// <summary>Maps each HTTP function to its route, and turns every outcome of an invocation into a response.</summary>
+internal static class HttpFunctionEndpoints
+{
+    public static string Pattern(FunctionDescriptor function, string routePrefix) =>
+        routePrefix.Length == 0 ? function.Route! : $"{routePrefix}/{function.Route}";
+
+    public static void Map(IEndpointRouteBuilder endpoints, IEnumerable<FunctionDescriptor> functions, string routePrefix)
+    {
+        foreach (var function in functions.Where(f => f.Http is not null))
+        {
+            var methods = function.Http!.Methods.Select(m => m.ToUpperInvariant()).ToArray();
+            RequestDelegate handler = http => HandleAsync(http, function);
+            var endpoint = methods.Length == 0
+                ? endpoints.Map(Pattern(function, routePrefix), handler)
+                : endpoints.MapMethods(Pattern(function, routePrefix), methods, handler);
+            endpoint.WithDisplayName(function.Name);
+        }
+    }
+
+    private static async Task HandleAsync(HttpContext http, FunctionDescriptor function)
+    {
+        var services = http.RequestServices;
+        if (!FunctionKeys.Allows(function.Http!.AuthLevel, KeyIdentity.Get(http)))
+        {
+            var (slug, title, detail) = Problems.ForStatus(StatusCodes.Status401Unauthorized, http.Request);
+            await Problems.WriteAsync(http, StatusCodes.Status401Unauthorized, slug, title,
+                function.Http.AuthLevel == AuthorizationLevel.Admin ? "This function requires the master key." : detail);
+            return;
+        }
+
+        var invocationId = Guid.NewGuid().ToString();
+        try
+        {
+            var result = await services.GetRequiredService<FunctionExecutor>()
+                .ExecuteAsync(function, services, invocationId, $"HTTP {http.Request.Method}", http, null, http.RequestAborted);
+            await WriteResultAsync(http, result);
+        }
+        catch (FunctionBindingException e)
+        {
+            await Problems.WriteAsync(http, e.Status, e.ProblemType, e.Title, e.Message);
+        }
+        catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
+        {
+            // The client has gone; there is no one to answer.
+        }
+        catch (FunctionTimeoutException e) when (!http.Response.HasStarted)
+        {
+            await Problems.WriteAsync(http, StatusCodes.Status504GatewayTimeout, Problems.FunctionTimeout, "Function timeout",
+                e.Message, new Dictionary<string, object?> { ["invocationId"] = invocationId });
+        }
+        catch (Exception) when (!http.Response.HasStarted)
+        {
+            // The executor logged the exception; the client gets the invocation id to quote, and no internals.
+            http.Response.Clear();
+            await Problems.WriteAsync(http, StatusCodes.Status500InternalServerError, Problems.InternalError, "Internal error",
+                "The function failed. Quote the invocation id when reporting this.", new Dictionary<string, object?> { ["invocationId"] = invocationId });
+        }
+    }
+
+    private static Task WriteResultAsync(HttpContext http, object? result)
+    {
+        switch (result)
+        {
+            case null:
+                if (!http.Response.HasStarted && http.Response.StatusCode == StatusCodes.Status200OK)
+                {
+                    http.Response.StatusCode = StatusCodes.Status204NoContent;
+                }
+
+                return Task.CompletedTask;
+            case IResult response:
+                return response.ExecuteAsync(http);
+            case string text:
+                return Results.Text(text).ExecuteAsync(http);
+            default:
+                return http.Response.WriteAsJsonAsync(result, result.GetType(), JsonSerializerOptions.Web, http.RequestAborted);
+        }
+    }
+}

@@ -1,0 +1,57 @@
+using Microsoft.AspNetCore.Http;
+
+namespace Plant.Hosting;
+
+/// <summary>
+/// The one way every error leaves Plant: RFC 9457 <c>application/problem+json</c> with a stable <c>type</c>
+/// (<c>urn:plant:problem:{slug}</c>; docs/PROBLEMS.md lists them) that clients may switch on.
+/// </summary>
+public static class Problems
+{
+    /// <summary>Every problem type starts with this.</summary>
+    public const string TypePrefix = "urn:plant:problem:";
+
+    public const string BadRequest = "bad-request";
+    public const string MalformedJson = "malformed-json";
+    public const string Unauthorized = "unauthorized";
+    public const string NotFound = "not-found";
+    public const string MethodNotAllowed = "method-not-allowed";
+    public const string PayloadTooLarge = "payload-too-large";
+    public const string UnsupportedMediaType = "unsupported-media-type";
+    public const string TooManyRequests = "too-many-requests";
+    public const string Conflict = "conflict";
+    public const string InternalError = "internal-error";
+    public const string Unavailable = "unavailable";
+    public const string FunctionTimeout = "function-timeout";
+
+    /// <summary>A problem response for a function to return.</summary>
+    public static IResult Result(int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+        TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + slug, extensions: extensions);
+
+    /// <summary>Writes a problem straight to the response; the request path (never the query) is the instance.</summary>
+    public static Task WriteAsync(HttpContext http, int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null)
+    {
+        ArgumentNullException.ThrowIfNull(http);
+        var result = TypedResults.Problem(
+            detail: detail,
+            instance: http.Request.Path.Value,
+            statusCode: status,
+            title: title,
+            type: TypePrefix + slug,
+            extensions: extensions);
+        return result.ExecuteAsync(http);
+    }
+
+    /// <summary>The title and slug for a bare status code, so that an empty 404 or 405 becomes a proper problem.</summary>
+    internal static (string Slug, string Title, string Detail) ForStatus(int status, HttpRequest request) => status switch
+    {
+        StatusCodes.Status400BadRequest => (BadRequest, "Bad request", "The request is malformed."),
+        StatusCodes.Status401Unauthorized => (Unauthorized, "Unauthorized", "A valid key is required in the x-functions-key header or the code query parameter."),
+        StatusCodes.Status404NotFound => (NotFound, "Not found", $"No function answers {request.Method} {request.Path}."),
+        StatusCodes.Status405MethodNotAllowed => (MethodNotAllowed, "Method not allowed", $"{request.Path} does not accept {request.Method}."),
+        StatusCodes.Status413PayloadTooLarge => (PayloadTooLarge, "Payload too large", "The request body is larger than the host accepts."),
+        StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaType, "Unsupported media type", "The request's Content-Type is not accepted here."),
+        StatusCodes.Status429TooManyRequests => (TooManyRequests, "Too many requests", "The rate limit for this key is exhausted; retry later."),
+        _ => ("http-" + status, "HTTP " + status, "The request failed with status " + status + "."),
+    };
+}

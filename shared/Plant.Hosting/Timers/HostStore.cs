@@ -1,0 +1,223 @@
+using System.Text;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Plant.Hosting.Timers;
+
+/// <summary>A timer's schedule state, shared by every instance through PostgreSQL.</summary>
+internal sealed record TimerStatusRow(DateTimeOffset? Last, DateTimeOffset Next, DateTimeOffset LastUpdated);
+
+/// <summary>
+/// The host's own bookkeeping in PostgreSQL (schema <c>plant_host</c>): timer schedule status, timer runs and
+/// Cloud Scheduler deliveries. Like the Azure host's storage account, it is the host's, not the catalog's, so the
+/// host creates it itself, idempotently, the first time it needs it.
+/// </summary>
+internal sealed class HostStore(NpgsqlDataSource dataSource)
+{
+    // Advisory lock keys are (namespace, key) pairs; this namespace keeps timer locks apart from the migration lock.
+    internal const int TimerLockNamespace = 0x706C_6E74;
+
+    private const string SchemaSql = """
+        select pg_advisory_xact_lock(0x706C6E74, 0);
+        create schema if not exists plant_host;
+        create table if not exists plant_host.timer_status (
+            function_name   text primary key,
+            last_occurrence timestamptz,
+            next_occurrence timestamptz not null,
+            last_updated    timestamptz not null);
+        create table if not exists plant_host.timer_runs (
+            id             bigint generated always as identity primary key,
+            function_name  text not null,
+            invocation_id  uuid not null,
+            trigger        text not null check (trigger in ('schedule', 'catch-up', 'startup', 'admin')),
+            scheduled_for  timestamptz,
+            started_at     timestamptz not null,
+            finished_at    timestamptz not null,
+            succeeded      boolean not null,
+            error          text);
+        create index if not exists timer_runs_by_function on plant_host.timer_runs (function_name, started_at desc);
+        create table if not exists plant_host.scheduler_deliveries (
+            job_name      text not null,
+            schedule_time text not null,
+            function_name text not null,
+            invocation_id uuid not null,
+            received_at   timestamptz not null default now(),
+            finished_at   timestamptz,
+            succeeded     boolean,
+            primary key (job_name, schedule_time));
+        """;
+
+    private readonly SemaphoreSlim _schemaGate = new(1, 1);
+    private bool _schemaReady;
+
+    public async Task EnsureSchemaAsync(CancellationToken cancellationToken)
+    {
+        if (_schemaReady)
+        {
+            return;
+        }
+
+        await _schemaGate.WaitAsync(cancellationToken);
+        try
+        {
+            if (!_schemaReady)
+            {
+                // The transaction-level advisory lock stops two instances racing on CREATE ... IF NOT EXISTS.
+                await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                await using (var command = new NpgsqlCommand(SchemaSql, connection, transaction))
+                {
+                    await command.ExecuteNonQueryAsync(cancellationToken);
+                }
+
+                await transaction.CommitAsync(cancellationToken);
+                _schemaReady = true;
+            }
+        }
+        finally
+        {
+            _schemaGate.Release();
+        }
+    }
+
+    /// <summary>
+    /// Takes the timer's session-level advisory lock without waiting. The lease holds the connection; if the
+    /// process dies, PostgreSQL ends the session and frees the lock.
+    /// </summary>
+    public async Task<TimerLease?> TryLockTimerAsync(string function, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        try
+        {
+            await using var command = new NpgsqlCommand("select pg_try_advisory_lock(@ns, @key)", connection);
+            command.Parameters.AddWithValue("ns", TimerLockNamespace);
+            command.Parameters.AddWithValue("key", LockKey(function));
+            if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
+            {
+                return new TimerLease(connection, LockKey(function));
+            }
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+
+        await connection.DisposeAsync();
+        return null;
+    }
+
+    public async Task<TimerStatusRow?> GetTimerStatusAsync(string function, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        await using var command = dataSource.CreateCommand(
+            "select last_occurrence, next_occurrence, last_updated from plant_host.timer_status where function_name = @name");
+        command.Parameters.AddWithValue("name", function);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new TimerStatusRow(
+            reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
+            reader.GetFieldValue<DateTimeOffset>(1),
+            reader.GetFieldValue<DateTimeOffset>(2));
+    }
+
+    /// <summary>Records a finished run and moves the schedule on, in one transaction.</summary>
+    public async Task RecordTimerRunAsync(TimerRun run, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            insert into plant_host.timer_status (function_name, last_occurrence, next_occurrence, last_updated)
+            values (@name, @occurrence, @next, @finished)
+            on conflict (function_name) do update
+                set last_occurrence = excluded.last_occurrence, next_occurrence = excluded.next_occurrence, last_updated = excluded.last_updated;
+            insert into plant_host.timer_runs (function_name, invocation_id, trigger, scheduled_for, started_at, finished_at, succeeded, error)
+            values (@name, @invocation, @trigger, @occurrence, @started, @finished, @succeeded, @error);
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("name", run.Function);
+        command.Parameters.AddWithValue("occurrence", run.Occurrence);
+        command.Parameters.AddWithValue("next", run.Next);
+        command.Parameters.AddWithValue("invocation", run.InvocationId);
+        command.Parameters.AddWithValue("trigger", run.Trigger);
+        command.Parameters.AddWithValue("started", run.Started);
+        command.Parameters.AddWithValue("finished", run.Finished);
+        command.Parameters.AddWithValue("succeeded", run.Error is null);
+        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)run.Error ?? DBNull.Value });
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>
+    /// Claims a Cloud Scheduler delivery (job name and schedule time). False when the same delivery already
+    /// succeeded or is still running; a failed one, or one whose runner died, may be claimed again.
+    /// </summary>
+    public async Task<bool> TryClaimDeliveryAsync(string jobName, string scheduleTime, string function, Guid invocationId, TimeSpan staleAfter, CancellationToken cancellationToken)
+    {
+        await EnsureSchemaAsync(cancellationToken);
+        const string sql = """
+            insert into plant_host.scheduler_deliveries as d (job_name, schedule_time, function_name, invocation_id)
+            values (@job, @time, @name, @invocation)
+            on conflict (job_name, schedule_time) do update
+                set invocation_id = excluded.invocation_id, received_at = now(), finished_at = null, succeeded = null
+                where d.succeeded = false or (d.succeeded is null and d.received_at < now() - @stale)
+            returning 1
+            """;
+        await using var command = dataSource.CreateCommand(sql);
+        command.Parameters.AddWithValue("job", jobName);
+        command.Parameters.AddWithValue("time", scheduleTime);
+        command.Parameters.AddWithValue("name", function);
+        command.Parameters.AddWithValue("invocation", invocationId);
+        command.Parameters.AddWithValue("stale", staleAfter);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    public async Task FinishDeliveryAsync(string jobName, string scheduleTime, bool succeeded, CancellationToken cancellationToken)
+    {
+        await using var command = dataSource.CreateCommand(
+            "update plant_host.scheduler_deliveries set finished_at = now(), succeeded = @ok where job_name = @job and schedule_time = @time");
+        command.Parameters.AddWithValue("ok", succeeded);
+        command.Parameters.AddWithValue("job", jobName);
+        command.Parameters.AddWithValue("time", scheduleTime);
+        await command.ExecuteNonQueryAsync(cancellationToken);
+    }
+
+    /// <summary>A stable 32-bit key per function name (FNV-1a); a collision only makes two timers take turns.</summary>
+    private static int LockKey(string function)
+    {
+        var hash = 2166136261;
+        foreach (var b in Encoding.UTF8.GetBytes(function.ToUpperInvariant()))
+        {
+            hash = (hash ^ b) * 16777619;
+        }
+
+        return unchecked((int)hash);
+    }
+}
+
+/// <summary>One finished timer run.</summary>
+internal sealed record TimerRun(
+    string Function, Guid InvocationId, string Trigger, DateTimeOffset Occurrence, DateTimeOffset Next,
+    DateTimeOffset Started, DateTimeOffset Finished, string? Error);
+
+/// <summary>A held timer lock; disposing it unlocks and returns the connection.</summary>
+internal sealed class TimerLease(NpgsqlConnection connection, int key) : IAsyncDisposable
+{
+    public async ValueTask DisposeAsync()
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("select pg_advisory_unlock(@ns, @key)", connection);
+            command.Parameters.AddWithValue("ns", HostStore.TimerLockNamespace);
+            command.Parameters.AddWithValue("key", key);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        finally
+        {
+            // A broken connection is discarded by the pool, and PostgreSQL frees the lock with the session.
+            await connection.DisposeAsync();
+        }
+    }
+}

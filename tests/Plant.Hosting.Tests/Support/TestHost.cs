@@ -1,0 +1,140 @@
+using System.Collections.Concurrent;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.Logging;
+using Plant.Hosting;
+
+namespace Plant.Hosting.Tests.Support;
+
+/// <summary>
+/// A real function host on a free port of 127.0.0.1, serving the given function classes, with its log lines
+/// captured. Settings are passed in, never taken from the process environment, so tests do not disturb each other.
+/// </summary>
+public sealed class TestHost : IAsyncDisposable
+{
+    public const string MasterKey = "test-master-key-0123456789";
+    public const string FunctionKey = "test-function-key-0123456789";
+
+    private readonly WebApplication _app;
+    private readonly string _folder;
+
+    private TestHost(WebApplication app, string folder, CapturedLogs logs)
+    {
+        _app = app;
+        _folder = folder;
+        Logs = logs;
+        Client = new HttpClient { BaseAddress = FunctionHost.GetAddress(app), Timeout = TimeSpan.FromSeconds(30) };
+    }
+
+    public HttpClient Client { get; }
+
+    public CapturedLogs Logs { get; }
+
+    public IServiceProvider Services => _app.Services;
+
+    /// <summary>Builds and starts a host. <paramref name="hostJson"/> is host.json's text (default: prefix "api").</summary>
+    public static async Task<TestHost> StartAsync(
+        string connectionString,
+        IEnumerable<Type> functionTypes,
+        IDictionary<string, string?>? settings = null,
+        string? hostJson = null)
+    {
+        var folder = Directory.CreateTempSubdirectory("plant-host-test-").FullName;
+        var logs = new CapturedLogs();
+        var app = Build(connectionString, functionTypes, folder, logs, settings, hostJson);
+        await app.StartAsync();
+        return new TestHost(app, folder, logs);
+    }
+
+    /// <summary>Builds without starting, for tests of start-up errors.</summary>
+    public static WebApplication Build(
+        string connectionString,
+        IEnumerable<Type> functionTypes,
+        string folder,
+        CapturedLogs? logs = null,
+        IDictionary<string, string?>? settings = null,
+        string? hostJson = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["DATABASE_URL"] = connectionString,
+            ["PORT"] = "0",
+            ["PLANT_ENVIRONMENT"] = "uat",
+            ["PLANT_MASTER_KEY"] = MasterKey,
+            ["PLANT_FUNCTION_KEYS"] = FunctionKey,
+            ["PLANT_TIMERS_IN_PROCESS"] = "false",
+            ["PLANT_LOCAL_DIR"] = Path.Combine(folder, ".plant"),
+            ["PLANT_LOG_FORMAT"] = "text",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var hostJsonPath = Path.Combine(folder, "host.json");
+        File.WriteAllText(hostJsonPath, hostJson ?? """{ "version": "2.0", "extensions": { "http": { "routePrefix": "api" } } }""");
+        return FunctionHost.Build(new FunctionHostOptions
+        {
+            Apps = [new FunctionApp("Test", functionTypes)],
+            Settings = all,
+            HostJsonPath = hostJsonPath,
+            ContentRoot = folder,
+            ConfigureLogging = logging =>
+            {
+                if (logs is not null)
+                {
+                    logging.AddProvider(logs);
+                }
+            },
+        });
+    }
+
+    /// <summary>A request carrying a key in the x-functions-key header.</summary>
+    public static HttpRequestMessage Request(HttpMethod method, string path, string? key = FunctionKey)
+    {
+        var request = new HttpRequestMessage(method, path);
+        if (key is not null)
+        {
+            request.Headers.Add("x-functions-key", key);
+        }
+
+        return request;
+    }
+
+    /// <summary>Stops like SIGTERM does: in-flight requests drain first.</summary>
+    public Task StopAsync() => _app.StopAsync();
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _app.StopAsync();
+        await _app.DisposeAsync();
+        Directory.Delete(_folder, recursive: true);
+    }
+}
+
+/// <summary>Every log line the host writes, formatted, with its level and category.</summary>
+public sealed class CapturedLogs : ILoggerProvider
+{
+    private readonly ConcurrentQueue<(LogLevel Level, string Category, string Message)> _lines = new();
+
+    public IReadOnlyList<(LogLevel Level, string Category, string Message)> Lines => [.. _lines];
+
+    public string All => string.Join('\n', _lines.Select(l => $"{l.Level} {l.Category}: {l.Message}"));
+
+    public ILogger CreateLogger(string categoryName) => new Logger(categoryName, _lines);
+
+    public void Dispose()
+    {
+    }
+
+    private sealed class Logger(string category, ConcurrentQueue<(LogLevel, string, string)> lines) : ILogger
+    {
+        public IDisposable? BeginScope<TState>(TState state)
+            where TState : notnull => null;
+
+        public bool IsEnabled(LogLevel logLevel) => true;
+
+        public void Log<TState>(LogLevel logLevel, EventId eventId, TState state, Exception? exception, Func<TState, Exception?, string> formatter) =>
+            lines.Enqueue((logLevel, category, formatter(state, exception) + (exception is null ? "" : "\n" + exception)));
+    }
+}
