@@ -65,6 +65,8 @@ start() {
   [[ "$port" =~ ^[0-9]+$ ]] || die "PORT must be a number, got '$port'"
   [[ "$fast" == fast ]] && fast=1
   dir=$(realpath -m -- "$dir")
+  # The socket path DIR/.s.PGSQL.PORT must fit in sun_path (108 bytes with the final NUL).
+  ((${#dir} + 16 <= 107)) || die "DIR is too long to hold the server's unix socket: $dir"
   mkdir -p -- "$dir"
   if [[ $EUID -eq 0 ]]; then
     chown postgres: "$dir"

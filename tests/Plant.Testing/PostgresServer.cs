@@ -119,12 +119,17 @@ public sealed partial class PostgresServer
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Cleanup();
                 return server;
             }
-            catch (Exception)
+            catch (Exception e)
             {
+                // Read the logs first: the watchdog deletes the folder.
+                var logs = string.Concat(new[] { "initdb.log", "postgres.log" }
+                    .Select(log => Path.Combine(folder, log))
+                    .Where(File.Exists)
+                    .Select(log => $"\n--- {log} (end):\n{string.Join('\n', File.ReadLines(log).TakeLast(20))}"));
                 StopWatchdog(watchdog);
                 if (attempt == 3)
                 {
-                    throw;
+                    throw new InvalidOperationException($"Could not start PostgreSQL: {e.Message}{logs}", e);
                 }
             }
         }
