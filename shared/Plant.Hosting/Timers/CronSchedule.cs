@@ -38,19 +38,19 @@ public sealed class CronSchedule
 {
     private const int LastYear = 9999;
 
-    private static readonly FieldSpec _secondSpec = new("second", 0, 59, 59, null, false);
-    private static readonly FieldSpec _minuteSpec = new("minute", 0, 59, 59, null, false);
-    private static readonly FieldSpec _hourSpec = new("hour", 0, 23, 23, null, false);
-    private static readonly FieldSpec _dayOfMonthSpec = new("day-of-month", 1, 31, 31, null, true);
-    private static readonly FieldSpec _monthSpec = new(
+    private static readonly FieldSpec s_secondSpec = new("second", 0, 59, 59, null, false);
+    private static readonly FieldSpec s_minuteSpec = new("minute", 0, 59, 59, null, false);
+    private static readonly FieldSpec s_hourSpec = new("hour", 0, 23, 23, null, false);
+    private static readonly FieldSpec s_dayOfMonthSpec = new("day-of-month", 1, 31, 31, null, true);
+    private static readonly FieldSpec s_monthSpec = new(
         "month", 1, 12, 12, ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"], false);
 
     // 7 is accepted as Sunday but * and a/n end at 6, and the parsed mask folds 7 onto bit 0.
-    private static readonly FieldSpec _dayOfWeekSpec = new(
+    private static readonly FieldSpec s_dayOfWeekSpec = new(
         "day-of-week", 0, 7, 6, ["SUN", "MON", "TUE", "WED", "THU", "FRI", "SAT"], true);
 
     // The longest each month can be in any year, so 29 February counts as possible.
-    private static readonly int[] _longestMonth = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+    private static readonly int[] s_longestMonth = [0, 31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
 
     private const string FieldsHelp =
         "6 fields (second minute hour day-of-month month day-of-week) or 5 fields (minute hour day-of-month month day-of-week)";
@@ -134,16 +134,16 @@ public sealed class CronSchedule
 
         var offset = fields.Length == 6 ? 0 : 1;
         ulong seconds = 1; // Classic five-field cron fires on second 0.
-        if (offset == 0 && !TryParseField(fields[0], _secondSpec, text, out seconds, out error))
+        if (offset == 0 && !TryParseField(fields[0], s_secondSpec, text, out seconds, out error))
         {
             return false;
         }
 
-        if (!TryParseField(fields[1 - offset], _minuteSpec, text, out var minutes, out error)
-            || !TryParseField(fields[2 - offset], _hourSpec, text, out var hours, out error)
-            || !TryParseField(fields[3 - offset], _dayOfMonthSpec, text, out var daysOfMonth, out error)
-            || !TryParseField(fields[4 - offset], _monthSpec, text, out var months, out error)
-            || !TryParseField(fields[5 - offset], _dayOfWeekSpec, text, out var daysOfWeek, out error))
+        if (!TryParseField(fields[1 - offset], s_minuteSpec, text, out var minutes, out error)
+            || !TryParseField(fields[2 - offset], s_hourSpec, text, out var hours, out error)
+            || !TryParseField(fields[3 - offset], s_dayOfMonthSpec, text, out var daysOfMonth, out error)
+            || !TryParseField(fields[4 - offset], s_monthSpec, text, out var months, out error)
+            || !TryParseField(fields[5 - offset], s_dayOfWeekSpec, text, out var daysOfWeek, out error))
         {
             return false;
         }
@@ -159,7 +159,7 @@ public sealed class CronSchedule
         {
             if ((months & (1UL << month)) != 0)
             {
-                longest = Math.Max(longest, _longestMonth[month]);
+                longest = Math.Max(longest, s_longestMonth[month]);
             }
         }
 
@@ -167,7 +167,7 @@ public sealed class CronSchedule
         if (firstDay > longest)
         {
             error = Invalid(
-                _dayOfMonthSpec,
+                s_dayOfMonthSpec,
                 fields[3 - offset],
                 text,
                 $"no such day exists in month field '{fields[4 - offset]}', so the schedule would never fire");
@@ -258,7 +258,7 @@ public sealed class CronSchedule
 
             if (nextHour != hour)
             {
-                hour = nextHour;
+                (hour, minute, second) = (nextHour, 0, 0);
             }
 
             var nextMinute = NextAllowed(_minutes, minute);
@@ -482,16 +482,6 @@ public sealed class CronFormatException : FormatException
     /// <param name="message">A message naming the field and the value at fault.</param>
     public CronFormatException(string field, string message)
         : base(message) => Field = field;
-
-    /// <summary>Creates the exception for the expression as a whole.</summary>
-    public CronFormatException()
-        : base("Invalid schedule expression.") => Field = ExpressionField;
-
-    /// <summary>Creates the exception for the expression as a whole.</summary>
-    /// <param name="message">A message naming the value at fault.</param>
-    /// <param name="innerException">The cause.</param>
-    public CronFormatException(string message, Exception innerException)
-        : base(message, innerException) => Field = ExpressionField;
 
     /// <summary>
     /// The field at fault: <c>second</c>, <c>minute</c>, <c>hour</c>, <c>day-of-month</c>, <c>month</c>,
