@@ -34,11 +34,14 @@ internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings sett
             cts.CancelAfter(limit);
         }
 
+        Task<object?>? running = null;
         try
         {
             var context = new FunctionContext(invocationId, function.Definition, services, cts.Token);
-            var running = InvokeAsync(function, services, new Invocation(context, http, timer));
-            var result = timeout is { } t ? await running.WaitAsync(t, cancellationToken) : await running;
+            running = InvokeAsync(function, services, new Invocation(context, http, timer));
+            // The caller's cancellation reaches the function through its token, and is awaited like any ending:
+            // a timer's lock must outlive the run, and shutdown must not record a run still going on.
+            var result = timeout is { } t ? await running.WaitAsync(t, CancellationToken.None) : await running;
             LogExecuted(logger, LogLevel.Information, null, function, "Succeeded", invocationId, started);
             return result;
         }
@@ -47,6 +50,13 @@ internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings sett
         {
             await cts.CancelAsync();
             LogExecuted(logger, LogLevel.Error, null, function, "Failed", invocationId, started);
+            if (http is null && running is not null)
+            {
+                // A timer keeps its lock until the function has really stopped, so that its runs never overlap;
+                // an HTTP client gets its answer now.
+                await ((Task)running).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            }
+
             throw new FunctionTimeoutException($"The function '{function.Name}' did not finish within functionTimeout ({timeout}).");
         }
         catch (FunctionBindingException e)

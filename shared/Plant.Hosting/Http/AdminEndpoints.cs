@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -12,6 +13,11 @@ namespace Plant.Hosting.Http;
 /// least once, a repeat of the same job and schedule time does not run twice. The run completes before the answer
 /// because Cloud Run throttles the CPU of an instance once it has answered.
 /// </summary>
+/// <remarks>
+/// The delivery is claimed under the timer's lock, so an unfinished delivery found there belongs to a runner that
+/// died, and may run again. A repeat that arrives while the first is still running finds the lock taken and gets
+/// 409, which Cloud Scheduler retries later, rather than a 202 for a run that might yet fail.
+/// </remarks>
 internal static class AdminEndpoints
 {
     private const string JobHeader = "X-CloudScheduler-JobName";
@@ -20,13 +26,12 @@ internal static class AdminEndpoints
     public static void Map(IEndpointRouteBuilder endpoints, IReadOnlyList<FunctionDescriptor> functions, string routePrefix)
     {
         var byName = functions.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
-        endpoints.MapPost("admin/functions/{name}", (HttpContext http, string name, TimerRunner runner, HostStore store, HostSettings settings) =>
-            InvokeAsync(http, name, byName, routePrefix, runner, store, settings));
+        endpoints.MapPost("admin/functions/{name}", (HttpContext http, string name, TimerRunner runner) =>
+            InvokeAsync(http, name, byName, routePrefix, runner));
     }
 
     private static async Task InvokeAsync(
-        HttpContext http, string name, Dictionary<string, FunctionDescriptor> functions, string routePrefix,
-        TimerRunner runner, HostStore store, HostSettings settings)
+        HttpContext http, string name, Dictionary<string, FunctionDescriptor> functions, string routePrefix, TimerRunner runner)
     {
         if (!FunctionKeys.Allows(AuthorizationLevel.Admin, KeyIdentity.Get(http)))
         {
@@ -50,22 +55,14 @@ internal static class AdminEndpoints
 
         string? job = http.Request.Headers[JobHeader];
         string? scheduleTime = http.Request.Headers[ScheduleTimeHeader];
-        var deduplicate = !string.IsNullOrEmpty(job) && !string.IsNullOrEmpty(scheduleTime);
-        var claimId = Guid.NewGuid();
-        if (deduplicate && !await store.TryClaimDeliveryAsync(job!, scheduleTime!, function.Name, claimId, settings.FunctionTimeout ?? TimeSpan.FromHours(1), http.RequestAborted))
-        {
-            http.Response.StatusCode = StatusCodes.Status202Accepted;
-            await http.Response.WriteAsJsonAsync(new AdminInvocation(function.Name, null, "duplicate"), http.RequestAborted);
-            return;
-        }
+        var delivery = string.IsNullOrEmpty(job) || string.IsNullOrEmpty(scheduleTime) ? null : new SchedulerDelivery(job, scheduleTime);
+        // The run is for the occurrence Cloud Scheduler names, when it names one.
+        DateTimeOffset? occurrence = DateTimeOffset.TryParse(scheduleTime, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
+            ? parsed.ToUniversalTime()
+            : null;
 
         // The run is not tied to the request: a client that disconnects must not cut a migration or purge short.
-        var (outcome, invocationId) = await runner.TryRunAsync(function, TimerTrigger.Admin, DateTimeOffset.UtcNow, CancellationToken.None);
-        if (deduplicate)
-        {
-            await store.FinishDeliveryAsync(job!, scheduleTime!, outcome == TimerRunOutcome.Succeeded, CancellationToken.None);
-        }
-
+        var (outcome, invocationId) = await runner.TryRunAsync(function, TimerTrigger.Admin, occurrence, delivery, CancellationToken.None);
         switch (outcome)
         {
             case TimerRunOutcome.Busy:
@@ -77,6 +74,10 @@ internal static class AdminEndpoints
                 await Problems.WriteAsync(http, StatusCodes.Status500InternalServerError, Problems.InternalError, "Internal error",
                     "The function failed. Quote the invocation id when reporting this.",
                     new Dictionary<string, object?> { ["invocationId"] = invocationId.ToString() });
+                break;
+            case TimerRunOutcome.Duplicate:
+                http.Response.StatusCode = StatusCodes.Status202Accepted;
+                await http.Response.WriteAsJsonAsync(new AdminInvocation(function.Name, null, "duplicate"), http.RequestAborted);
                 break;
             default:
                 http.Response.StatusCode = StatusCodes.Status202Accepted;

@@ -5,7 +5,10 @@ public sealed class TimerInfo
 {
     public required ScheduleStatus ScheduleStatus { get; init; }
 
-    /// <summary>True when this run is late: a catch-up for an occurrence missed while no host was running.</summary>
+    /// <summary>
+    /// True when this run is late: a catch-up for an occurrence missed while no host was running, or a scheduled
+    /// run that started more than a second after its occurrence (its lock was held by a process that died, say).
+    /// </summary>
     public bool IsPastDue { get; init; }
 }
 

@@ -17,8 +17,9 @@ internal sealed class HostStore(NpgsqlDataSource dataSource)
     // Advisory lock keys are (namespace, key) pairs; this namespace keeps timer locks apart from the migration lock.
     internal const int TimerLockNamespace = 0x706C_6E74;
 
+    // The lock's namespace is a parameter: hexadecimal literals such as 0x706C6E74 need PostgreSQL 16.
     private const string SchemaSql = """
-        select pg_advisory_xact_lock(0x706C6E74, 0);
+        select pg_advisory_xact_lock(@ns, 0);
         create schema if not exists plant_host;
         create table if not exists plant_host.timer_status (
             function_name   text primary key,
@@ -67,6 +68,7 @@ internal sealed class HostStore(NpgsqlDataSource dataSource)
                 await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
                 await using (var command = new NpgsqlCommand(SchemaSql, connection, transaction))
                 {
+                    command.Parameters.AddWithValue("ns", TimerLockNamespace);
                     await command.ExecuteNonQueryAsync(cancellationToken);
                 }
 
@@ -81,8 +83,9 @@ internal sealed class HostStore(NpgsqlDataSource dataSource)
     }
 
     /// <summary>
-    /// Takes the timer's session-level advisory lock without waiting. The lease holds the connection; if the
-    /// process dies, PostgreSQL ends the session and frees the lock.
+    /// Takes the timer's session-level advisory lock without waiting; null when another session holds it. The
+    /// lease keeps the connection, and does the run's bookkeeping on it; if the process dies, PostgreSQL ends
+    /// the session and frees the lock.
     /// </summary>
     public async Task<TimerLease?> TryLockTimerAsync(string function, CancellationToken cancellationToken)
     {
@@ -95,7 +98,7 @@ internal sealed class HostStore(NpgsqlDataSource dataSource)
             command.Parameters.AddWithValue("key", LockKey(function));
             if ((bool)(await command.ExecuteScalarAsync(cancellationToken))!)
             {
-                return new TimerLease(connection, LockKey(function));
+                return new TimerLease(connection, function);
             }
         }
         catch
@@ -108,84 +111,16 @@ internal sealed class HostStore(NpgsqlDataSource dataSource)
         return null;
     }
 
+    /// <summary>The status as last recorded; outside the lock it may change at any moment.</summary>
     public async Task<TimerStatusRow?> GetTimerStatusAsync(string function, CancellationToken cancellationToken)
     {
         await EnsureSchemaAsync(cancellationToken);
-        await using var command = dataSource.CreateCommand(
-            "select last_occurrence, next_occurrence, last_updated from plant_host.timer_status where function_name = @name");
-        command.Parameters.AddWithValue("name", function);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
-        if (!await reader.ReadAsync(cancellationToken))
-        {
-            return null;
-        }
-
-        return new TimerStatusRow(
-            reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
-            reader.GetFieldValue<DateTimeOffset>(1),
-            reader.GetFieldValue<DateTimeOffset>(2));
-    }
-
-    /// <summary>Records a finished run and moves the schedule on, in one transaction.</summary>
-    public async Task RecordTimerRunAsync(TimerRun run, CancellationToken cancellationToken)
-    {
-        const string sql = """
-            insert into plant_host.timer_status (function_name, last_occurrence, next_occurrence, last_updated)
-            values (@name, @occurrence, @next, @finished)
-            on conflict (function_name) do update
-                set last_occurrence = excluded.last_occurrence, next_occurrence = excluded.next_occurrence, last_updated = excluded.last_updated;
-            insert into plant_host.timer_runs (function_name, invocation_id, trigger, scheduled_for, started_at, finished_at, succeeded, error)
-            values (@name, @invocation, @trigger, @occurrence, @started, @finished, @succeeded, @error);
-            """;
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue("name", run.Function);
-        command.Parameters.AddWithValue("occurrence", run.Occurrence);
-        command.Parameters.AddWithValue("next", run.Next);
-        command.Parameters.AddWithValue("invocation", run.InvocationId);
-        command.Parameters.AddWithValue("trigger", run.Trigger);
-        command.Parameters.AddWithValue("started", run.Started);
-        command.Parameters.AddWithValue("finished", run.Finished);
-        command.Parameters.AddWithValue("succeeded", run.Error is null);
-        command.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)run.Error ?? DBNull.Value });
-        await command.ExecuteNonQueryAsync(cancellationToken);
-    }
-
-    /// <summary>
-    /// Claims a Cloud Scheduler delivery (job name and schedule time). False when the same delivery already
-    /// succeeded or is still running; a failed one, or one whose runner died, may be claimed again.
-    /// </summary>
-    public async Task<bool> TryClaimDeliveryAsync(string jobName, string scheduleTime, string function, Guid invocationId, TimeSpan staleAfter, CancellationToken cancellationToken)
-    {
-        await EnsureSchemaAsync(cancellationToken);
-        const string sql = """
-            insert into plant_host.scheduler_deliveries as d (job_name, schedule_time, function_name, invocation_id)
-            values (@job, @time, @name, @invocation)
-            on conflict (job_name, schedule_time) do update
-                set invocation_id = excluded.invocation_id, received_at = now(), finished_at = null, succeeded = null
-                where d.succeeded = false or (d.succeeded is null and d.received_at < now() - @stale)
-            returning 1
-            """;
-        await using var command = dataSource.CreateCommand(sql);
-        command.Parameters.AddWithValue("job", jobName);
-        command.Parameters.AddWithValue("time", scheduleTime);
-        command.Parameters.AddWithValue("name", function);
-        command.Parameters.AddWithValue("invocation", invocationId);
-        command.Parameters.AddWithValue("stale", staleAfter);
-        return await command.ExecuteScalarAsync(cancellationToken) is not null;
-    }
-
-    public async Task FinishDeliveryAsync(string jobName, string scheduleTime, bool succeeded, CancellationToken cancellationToken)
-    {
-        await using var command = dataSource.CreateCommand(
-            "update plant_host.scheduler_deliveries set finished_at = now(), succeeded = @ok where job_name = @job and schedule_time = @time");
-        command.Parameters.AddWithValue("ok", succeeded);
-        command.Parameters.AddWithValue("job", jobName);
-        command.Parameters.AddWithValue("time", scheduleTime);
-        await command.ExecuteNonQueryAsync(cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        return await TimerLease.ReadStatusAsync(connection, function, cancellationToken);
     }
 
     /// <summary>A stable 32-bit key per function name (FNV-1a); a collision only makes two timers take turns.</summary>
-    private static int LockKey(string function)
+    internal static int LockKey(string function)
     {
         var hash = 2166136261;
         foreach (var b in Encoding.UTF8.GetBytes(function.ToUpperInvariant()))
@@ -202,22 +137,125 @@ internal sealed record TimerRun(
     string Function, Guid InvocationId, string Trigger, DateTimeOffset Occurrence, DateTimeOffset Next,
     DateTimeOffset Started, DateTimeOffset Finished, string? Error);
 
-/// <summary>A held timer lock; disposing it unlocks and returns the connection.</summary>
-internal sealed class TimerLease(NpgsqlConnection connection, int key) : IAsyncDisposable
+/// <summary>A Cloud Scheduler delivery: the job and the schedule time it was sent for.</summary>
+internal sealed record SchedulerDelivery(string JobName, string ScheduleTime);
+
+/// <summary>
+/// A held timer lock, and the bookkeeping that must happen under it, on the lock's own connection (so a run
+/// needs one connection from the small pool, not two). Disposing it unlocks and returns the connection.
+/// </summary>
+internal sealed class TimerLease(NpgsqlConnection connection, string function) : IAsyncDisposable
 {
+    public Task<TimerStatusRow?> GetStatusAsync(CancellationToken cancellationToken) => ReadStatusAsync(connection, function, cancellationToken);
+
+    /// <summary>
+    /// Claims a Cloud Scheduler delivery; false when it already succeeded. One that failed, or whose runner died
+    /// before recording it (it is unfinished, yet nobody else holds the lock), may be claimed again.
+    /// </summary>
+    public async Task<bool> TryClaimDeliveryAsync(SchedulerDelivery delivery, Guid invocationId, CancellationToken cancellationToken)
+    {
+        const string sql = """
+            insert into plant_host.scheduler_deliveries as d (job_name, schedule_time, function_name, invocation_id)
+            values (@job, @time, @name, @invocation)
+            on conflict (job_name, schedule_time) do update
+                set invocation_id = excluded.invocation_id, received_at = now(), finished_at = null, succeeded = null
+                where d.succeeded is distinct from true
+            returning 1
+            """;
+        await using var command = new NpgsqlCommand(sql, connection);
+        command.Parameters.AddWithValue("job", delivery.JobName);
+        command.Parameters.AddWithValue("time", delivery.ScheduleTime);
+        command.Parameters.AddWithValue("name", function);
+        command.Parameters.AddWithValue("invocation", invocationId);
+        return await command.ExecuteScalarAsync(cancellationToken) is not null;
+    }
+
+    /// <summary>
+    /// Records a run, its Cloud Scheduler delivery if any, and the schedule status, in one implicit transaction
+    /// (one batch). A run that did not complete (cut short by shutdown) leaves the status as it was, so that
+    /// its occurrence is still due; for a timer that never ran before, that occurrence is written as due.
+    /// </summary>
+    public async Task RecordRunAsync(TimerRun run, bool completed, SchedulerDelivery? delivery, CancellationToken cancellationToken)
+    {
+        await using var batch = new NpgsqlBatch(connection);
+        var status = new NpgsqlBatchCommand(completed
+            ? """
+              insert into plant_host.timer_status (function_name, last_occurrence, next_occurrence, last_updated)
+              values (@name, @occurrence, @next, @finished)
+              on conflict (function_name) do update
+                  set last_occurrence = excluded.last_occurrence, next_occurrence = excluded.next_occurrence, last_updated = excluded.last_updated
+              """
+            : """
+              insert into plant_host.timer_status (function_name, last_occurrence, next_occurrence, last_updated)
+              values (@name, null, @occurrence, @finished)
+              on conflict (function_name) do nothing
+              """);
+        status.Parameters.AddWithValue("name", run.Function);
+        status.Parameters.AddWithValue("occurrence", run.Occurrence);
+        status.Parameters.AddWithValue("next", run.Next);
+        status.Parameters.AddWithValue("finished", run.Finished);
+        batch.BatchCommands.Add(status);
+
+        var insert = new NpgsqlBatchCommand("""
+            insert into plant_host.timer_runs (function_name, invocation_id, trigger, scheduled_for, started_at, finished_at, succeeded, error)
+            values (@name, @invocation, @trigger, @occurrence, @started, @finished, @succeeded, @error)
+            """);
+        insert.Parameters.AddWithValue("name", run.Function);
+        insert.Parameters.AddWithValue("invocation", run.InvocationId);
+        insert.Parameters.AddWithValue("trigger", run.Trigger);
+        insert.Parameters.AddWithValue("occurrence", run.Occurrence);
+        insert.Parameters.AddWithValue("started", run.Started);
+        insert.Parameters.AddWithValue("finished", run.Finished);
+        insert.Parameters.AddWithValue("succeeded", run.Error is null);
+        insert.Parameters.Add(new NpgsqlParameter("error", NpgsqlDbType.Text) { Value = (object?)run.Error ?? DBNull.Value });
+        batch.BatchCommands.Add(insert);
+
+        if (delivery is not null)
+        {
+            var finish = new NpgsqlBatchCommand(
+                "update plant_host.scheduler_deliveries set finished_at = now(), succeeded = @ok where job_name = @job and schedule_time = @time");
+            finish.Parameters.AddWithValue("ok", run.Error is null);
+            finish.Parameters.AddWithValue("job", delivery.JobName);
+            finish.Parameters.AddWithValue("time", delivery.ScheduleTime);
+            batch.BatchCommands.Add(finish);
+        }
+
+        await batch.ExecuteNonQueryAsync(cancellationToken);
+    }
+
     public async ValueTask DisposeAsync()
     {
         try
         {
             await using var command = new NpgsqlCommand("select pg_advisory_unlock(@ns, @key)", connection);
             command.Parameters.AddWithValue("ns", HostStore.TimerLockNamespace);
-            command.Parameters.AddWithValue("key", key);
+            command.Parameters.AddWithValue("key", HostStore.LockKey(function));
             await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException) when (connection.FullState.HasFlag(System.Data.ConnectionState.Broken))
+        {
+            // The session is gone, and PostgreSQL freed the lock with it; the broken connection leaves the pool.
         }
         finally
         {
-            // A broken connection is discarded by the pool, and PostgreSQL frees the lock with the session.
             await connection.DisposeAsync();
         }
+    }
+
+    internal static async Task<TimerStatusRow?> ReadStatusAsync(NpgsqlConnection connection, string function, CancellationToken cancellationToken)
+    {
+        await using var command = new NpgsqlCommand(
+            "select last_occurrence, next_occurrence, last_updated from plant_host.timer_status where function_name = @name", connection);
+        command.Parameters.AddWithValue("name", function);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+        if (!await reader.ReadAsync(cancellationToken))
+        {
+            return null;
+        }
+
+        return new TimerStatusRow(
+            reader.IsDBNull(0) ? null : reader.GetFieldValue<DateTimeOffset>(0),
+            reader.GetFieldValue<DateTimeOffset>(1),
+            reader.GetFieldValue<DateTimeOffset>(2));
     }
 }

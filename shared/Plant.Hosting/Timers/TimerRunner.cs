@@ -20,21 +20,37 @@ internal enum TimerRunOutcome
     /// <summary>Another process holds the timer's lock: it is running there now.</summary>
     Busy,
 
-    /// <summary>Another process already ran this occurrence.</summary>
-    AlreadyRan,
+    /// <summary>The stored next occurrence is still ahead: another process already ran the one asked for.</summary>
+    NotDue,
+
+    /// <summary>This Cloud Scheduler delivery already succeeded.</summary>
+    Duplicate,
 }
 
 /// <summary>
 /// Runs a timer function once, under its advisory lock, and records the run and the schedule's next occurrence.
 /// The in-process scheduler and the admin route both come through here, so runs of one timer never overlap.
 /// </summary>
+/// <remarks>
+/// Runs are at least once: the status moves on only after the run, so a process that dies between the run and
+/// its record leaves the occurrence due, and it runs again (past due) on the next start or on another instance.
+/// </remarks>
 internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IServiceScopeFactory scopes, TimeProvider time)
 {
     /// <summary>How late a scheduled run may start before it counts as past due.</summary>
-    private static readonly TimeSpan s_lateness = TimeSpan.FromSeconds(1);
+    internal static readonly TimeSpan Lateness = TimeSpan.FromSeconds(1);
 
+    /// <param name="function">A timer function.</param>
+    /// <param name="trigger">Why it runs.</param>
+    /// <param name="occurrence">
+    /// For <see cref="TimerTrigger.Schedule"/> and <see cref="TimerTrigger.CatchUp"/>, the occurrence to run when the
+    /// timer has no stored status yet (otherwise the stored one decides); for the others, what the run is for, or
+    /// null for now.
+    /// </param>
+    /// <param name="delivery">The Cloud Scheduler delivery of an admin run, claimed under the lock.</param>
+    /// <param name="cancellationToken">Cancels the run (shutdown); the run is recorded all the same.</param>
     public async Task<(TimerRunOutcome Outcome, Guid InvocationId)> TryRunAsync(
-        FunctionDescriptor function, TimerTrigger trigger, DateTimeOffset occurrence, CancellationToken cancellationToken)
+        FunctionDescriptor function, TimerTrigger trigger, DateTimeOffset? occurrence, SchedulerDelivery? delivery, CancellationToken cancellationToken)
     {
         var invocationId = Guid.NewGuid();
         await using var lease = await store.TryLockTimerAsync(function.Name, cancellationToken);
@@ -43,12 +59,27 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
             return (TimerRunOutcome.Busy, invocationId);
         }
 
-        // Read under the lock: if another instance ran this occurrence while we waited, it moved Next past now.
-        var status = await store.GetTimerStatusAsync(function.Name, cancellationToken);
+        // Read under the lock: the caller read the status before it slept, and another instance may have run
+        // that occurrence since. The stored next occurrence is the one due, and only once it has come.
+        var status = await lease.GetStatusAsync(cancellationToken);
         var started = time.GetUtcNow();
-        if (trigger is TimerTrigger.Schedule or TimerTrigger.CatchUp && status is not null && status.Next > started)
+        DateTimeOffset scheduledFor;
+        if (trigger is TimerTrigger.Schedule or TimerTrigger.CatchUp)
         {
-            return (TimerRunOutcome.AlreadyRan, invocationId);
+            scheduledFor = status?.Next ?? occurrence ?? throw new ArgumentNullException(nameof(occurrence));
+            if (scheduledFor > started)
+            {
+                return (TimerRunOutcome.NotDue, invocationId);
+            }
+        }
+        else
+        {
+            scheduledFor = occurrence ?? started;
+        }
+
+        if (delivery is not null && !await lease.TryClaimDeliveryAsync(delivery, invocationId, cancellationToken))
+        {
+            return (TimerRunOutcome.Duplicate, invocationId);
         }
 
         var info = new TimerInfo
@@ -59,7 +90,7 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
                 Next = function.Schedule!.GetNextOccurrence(started).UtcDateTime,
                 LastUpdated = status?.LastUpdated.UtcDateTime ?? DateTime.MinValue,
             },
-            IsPastDue = trigger == TimerTrigger.CatchUp || trigger == TimerTrigger.Schedule && started - occurrence > s_lateness,
+            IsPastDue = trigger == TimerTrigger.CatchUp || trigger == TimerTrigger.Schedule && started - scheduledFor > Lateness,
         };
 
         string? error = null;
@@ -67,7 +98,7 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
         {
             try
             {
-                await executor.ExecuteAsync(function, scope.ServiceProvider, invocationId.ToString(), Reason(trigger, occurrence), null, info, cancellationToken);
+                await executor.ExecuteAsync(function, scope.ServiceProvider, invocationId.ToString(), Reason(trigger, scheduledFor), null, info, cancellationToken);
             }
             catch (Exception e)
             {
@@ -77,10 +108,12 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
         }
 
         var finished = time.GetUtcNow();
-        // Recorded even when shutting down, so the next start does not mistake a finished run for a missed one.
-        await store.RecordTimerRunAsync(
-            new TimerRun(function.Name, invocationId, TriggerName(trigger), occurrence, function.Schedule.GetNextOccurrence(finished), started, finished, error),
-            CancellationToken.None);
+        // Recorded even when shutting down (so not with the cancelled token). A failed run is complete and the
+        // schedule moves on; a run cut short by shutdown is not, so its occurrence stays due for the next start.
+        var completed = error is null || !cancellationToken.IsCancellationRequested;
+        await lease.RecordRunAsync(
+            new TimerRun(function.Name, invocationId, TriggerName(trigger), scheduledFor, function.Schedule.GetNextOccurrence(finished), started, finished, error),
+            completed, delivery, CancellationToken.None);
         return (error is null ? TimerRunOutcome.Succeeded : TimerRunOutcome.Failed, invocationId);
     }
 

@@ -42,6 +42,7 @@ internal sealed class TimerScheduler(
             catch (Exception e)
             {
                 // The database is unreachable or the host's bookkeeping failed: keep the schedule alive and retry.
+                // Until a step succeeds the loop is still starting, so a catch-up is not lost to a late database.
                 failures++;
                 var delay = TimeSpan.FromSeconds(Math.Min(60, Math.Pow(2, Math.Min(failures, 6))));
                 logger.LogError(e, "Timer '{FunctionName}' could not be scheduled; retrying in {Delay}s", timer.Name, delay.TotalSeconds);
@@ -54,23 +55,28 @@ internal sealed class TimerScheduler(
     {
         var status = await store.GetTimerStatusAsync(timer.Name, stoppingToken);
         var now = time.GetUtcNow();
-        if (starting && timer.Timer!.RunOnStartup)
+        if (starting)
         {
-            await runner.TryRunAsync(timer, TimerTrigger.Startup, now, stoppingToken);
-            return;
-        }
+            // As in Azure Functions: an occurrence missed while no host ran is caught up once, past due, and that
+            // run stands in for RunOnStartup. An occurrence only just due is left to the regular path below.
+            if (status is not null && now - status.Next > TimerRunner.Lateness)
+            {
+                await runner.TryRunAsync(timer, TimerTrigger.CatchUp, status.Next, null, stoppingToken);
+                return;
+            }
 
-        if (starting && status is not null && status.Next <= now)
-        {
-            // Missed while no host was running: one catch-up run, then the regular schedule from now on.
-            await runner.TryRunAsync(timer, TimerTrigger.CatchUp, status.Next, stoppingToken);
-            return;
+            if (timer.Timer!.RunOnStartup)
+            {
+                await runner.TryRunAsync(timer, TimerTrigger.Startup, null, null, stoppingToken);
+                return;
+            }
         }
 
         var due = status?.Next ?? timer.Schedule!.GetNextOccurrence(now);
         if (due > now)
         {
             var wait = due - now;
+            logger.LogDebug("Timer '{FunctionName}' waits for its occurrence at {Due:O}", timer.Name, due);
             await DelayAsync(wait < s_maxSleep ? wait : s_maxSleep, stoppingToken);
             if (wait > s_maxSleep)
             {
@@ -78,9 +84,12 @@ internal sealed class TimerScheduler(
             }
         }
 
-        var (outcome, _) = await runner.TryRunAsync(timer, TimerTrigger.Schedule, due, stoppingToken);
+        var (outcome, _) = await runner.TryRunAsync(timer, TimerTrigger.Schedule, due, null, stoppingToken);
         if (outcome == TimerRunOutcome.Busy)
         {
+            // Not an error: another instance is running it (and will move the status on), or a dead one's session
+            // has not yet been ended by PostgreSQL.
+            logger.LogDebug("Timer '{FunctionName}' is running in another process; looking again in {Delay}s", timer.Name, s_busyRetry.TotalSeconds);
             await DelayAsync(s_busyRetry, stoppingToken);
         }
     }
