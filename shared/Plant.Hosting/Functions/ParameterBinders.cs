@@ -123,27 +123,29 @@ internal static class ParameterBinders
         {
             throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson, "Malformed JSON", Describe(e));
         }
-        catch (BadHttpRequestException e)
-        {
-            // Kestrel's body size limit; the status it carries (413) is the right answer.
-            var (slug, title, detail) = Problems.ForStatus(e.StatusCode, request);
-            throw new FunctionBindingException(e.StatusCode, slug, title, detail);
-        }
 
         return value ?? throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson,
             "Malformed JSON", "The body must be a JSON object, not null.");
     }
 
-    /// <summary>Says where the JSON went wrong without naming internal .NET types.</summary>
+    /// <summary>Says what is wrong with the body and where, without naming internal .NET types.</summary>
     private static string Describe(JsonException e)
     {
         var where = string.Create(CultureInfo.InvariantCulture, $"at '{e.Path ?? "$"}' (line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1})");
-        var message = e.Message;
-        var missing = message.IndexOf("missing required properties including: ", StringComparison.Ordinal);
-        if (missing >= 0)
+
+        // Syntax errors come from the reader, wrapped; the rest is well-formed JSON of the wrong shape, and
+        // System.Text.Json tells those apart only by message (English: the build ships no other resources).
+        if (e.InnerException is JsonException)
         {
-            var names = message[(missing + "missing required properties including: ".Length)..].TrimEnd('.');
-            return $"The body is missing required properties: {names}.";
+            return $"The body is not valid JSON {where}.";
+        }
+
+        var message = e.Message;
+        const string missing = "missing required properties including: ";
+        var at = message.IndexOf(missing, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            return $"The body is missing required properties: {message[(at + missing.Length)..].TrimEnd('.')}.";
         }
 
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
@@ -151,11 +153,11 @@ internal static class ParameterBinders
             return $"The body has a property that is not expected {where}.";
         }
 
-        if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("null", StringComparison.Ordinal))
+        if (message.Contains("null values", StringComparison.Ordinal))
         {
-            return $"The body has a value of the wrong type {where}.";
+            return $"The body has a null value where one is required {where}.";
         }
 
-        return $"The body is not valid JSON {where}.";
+        return $"The body has a value of the wrong type {where}.";
     }
 }
