@@ -60,13 +60,23 @@ internal static class ParameterBinders
             return RouteValue(name, type);
         }
 
-        if (route is not null && !FunctionIndexer.IsSimple(type) && !FunctionIndexer.IsContextType(type))
+        if (IsBody(parameter, route))
         {
-            return i => ReadBodyAsync(i, type);
+            // An interface or abstract type cannot come from JSON; an ILogger parameter (the in-process model's
+            // habit) would otherwise turn into a body that no request can satisfy.
+            return type.IsAbstract
+                ? throw Unbindable(function, name, $"a JSON body needs a concrete type, and {type.Name} is abstract (a logger comes from FunctionContext.GetLogger)")
+                : i => ReadBodyAsync(i, type);
         }
 
         throw Unbindable(function, name, "only the trigger, FunctionContext, CancellationToken, route values and one JSON body can be bound");
     }
+
+    /// <summary>Whether the parameter takes the JSON body of an HTTP function: any complex type that is not a route value.</summary>
+    public static bool IsBody(ParameterInfo parameter, RoutePattern? route) =>
+        route is not null
+        && !parameter.IsDefined(typeof(HttpTriggerAttribute)) && !parameter.IsDefined(typeof(TimerTriggerAttribute))
+        && !FunctionIndexer.IsSimple(parameter.ParameterType) && !FunctionIndexer.IsContextType(parameter.ParameterType);
 
     private static StartupException Unbindable(string function, string parameter, string why) =>
         new($"Function '{function}': parameter '{parameter}' cannot be bound: {why}.");

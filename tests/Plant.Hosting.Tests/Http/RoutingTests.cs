@@ -19,6 +19,10 @@ public sealed class RoutingFunctions
     public static object GetCount([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "counts/{n:int}")] HttpRequest request, int n) =>
         new { next = n + 1 };
 
+    [Function("GetSlug")]
+    public static string GetSlug([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "slugs/{slug:regex(^[a-z]+(-[a-z]+)*$)}")] HttpRequest request, string slug) =>
+        slug;
+
     [Function("Greet")]
     public static object Greet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/v1/greet/{name}/")] HttpRequest request, string name) =>
         new { hello = name };
@@ -112,12 +116,22 @@ public sealed class RoutingTests(RoutingHosts hosts) : IClassFixture<RoutingHost
         Assert.Equal($$"""{"next":{{next}}}""", await response.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task A_regex_constraint_is_supported()
+    {
+        using var response = await hosts["default"].Client.GetAsync("/api/slugs/plant-one");
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("plant-one", await response.Content.ReadAsStringAsync());
+    }
+
     [Theory]
     [InlineData("/api/items/not-a-guid")]
     [InlineData("/api/items/123")]
     [InlineData("/api/counts/abc")]
     [InlineData("/api/counts/1.5")]
     [InlineData("/api/counts/99999999999")]
+    [InlineData("/api/slugs/Plant_1")]
+    [InlineData("/api/slugs/-plant")]
     public async Task A_value_that_fails_the_route_constraint_is_a_404_problem(string path)
     {
         using var response = await hosts["default"].Client.GetAsync(path);
