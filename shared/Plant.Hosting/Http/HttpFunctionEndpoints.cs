@@ -84,6 +84,9 @@ internal static class HttpFunctionEndpoints
         }
         catch (FunctionTimeoutException e) when (!http.Response.HasStarted)
         {
+            // A function that ignores its token still runs and may still touch this request's objects; closing the
+            // connection keeps Kestrel from handing those pooled objects to the client's next request.
+            http.Response.Headers.Connection = "close";
             await Problems.WriteAsync(http, StatusCodes.Status504GatewayTimeout, Problems.FunctionTimeout, "Function timeout",
                 e.Message, new Dictionary<string, object?> { ["invocationId"] = invocationId });
         }

@@ -73,6 +73,7 @@ public sealed class HostJsonTests(PostgresDatabaseFixture database) : IClassFixt
         {
             using var response = await host.Client.GetAsync($"/api/{function}");
             var problem = await Problem.AssertAsync(response, HttpStatusCode.GatewayTimeout, Problems.FunctionTimeout);
+            Assert.True(response.Headers.ConnectionClose);
             var invocationId = problem.GetProperty("invocationId").GetString();
             Assert.True(Guid.TryParse(invocationId, out _));
             var executed = Assert.Single(host.Logs.Lines, l => l.Message.StartsWith($"Executed 'Functions.{function}'", StringComparison.Ordinal));

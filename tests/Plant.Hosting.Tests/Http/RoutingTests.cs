@@ -23,6 +23,10 @@ public sealed class RoutingFunctions
     public static string GetSlug([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "slugs/{slug:regex(^[a-z]+(-[a-z]+)*$)}")] HttpRequest request, string slug) =>
         slug;
 
+    [Function("Unconstrained")]
+    public static object Unconstrained([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "plain/{n}/{id}")] HttpRequest request, int n, Guid id) =>
+        new { n, id };
+
     [Function("Greet")]
     public static object Greet([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "/v1/greet/{name}/")] HttpRequest request, string name) =>
         new { hello = name };
@@ -114,6 +118,18 @@ public sealed class RoutingTests(RoutingHosts hosts) : IClassFixture<RoutingHost
         using var response = await hosts["default"].Client.GetAsync($"/api/counts/{value}");
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal($$"""{"next":{{next}}}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData("/api/plain/abc/6f1c1d3e-8a43-4e8e-9d55-2d7d1f0b6a11", "'n'", "Int32")]
+    [InlineData("/api/plain/12/not-a-guid", "'id'", "Guid")]
+    public async Task An_unconstrained_route_value_of_the_wrong_type_is_a_400_problem_naming_it(string path, string name, string type)
+    {
+        using var response = await hosts["default"].Client.GetAsync(path);
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest, Problems.BadRequest);
+        var detail = problem.GetProperty("detail").GetString()!;
+        Assert.Contains(name, detail, StringComparison.Ordinal);
+        Assert.Contains(type, detail, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -50,9 +50,24 @@ public sealed class TestHost : IAsyncDisposable
         }
 
         var logs = new CapturedLogs();
-        var app = Build(connectionString, functionTypes, folder, logs, settings, hostJson);
-        await app.StartAsync();
-        return new TestHost(app, folder, logs);
+        WebApplication? app = null;
+        try
+        {
+            app = Build(connectionString, functionTypes, folder, logs, settings, hostJson);
+            await app.StartAsync();
+            return new TestHost(app, folder, logs);
+        }
+        catch
+        {
+            // A host that fails to build or start leaves nothing behind either.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Builds without starting, for tests of start-up errors.</summary>
