@@ -27,7 +27,7 @@ public sealed class DrainTests(PostgresDatabaseFixture database) : IClassFixture
         await using var host = await TestHost.StartAsync(database.ConnectionString, [typeof(DrainFunctions)]);
         var address = host.Client.BaseAddress!;
         var inFlight = host.Client.GetAsync("/api/Slow");
-        await DrainFunctions.Started.WaitAsync(TimeSpan.FromSeconds(30));
+        Assert.True(await DrainFunctions.Started.WaitAsync(TimeSpan.FromSeconds(30)));
 
         var stopping = host.StopAsync();
         using var response = await inFlight;

@@ -56,6 +56,10 @@ public sealed class HostJsonTests(PostgresDatabaseFixture database) : IClassFixt
     [InlineData("""{ "functionTimeout": "-00:00:05" }""", "host.json functionTimeout")]
     [InlineData("""{ "logging": { "logLevel": { "default": "Loud" } } }""", "host.json logging.logLevel.default")]
     [InlineData("""{ "extensions": { "http": { "routePrefix": 5 } } }""", "host.json extensions.http.routePrefix")]
+    [InlineData("""{ "logging": { "logLevel": { "default": 2 } } }""", "host.json logging.logLevel.default")]
+    [InlineData("""{ "logging": { "logLevel": "Warning" } }""", "host.json logging.logLevel")]
+    [InlineData("""{ "extensions": { "http": "api" } }""", "host.json extensions.http")]
+    [InlineData("""[ "version", "2.0" ]""", "host.json")]
     [InlineData("""{ "version": "2.0", """, "host.json")]
     public void A_wrong_host_json_value_is_refused_naming_it(string hostJson, string setting)
     {

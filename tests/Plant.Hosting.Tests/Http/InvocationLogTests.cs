@@ -3,7 +3,6 @@ using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Plant.Hosting.Tests.Support;
-using Plant.Testing;
 
 namespace Plant.Hosting.Tests.Http;
 
@@ -14,13 +13,9 @@ public sealed class InvocationLogFunctions
         context.InvocationId;
 }
 
-public sealed partial class InvocationLogTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>, IAsyncLifetime
+public sealed partial class InvocationLogTests(SharedHost<InvocationLogFunctions> fixture) : IClassFixture<SharedHost<InvocationLogFunctions>>
 {
-    private TestHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await TestHost.StartAsync(database.ConnectionString, [typeof(InvocationLogFunctions)]);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly TestHost _host = fixture.Host;
 
     [GeneratedRegex(@"^Executing 'Functions\.WhoAmI' \(Reason='HTTP (?<method>[A-Z]+)', Id=(?<id>[0-9a-f-]{36})\)$")]
     private static partial Regex Executing();

@@ -2,7 +2,6 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Plant.Hosting.Tests.Support;
-using Plant.Testing;
 
 namespace Plant.Hosting.Tests.Http;
 
@@ -43,13 +42,9 @@ public sealed class ResultFunctions
         Results.Created($"/api/orders/{id}", new { id, order.Customer, order.Quantity, order.Tags });
 }
 
-public sealed class ResultTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>, IAsyncLifetime
+public sealed class ResultTests(SharedHost<ResultFunctions> fixture) : IClassFixture<SharedHost<ResultFunctions>>
 {
-    private TestHost _host = null!;
-
-    public async Task InitializeAsync() => _host = await TestHost.StartAsync(database.ConnectionString, [typeof(ResultFunctions)]);
-
-    public async Task DisposeAsync() => await _host.DisposeAsync();
+    private readonly TestHost _host = fixture.Host;
 
     [Theory]
     [InlineData("POST", "/api/Nothing")]
