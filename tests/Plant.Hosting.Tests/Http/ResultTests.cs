@@ -37,6 +37,10 @@ public sealed class ResultFunctions
     [Function("Text")]
     public static string Text([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request) => "plain words";
 
+    [Function("Status")]
+    public static IResult Status([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "status/{code:int}")] HttpRequest request, int code) =>
+        Results.StatusCode(code);
+
     [Function("Created")]
     public static IResult Created([HttpTrigger(AuthorizationLevel.Anonymous, "post", Route = "orders/{id:guid}")] HttpRequest request, Guid id, Order order) =>
         Results.Created($"/api/orders/{id}", new { id, order.Customer, order.Quantity, order.Tags });
@@ -76,6 +80,21 @@ public sealed class ResultTests(SharedHost<ResultFunctions> fixture) : IClassFix
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Equal("plain words", await response.Content.ReadAsStringAsync());
+    }
+
+    [Theory]
+    [InlineData(400, Problems.BadRequest)]
+    [InlineData(403, Problems.Forbidden)]
+    [InlineData(404, Problems.NotFound)]
+    [InlineData(409, Problems.Conflict)]
+    [InlineData(500, Problems.InternalError)]
+    [InlineData(503, Problems.Unavailable)]
+    [InlineData(418, "http-418")]
+    public async Task A_bodiless_error_status_from_a_function_becomes_a_problem(int status, string slug)
+    {
+        using var response = await _host.Client.GetAsync($"/api/status/{status}");
+        var problem = await Problem.AssertAsync(response, (HttpStatusCode)status, slug);
+        Assert.DoesNotContain("No function answers", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Theory]
