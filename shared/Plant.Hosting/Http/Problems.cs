@@ -56,8 +56,8 @@ public static class Problems
         StatusCodes.Status404NotFound => request.HttpContext.GetEndpoint() is null
             ? (NotFound, "Not found", $"No function answers {request.Method} {request.Path}.")
             : (NotFound, "Not found", $"Nothing was found at {request.Path}."),
-        StatusCodes.Status409Conflict => (Conflict, "Conflict", "The request conflicts with the current state."),
         StatusCodes.Status405MethodNotAllowed => (MethodNotAllowed, "Method not allowed", $"{request.Path} does not accept {request.Method}."),
+        StatusCodes.Status409Conflict => (Conflict, "Conflict", "The request conflicts with the current state."),
         StatusCodes.Status413PayloadTooLarge => (PayloadTooLarge, "Payload too large", "The request body is larger than the host accepts."),
         StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaType, "Unsupported media type", "The request's Content-Type is not accepted here."),
         StatusCodes.Status429TooManyRequests => (TooManyRequests, "Too many requests", "The rate limit for this key is exhausted; retry later."),
