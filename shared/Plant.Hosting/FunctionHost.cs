@@ -6,6 +6,8 @@ using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -71,6 +73,8 @@ public static class FunctionHost
 
         var services = builder.Services;
         services.AddSingleton(settings).AddSingleton(keys).AddSingleton(dataSource).AddSingleton(TimeProvider.System);
+        // The slim builder leaves out the regex route constraint, which Azure Functions routes may use.
+        services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
         services.AddSingleton<FunctionExecutor>().AddSingleton<HostStore>().AddSingleton<TimerRunner>();
         var timers = functions.Where(f => f.Timer is not null).ToList();
         if (settings.TimersInProcess && timers.Count > 0)

@@ -29,8 +29,15 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
 
     internal static HostJson Parse(JsonElement root)
     {
+        // A value of the wrong kind is named like a wrong value, rather than escaping as JsonElement's InvalidOperationException.
+        if (root.ValueKind != JsonValueKind.Object)
+        {
+            throw new ConfigurationException("host.json", "must be a JSON object.");
+        }
+
         var prefix = Default.RoutePrefix;
-        if (root.TryGetProperty("extensions", out var extensions) && extensions.TryGetProperty("http", out var http)
+        if (TryGetObject(root, "extensions", "host.json extensions", out var extensions)
+            && TryGetObject(extensions, "http", "host.json extensions.http", out var http)
             && http.TryGetProperty("routePrefix", out var routePrefix))
         {
             prefix = routePrefix.ValueKind == JsonValueKind.String
@@ -50,12 +57,13 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
         }
 
         var levels = new Dictionary<string, string>(StringComparer.OrdinalIgnoreCase);
-        if (root.TryGetProperty("logging", out var logging) && logging.TryGetProperty("logLevel", out var logLevel))
+        if (TryGetObject(root, "logging", "host.json logging", out var logging)
+            && TryGetObject(logging, "logLevel", "host.json logging.logLevel", out var logLevel))
         {
             foreach (var level in logLevel.EnumerateObject())
             {
-                var value = level.Value.GetString() ?? "";
-                if (!Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(value, ignoreCase: true, out _))
+                var value = level.Value.ValueKind == JsonValueKind.String ? level.Value.GetString()! : level.Value.GetRawText();
+                if (level.Value.ValueKind != JsonValueKind.String || !Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(value, ignoreCase: true, out _))
                 {
                     throw new ConfigurationException($"host.json logging.logLevel.{level.Name}", $"'{value}' is not a log level (Trace, Debug, Information, Warning, Error, Critical, None).");
                 }
@@ -66,6 +74,10 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
 
         return new HostJson(prefix, timeout, levels);
     }
+
+    private static bool TryGetObject(JsonElement parent, string name, string setting, out JsonElement value) =>
+        parent.TryGetProperty(name, out value)
+        && (value.ValueKind == JsonValueKind.Object ? true : throw new ConfigurationException(setting, "must be a JSON object."));
 
     private static TimeSpan? ParseTimeout(JsonElement value)
     {

@@ -59,6 +59,15 @@ internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings sett
 
             throw new FunctionTimeoutException($"The function '{function.Name}' did not finish within functionTimeout ({timeout}).");
         }
+        catch (BadHttpRequestException e) when (http is not null)
+        {
+            // Kestrel's verdict on the request (a body over the limit is 413), whether the binder or the function
+            // itself read the body: the client's fault, so a 4xx problem rather than a failed function's 500.
+            var (slug, title, detail) = Problems.ForStatus(e.StatusCode, http.Request);
+            logger.LogWarning("Bad request for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}", function.Name, invocationId, detail);
+            LogExecuted(logger, LogLevel.Information, null, function, "Failed", invocationId, started);
+            throw new FunctionBindingException(e.StatusCode, slug, title, detail);
+        }
         catch (FunctionBindingException e)
         {
             logger.LogWarning("Binding failed for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}", function.Name, invocationId, e.Message);

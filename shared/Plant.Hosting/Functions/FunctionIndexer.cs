@@ -92,6 +92,13 @@ internal static partial class FunctionIndexer
             }
         }
 
+        // The body can be read once: a second body parameter could only ever fail at run time.
+        var bodies = parameters.Where(p => ParameterBinders.IsBody(p, pattern)).ToList();
+        if (bodies.Count > 1)
+        {
+            throw new StartupException($"Function '{name}': parameter '{bodies[1].Name}' cannot be bound: only one parameter takes the JSON body, and '{bodies[0].Name}' already does.");
+        }
+
         var timerTrigger = timer.SingleOrDefault();
         var schedule = timerTrigger is null ? null : ParseSchedule(name, timerTrigger.Schedule, configuration);
 

@@ -60,13 +60,23 @@ internal static class ParameterBinders
             return RouteValue(name, type);
         }
 
-        if (route is not null && !FunctionIndexer.IsSimple(type) && !FunctionIndexer.IsContextType(type))
+        if (IsBody(parameter, route))
         {
-            return i => ReadBodyAsync(i, type);
+            // An interface or abstract type cannot come from JSON; an ILogger parameter (the in-process model's
+            // habit) would otherwise turn into a body that no request can satisfy.
+            return type.IsAbstract
+                ? throw Unbindable(function, name, $"a JSON body needs a concrete type, and {type.Name} is abstract (a logger comes from FunctionContext.GetLogger)")
+                : i => ReadBodyAsync(i, type);
         }
 
         throw Unbindable(function, name, "only the trigger, FunctionContext, CancellationToken, route values and one JSON body can be bound");
     }
+
+    /// <summary>Whether the parameter takes the JSON body of an HTTP function: any complex type that is not a route value.</summary>
+    public static bool IsBody(ParameterInfo parameter, RoutePattern? route) =>
+        route is not null
+        && !parameter.IsDefined(typeof(HttpTriggerAttribute)) && !parameter.IsDefined(typeof(TimerTriggerAttribute))
+        && !FunctionIndexer.IsSimple(parameter.ParameterType) && !FunctionIndexer.IsContextType(parameter.ParameterType);
 
     private static StartupException Unbindable(string function, string parameter, string why) =>
         new($"Function '{function}': parameter '{parameter}' cannot be bound: {why}.");
@@ -123,27 +133,29 @@ internal static class ParameterBinders
         {
             throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson, "Malformed JSON", Describe(e));
         }
-        catch (BadHttpRequestException e)
-        {
-            // Kestrel's body size limit; the status it carries (413) is the right answer.
-            var (slug, title, detail) = Problems.ForStatus(e.StatusCode, request);
-            throw new FunctionBindingException(e.StatusCode, slug, title, detail);
-        }
 
         return value ?? throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson,
             "Malformed JSON", "The body must be a JSON object, not null.");
     }
 
-    /// <summary>Says where the JSON went wrong without naming internal .NET types.</summary>
+    /// <summary>Says what is wrong with the body and where, without naming internal .NET types.</summary>
     private static string Describe(JsonException e)
     {
         var where = string.Create(CultureInfo.InvariantCulture, $"at '{e.Path ?? "$"}' (line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1})");
-        var message = e.Message;
-        var missing = message.IndexOf("missing required properties including: ", StringComparison.Ordinal);
-        if (missing >= 0)
+
+        // Syntax errors come from the reader, wrapped; the rest is well-formed JSON of the wrong shape, and
+        // System.Text.Json tells those apart only by message (English: the build ships no other resources).
+        if (e.InnerException is JsonException)
         {
-            var names = message[(missing + "missing required properties including: ".Length)..].TrimEnd('.');
-            return $"The body is missing required properties: {names}.";
+            return $"The body is not valid JSON {where}.";
+        }
+
+        var message = e.Message;
+        const string missing = "missing required properties including: ";
+        var at = message.IndexOf(missing, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            return $"The body is missing required properties: {message[(at + missing.Length)..].TrimEnd('.')}.";
         }
 
         if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
@@ -151,11 +163,11 @@ internal static class ParameterBinders
             return $"The body has a property that is not expected {where}.";
         }
 
-        if (message.Contains("could not be converted", StringComparison.Ordinal) || message.Contains("null", StringComparison.Ordinal))
+        if (message.Contains("null values", StringComparison.Ordinal))
         {
-            return $"The body has a value of the wrong type {where}.";
+            return $"The body has a null value where one is required {where}.";
         }
 
-        return $"The body is not valid JSON {where}.";
+        return $"The body has a value of the wrong type {where}.";
     }
 }

@@ -106,20 +106,48 @@ internal sealed class FunctionKeys
 
     private static string ReadOrCreate(string path)
     {
-        if (File.Exists(path))
+        if (!File.Exists(path))
         {
-            return File.ReadAllText(path).Trim();
+            var folder = Path.GetDirectoryName(path)!;
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(folder);
+            }
+            else
+            {
+                Directory.CreateDirectory(folder, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
+
+            // Written under a temporary name, owner-only from its creation, then moved into place: no other user
+            // can read it in between, and of two hosts starting together one wins the move and both use its key.
+            var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
+            var temporary = $"{path}.{Guid.NewGuid():N}.tmp";
+            var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
+            if (!OperatingSystem.IsWindows())
+            {
+                options.UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite;
+            }
+
+            using (var writer = new StreamWriter(temporary, options))
+            {
+                writer.Write(key);
+            }
+
+            try
+            {
+                File.Move(temporary, path, overwrite: false);
+                return key;
+            }
+            catch (IOException) when (File.Exists(path))
+            {
+                File.Delete(temporary);
+            }
         }
 
-        Directory.CreateDirectory(Path.GetDirectoryName(path)!);
-        var key = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)).TrimEnd('=').Replace('+', '-').Replace('/', '_');
-        File.WriteAllText(path, key);
-        if (!OperatingSystem.IsWindows())
-        {
-            File.SetUnixFileMode(path, UnixFileMode.UserRead | UnixFileMode.UserWrite);
-        }
-
-        return key;
+        var stored = File.ReadAllText(path).Trim();
+        return stored.Length >= MinimumLength
+            ? stored
+            : throw new ConfigurationException("PLANT_LOCAL_DIR", $"the key file '{path}' is empty or too short; delete it and a new key is generated.");
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
 using Plant.Hosting.Functions;
 
@@ -15,14 +16,43 @@ internal static class HttpFunctionEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints, IEnumerable<FunctionDescriptor> functions, string routePrefix)
     {
+        var constraints = endpoints.ServiceProvider.GetRequiredService<IInlineConstraintResolver>();
         foreach (var function in functions.Where(f => f.Http is not null))
         {
+            CheckConstraints(function, constraints);
             var methods = function.Http!.Methods.Select(m => m.ToUpperInvariant()).ToArray();
             RequestDelegate handler = http => HandleAsync(http, function);
             var endpoint = methods.Length == 0
                 ? endpoints.Map(Pattern(function, routePrefix), handler)
                 : endpoints.MapMethods(Pattern(function, routePrefix), methods, handler);
             endpoint.WithDisplayName(function.Name);
+        }
+    }
+
+    /// <summary>
+    /// Routing resolves constraints only when the first request arrives, and then fails every request with an empty
+    /// 500; resolving them here turns an unknown or malformed constraint into a start-up error naming the function.
+    /// </summary>
+    private static void CheckConstraints(FunctionDescriptor function, IInlineConstraintResolver resolver)
+    {
+        var pattern = RoutePatternFactory.Parse(function.Route!);
+        foreach (var policy in pattern.Parameters.SelectMany(p => p.ParameterPolicies).Where(p => p.Content is not null))
+        {
+            string? problem;
+            try
+            {
+                problem = resolver.ResolveConstraint(policy.Content!) is null ? "it is not a known constraint." : null;
+            }
+            catch (Exception e) when (e is InvalidOperationException or RouteCreationException or FormatException or ArgumentException or OverflowException)
+            {
+                // The activator wraps the constraint's own complaint ("'abc' is not a number") in a generic one.
+                problem = e.GetBaseException().Message;
+            }
+
+            if (problem is not null)
+            {
+                throw new StartupException($"Function '{function.Name}' has an invalid route '{function.Route}': constraint '{policy.Content}': {problem}");
+            }
         }
     }
 
@@ -54,6 +84,9 @@ internal static class HttpFunctionEndpoints
         }
         catch (FunctionTimeoutException e) when (!http.Response.HasStarted)
         {
+            // A function that ignores its token still runs and may still touch this request's objects; closing the
+            // connection keeps Kestrel from handing those pooled objects to the client's next request.
+            http.Response.Headers.Connection = "close";
             await Problems.WriteAsync(http, StatusCodes.Status504GatewayTimeout, Problems.FunctionTimeout, "Function timeout",
                 e.Message, new Dictionary<string, object?> { ["invocationId"] = invocationId });
         }

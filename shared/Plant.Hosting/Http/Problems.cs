@@ -14,6 +14,7 @@ public static class Problems
     public const string BadRequest = "bad-request";
     public const string MalformedJson = "malformed-json";
     public const string Unauthorized = "unauthorized";
+    public const string Forbidden = "forbidden";
     public const string NotFound = "not-found";
     public const string MethodNotAllowed = "method-not-allowed";
     public const string PayloadTooLarge = "payload-too-large";
@@ -42,16 +43,26 @@ public static class Problems
         return result.ExecuteAsync(http);
     }
 
-    /// <summary>The title and slug for a bare status code, so that an empty 404 or 405 becomes a proper problem.</summary>
+    /// <summary>
+    /// The title and slug for a bare status code, so that an empty 404 or 405 from routing, or a bodiless
+    /// <c>Results.NotFound()</c> or <c>Results.Conflict()</c> from a function, becomes a proper problem.
+    /// </summary>
     internal static (string Slug, string Title, string Detail) ForStatus(int status, HttpRequest request) => status switch
     {
         StatusCodes.Status400BadRequest => (BadRequest, "Bad request", "The request is malformed."),
         StatusCodes.Status401Unauthorized => (Unauthorized, "Unauthorized", "A valid key is required in the x-functions-key header or the code query parameter."),
-        StatusCodes.Status404NotFound => (NotFound, "Not found", $"No function answers {request.Method} {request.Path}."),
+        StatusCodes.Status403Forbidden => (Forbidden, "Forbidden", "The request is not allowed."),
+        // With an endpoint, a function answered 404 itself: what it looked for is missing, not the function.
+        StatusCodes.Status404NotFound => request.HttpContext.GetEndpoint() is null
+            ? (NotFound, "Not found", $"No function answers {request.Method} {request.Path}.")
+            : (NotFound, "Not found", $"Nothing was found at {request.Path}."),
         StatusCodes.Status405MethodNotAllowed => (MethodNotAllowed, "Method not allowed", $"{request.Path} does not accept {request.Method}."),
+        StatusCodes.Status409Conflict => (Conflict, "Conflict", "The request conflicts with the current state."),
         StatusCodes.Status413PayloadTooLarge => (PayloadTooLarge, "Payload too large", "The request body is larger than the host accepts."),
         StatusCodes.Status415UnsupportedMediaType => (UnsupportedMediaType, "Unsupported media type", "The request's Content-Type is not accepted here."),
         StatusCodes.Status429TooManyRequests => (TooManyRequests, "Too many requests", "The rate limit for this key is exhausted; retry later."),
+        StatusCodes.Status500InternalServerError => (InternalError, "Internal error", "The request failed."),
+        StatusCodes.Status503ServiceUnavailable => (Unavailable, "Unavailable", "The service cannot answer now; retry later."),
         _ => ("http-" + status, "HTTP " + status, "The request failed with status " + status + "."),
     };
 }

@@ -31,18 +31,43 @@ public sealed class TestHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
-    /// <summary>Builds and starts a host. <paramref name="hostJson"/> is host.json's text (default: prefix "api").</summary>
+    /// <summary>
+    /// Builds and starts a host. <paramref name="hostJson"/> is host.json's text (default: prefix "api");
+    /// <paramref name="localSettingsJson"/>, when given, is written as local.settings.json in the content root.
+    /// A setting given as null is unset, even when the test host has a default for it.
+    /// </summary>
     public static async Task<TestHost> StartAsync(
         string connectionString,
         IEnumerable<Type> functionTypes,
         IDictionary<string, string?>? settings = null,
-        string? hostJson = null)
+        string? hostJson = null,
+        string? localSettingsJson = null)
     {
         var folder = Directory.CreateTempSubdirectory("plant-host-test-").FullName;
+        if (localSettingsJson is not null)
+        {
+            File.WriteAllText(Path.Combine(folder, "local.settings.json"), localSettingsJson);
+        }
+
         var logs = new CapturedLogs();
-        var app = Build(connectionString, functionTypes, folder, logs, settings, hostJson);
-        await app.StartAsync();
-        return new TestHost(app, folder, logs);
+        WebApplication? app = null;
+        try
+        {
+            app = Build(connectionString, functionTypes, folder, logs, settings, hostJson);
+            await app.StartAsync();
+            return new TestHost(app, folder, logs);
+        }
+        catch
+        {
+            // A host that fails to build or start leaves nothing behind either.
+            if (app is not null)
+            {
+                await app.DisposeAsync();
+            }
+
+            Directory.Delete(folder, recursive: true);
+            throw;
+        }
     }
 
     /// <summary>Builds without starting, for tests of start-up errors.</summary>
