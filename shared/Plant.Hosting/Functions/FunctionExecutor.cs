@@ -68,6 +68,12 @@ internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings sett
             LogExecuted(logger, LogLevel.Information, null, function, "Failed", invocationId, started);
             throw new FunctionBindingException(e.StatusCode, slug, title, detail);
         }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The client hung up or the host is stopping: nothing went wrong in the function.
+            LogExecuted(logger, LogLevel.Information, null, function, "Cancelled", invocationId, started);
+            throw;
+        }
         catch (FunctionBindingException e)
         {
             logger.LogWarning("Binding failed for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}", function.Name, invocationId, e.Message);

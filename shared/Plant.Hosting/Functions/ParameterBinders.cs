@@ -115,13 +115,15 @@ internal static class ParameterBinders
     {
         var request = invocation.Http!.Request;
         var hasBody = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0;
+        if (!hasBody && (request.ContentType is null || request.HasJsonContentType()))
+        {
+            throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson, "Malformed JSON", "A JSON body is required.");
+        }
+
         if (!request.HasJsonContentType())
         {
-            throw hasBody || request.ContentType is not null
-                ? new FunctionBindingException(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
-                    "Unsupported media type", $"The body must be JSON with Content-Type application/json; got '{request.ContentType ?? "none"}'.")
-                : new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson,
-                    "Malformed JSON", "A JSON body is required.");
+            throw new FunctionBindingException(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
+                "Unsupported media type", $"The body must be JSON with Content-Type application/json; got '{request.ContentType ?? "none"}'.");
         }
 
         object? value;

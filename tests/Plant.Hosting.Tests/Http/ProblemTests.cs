@@ -178,7 +178,7 @@ public sealed class ProblemTests(ProblemHost fixture) : IClassFixture<ProblemHos
     [InlineData("""{"name":"a","count":1""", "not valid JSON", "line 1")]
     [InlineData("""{"name":"a","count":nul}""", "not valid JSON", "$.count")]
     [InlineData("null", "null", "object")]
-    [InlineData("", "not valid JSON", "line 1")]
+    [InlineData("", "A JSON body is required", "body")]
     public async Task A_body_that_does_not_fit_the_parameter_is_a_400_problem_saying_what(string body, string what, string where)
     {
         using var response = await _client.PostAsync("/api/items", Json(body));
