@@ -293,6 +293,30 @@ public sealed class MigrationEngineTests
     }
 
     [Fact]
+    public async Task Ddl_waiting_for_a_table_lock_fails_after_lock_timeout_and_rolls_back()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_locktimeout");
+        var set = MigrationSet.FromList([
+            TestMigrations.Table(1, "a"),
+            new Migration(2, "alter a", "create table b (id int); alter table a add column note text;", "alter table a drop column note; drop table b;"),
+        ]);
+        await db.Migrator(set).UpAsync(1);
+        await using var reader = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await reader.BeginTransactionAsync();
+        await using (var select = new Npgsql.NpgsqlCommand("select * from a", reader, transaction))
+        {
+            await select.ExecuteNonQueryAsync();
+        }
+
+        var options = new MigratorOptions { DdlLockTimeout = TimeSpan.FromMilliseconds(200) };
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(set, options).UpAsync());
+
+        Assert.Contains("55P03", error.Message, StringComparison.Ordinal);
+        Assert.False(await db.ScalarAsync<bool>("select to_regclass('b') is not null"));
+        Assert.Equal([1], (await db.HistoryAsync()).Select(h => h.Version));
+    }
+
+    [Fact]
     public async Task Every_operation_writes_one_log_line_in_the_documented_format()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_log");
