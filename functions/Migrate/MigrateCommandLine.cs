@@ -51,9 +51,11 @@ public static class MigrateCommandLine
                 _ => Report(await migrator.DownAsync(target!.Value), "down", output),
             };
         }
-        catch (Exception e) when (e is ConfigurationException or MigrationException or NpgsqlException or TimeoutException or InvalidOperationException)
+        catch (Exception e)
         {
-            var message = e.Message.ReplaceLineEndings(" ");
+            // Expected failures print their message alone; anything else also names its type. Never a stack trace.
+            var expected = e is ConfigurationException or MigrationException or NpgsqlException or TimeoutException;
+            var message = (expected ? e.Message : $"{e.GetType().Name}: {e.Message}").ReplaceLineEndings(" ");
             if (!string.IsNullOrEmpty(password))
             {
                 message = message.Replace(password, "***", StringComparison.Ordinal);
