@@ -74,7 +74,50 @@ public sealed class MigrateCommandLineTests
         Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
     }
 
+    [Fact]
+    public async Task A_runner_process_killed_mid_migration_leaves_version_0_and_the_next_run_finishes()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_killed");
+        // An uncommitted CREATE SCHEMA catalog makes V0001's own CREATE SCHEMA wait inside its transaction.
+        await using var blocker = await db.DataSource.OpenConnectionAsync();
+        await using var blocking = await blocker.BeginTransactionAsync();
+        await using (var create = new Npgsql.NpgsqlCommand("create schema catalog", blocker, blocking))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        using var runner = Start(db.ConnectionString, "up");
+        var waiting = false;
+        for (var i = 0; i < 200 && !waiting; i++)
+        {
+            await Task.Delay(50);
+            waiting = await db.ScalarAsync<long>(
+                "select count(*) from pg_stat_activity where application_name = 'plant-migrate' and wait_event_type = 'Lock'") > 0;
+        }
+
+        Assert.True(waiting, "the runner never reached V0001");
+        runner.Kill(); // SIGKILL: no finally blocks, no rollback from the client
+        await runner.WaitForExitAsync();
+        await blocking.RollbackAsync();
+
+        // The server aborts the dead runner's transaction and, with its session, releases the migration lock.
+        Assert.Empty(await db.HistoryAsync());
+        var next = await RunAsync(db.ConnectionString, "up");
+        Assert.Equal((0, ""), (next.ExitCode, next.Error));
+        Assert.Equal([1, 2], (await db.HistoryAsync()).Select(h => h.Version));
+    }
+
     private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string databaseUrl, params string[] args)
+    {
+        using var process = Start(databaseUrl, args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, (await error).Trim());
+    }
+
+    private static Process Start(string databaseUrl, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -92,12 +135,7 @@ public sealed class MigrateCommandLineTests
         info.Environment.Remove("DATABASE_URL_FILE");
         info.Environment["DATABASE_URL"] = databaseUrl;
         info.Environment["PLANT_ENVIRONMENT"] = "local";
-        using var process = Process.Start(info)!;
-        var output = process.StandardOutput.ReadToEndAsync();
-        var error = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
-        await process.WaitForExitAsync(timeout.Token);
-        return (process.ExitCode, await output, (await error).Trim());
+        return Process.Start(info)!;
     }
 
     /// <summary>functions/Migrate's build output for this configuration (the test project builds it first).</summary>
