@@ -1,4 +1,7 @@
 using Plant.Migrate;
 using Plant.Hosting;
 
-return await FunctionHost.RunAsync(args, MigrateApp.Definition);
+// With a command (status, plan, up, down) this is the migration command line; without one it serves the functions.
+return MigrateCommandLine.IsCommand(args)
+    ? await MigrateCommandLine.RunAsync(args, Console.Out, Console.Error)
+    : await FunctionHost.RunAsync(args, MigrateApp.Definition);

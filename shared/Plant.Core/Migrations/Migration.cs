@@ -1,0 +1,67 @@
+using System.Security.Cryptography;
+using System.Text;
+
+namespace Plant.Core.Migrations;
+
+/// <summary>
+/// One versioned migration: its up script, its down script (null when it has none) and the SHA-256 checksum of
+/// the up script that the history table records.
+/// </summary>
+public sealed record Migration
+{
+    /// <summary>First-line marker comment that runs a script outside a transaction, statement by statement.</summary>
+    public const string NoTransactionMarker = "-- plant:no-transaction";
+
+    public Migration(int version, string description, string upSql, string? downSql)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
+        ArgumentNullException.ThrowIfNull(upSql);
+        Version = version;
+        Description = description;
+        UpSql = upSql;
+        DownSql = downSql;
+        Checksum = ComputeChecksum(upSql);
+    }
+
+    /// <summary>The version number, 1 and up.</summary>
+    public int Version { get; }
+
+    /// <summary>Words from the file name (<c>V0001__catalog_base</c> gives "catalog base").</summary>
+    public string Description { get; }
+
+    public string UpSql { get; }
+
+    public string? DownSql { get; }
+
+    /// <summary>Lowercase hex SHA-256 of the up script with line endings normalised to LF.</summary>
+    public string Checksum { get; }
+
+    /// <summary>The version as the log and the messages write it: <c>0003</c>.</summary>
+    public string Label => FormatVersion(Version);
+
+    /// <summary>False when the up script's first line is <see cref="NoTransactionMarker"/>.</summary>
+    public bool UpInTransaction => !HasNoTransactionMarker(UpSql);
+
+    /// <summary>False when the down script's first line is <see cref="NoTransactionMarker"/>.</summary>
+    public bool DownInTransaction => DownSql is null || !HasNoTransactionMarker(DownSql);
+
+    /// <summary>Formats a version with at least four digits.</summary>
+    public static string FormatVersion(int version) => version.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The checksum the history table records for a script.</summary>
+    public static string ComputeChecksum(string sql)
+    {
+        ArgumentNullException.ThrowIfNull(sql);
+        // A checkout with CRLF line endings must not look like an edited migration.
+        var normalised = sql.Replace("\r\n", "\n", StringComparison.Ordinal);
+        return Convert.ToHexStringLower(SHA256.HashData(Encoding.UTF8.GetBytes(normalised)));
+    }
+
+    private static bool HasNoTransactionMarker(string sql)
+    {
+        var text = sql.TrimStart('\uFEFF');
+        var end = text.IndexOf('\n', StringComparison.Ordinal);
+        var firstLine = (end < 0 ? text : text[..end]).Trim();
+        return string.Equals(firstLine, NoTransactionMarker, StringComparison.OrdinalIgnoreCase);
+    }
+}

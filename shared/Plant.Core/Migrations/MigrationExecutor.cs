@@ -1,0 +1,137 @@
+using System.Diagnostics;
+using System.Globalization;
+using Npgsql;
+
+namespace Plant.Core.Migrations;
+
+/// <summary>
+/// Runs one migration's up or down script on the connection that holds the migration lock: in one transaction
+/// together with its history change, or, for scripts marked <see cref="Migration.NoTransactionMarker"/>,
+/// statement by statement, recording the statement that failed.
+/// </summary>
+internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOptions options)
+{
+    public async Task UpAsync(Migration migration, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        if (migration.UpInTransaction)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                await SetTimeoutsAsync(transaction, ct);
+                await ExecuteAsync(migration.UpSql, transaction, ct);
+                await MigrationHistory.InsertAsync(connection, transaction, migration, options.AppliedBy, Elapsed(clock), true, null, null, ct);
+                await transaction.CommitAsync(ct);
+            }
+            catch (NpgsqlException e)
+            {
+                throw new MigrationException($"V{migration.Label} ({migration.Description}) failed and was rolled back: {Describe(e)}", e);
+            }
+
+            return;
+        }
+
+        await RunStatementsAsync(migration, migration.UpSql, "up", async (statement, error) =>
+        {
+            // Outside a transaction what ran stays applied: a failed row stops later runs until someone repairs it.
+            await MigrationHistory.InsertAsync(connection, null, migration, options.AppliedBy, Elapsed(clock), false, statement, error, ct);
+        }, ct);
+        await MigrationHistory.InsertAsync(connection, null, migration, options.AppliedBy, Elapsed(clock), true, null, null, ct);
+    }
+
+    public async Task DownAsync(Migration migration, CancellationToken ct)
+    {
+        var downSql = migration.DownSql ?? throw new MigrationException($"V{migration.Label} ({migration.Description}) has no down script.");
+        if (migration.DownInTransaction)
+        {
+            await using var transaction = await connection.BeginTransactionAsync(ct);
+            try
+            {
+                await SetTimeoutsAsync(transaction, ct);
+                await ExecuteAsync(downSql, transaction, ct);
+                await MigrationHistory.DeleteAsync(connection, transaction, migration.Version, ct);
+                await transaction.CommitAsync(ct);
+            }
+            catch (NpgsqlException e)
+            {
+                throw new MigrationException($"Down script of V{migration.Label} ({migration.Description}) failed and was rolled back: {Describe(e)}", e);
+            }
+
+            return;
+        }
+
+        await RunStatementsAsync(migration, downSql, "down", async (statement, error) =>
+        {
+            await MigrationHistory.MarkFailedAsync(connection, migration.Version, "down: " + statement, error, ct);
+        }, ct);
+        await MigrationHistory.DeleteAsync(connection, null, migration.Version, ct);
+    }
+
+    private async Task RunStatementsAsync(Migration migration, string sql, string direction, Func<string, string, Task> recordFailure, CancellationToken ct)
+    {
+        var statements = SqlStatements.Split(sql);
+        await SetTimeoutsAsync(null, ct);
+        try
+        {
+            for (var i = 0; i < statements.Count; i++)
+            {
+                try
+                {
+                    await ExecuteAsync(statements[i], null, ct);
+                }
+                catch (NpgsqlException e)
+                {
+                    var error = Describe(e);
+                    if (connection.State == System.Data.ConnectionState.Open)
+                    {
+                        await recordFailure(statements[i], error);
+                    }
+
+                    throw new MigrationException(
+                        $"V{migration.Label} ({migration.Description}) {direction} runs without a transaction and failed at statement {i + 1} of {statements.Count} ({error}); statements before it stay applied. Statement: {statements[i]}",
+                        e);
+                }
+            }
+        }
+        finally
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await using var reset = new NpgsqlCommand("reset lock_timeout; reset statement_timeout", connection);
+                await reset.ExecuteNonQueryAsync(CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task ExecuteAsync(string sql, NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(sql, connection, transaction)
+        {
+            // The server's statement_timeout bounds each statement; the client waits a little longer.
+            CommandTimeout = (int)Math.Ceiling(options.StatementTimeout.TotalSeconds) + 30,
+        };
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>lock_timeout and statement_timeout for the DDL, local to the transaction when there is one.</summary>
+    private async Task SetTimeoutsAsync(NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "select set_config('lock_timeout', @lock, @local), set_config('statement_timeout', @statement, @local)",
+            connection,
+            transaction);
+        command.Parameters.AddWithValue("lock", Milliseconds(options.DdlLockTimeout));
+        command.Parameters.AddWithValue("statement", Milliseconds(options.StatementTimeout));
+        command.Parameters.AddWithValue("local", transaction is not null);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    private static string Milliseconds(TimeSpan span) =>
+        ((long)span.TotalMilliseconds).ToString(CultureInfo.InvariantCulture) + "ms";
+
+    private static int Elapsed(Stopwatch clock) => (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds);
+
+    private static string Describe(NpgsqlException e) =>
+        e is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : e.Message;
+}

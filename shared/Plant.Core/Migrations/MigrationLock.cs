@@ -1,0 +1,48 @@
+using System.Diagnostics;
+using Npgsql;
+
+namespace Plant.Core.Migrations;
+
+/// <summary>
+/// The migration runners' session-level advisory lock. It is held by the connection that runs the migrations,
+/// so a runner that dies releases it with its session: there is never a stale lock to clear by hand.
+/// </summary>
+internal static class MigrationLock
+{
+    /// <summary>
+    /// The single-bigint key "plntmigr". PostgreSQL keeps one-key and two-key advisory locks apart, so it never
+    /// meets the host's timer locks, which use the two-key form (0x706C6E74, key).
+    /// </summary>
+    public const long Key = 0x706C6E74_6D696772;
+
+    /// <summary>Tries the lock until it is free or <paramref name="timeout"/> has passed.</summary>
+    /// <exception cref="MigrationException">Another runner held the lock for the whole timeout.</exception>
+    public static async Task AcquireAsync(NpgsqlConnection connection, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        await using var command = new NpgsqlCommand("select pg_try_advisory_lock(@key)", connection);
+        command.Parameters.AddWithValue("key", Key);
+        while (true)
+        {
+            if ((bool)(await command.ExecuteScalarAsync(ct))!)
+            {
+                return;
+            }
+
+            if (clock.Elapsed >= timeout)
+            {
+                throw new MigrationException(
+                    $"Another migration runner holds the migration lock (advisory lock {Key}); gave up after {timeout.TotalSeconds:0.#} s.");
+            }
+
+            await Task.Delay(pollInterval, ct);
+        }
+    }
+
+    public static async Task ReleaseAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
+        command.Parameters.AddWithValue("key", Key);
+        await command.ExecuteScalarAsync(ct);
+    }
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using Npgsql;
+using Plant.Core.Configuration;
+
+namespace Plant.Core.Migrations;
+
+/// <summary>One line of <c>plant_migrations.log</c>.</summary>
+public sealed record MigrationLogEntry(
+    DateTimeOffset LoggedAt,
+    PlantEnvironment Environment,
+    string Operation,
+    int? FromVersion,
+    int? ToVersion,
+    bool Success,
+    int DurationMs,
+    string? Message)
+{
+    /// <summary><c>[2026-01-14T12:30:45Z] demo: up 0003 -> 0005 - SUCCESS</c>; a failure adds its message.</summary>
+    public string Render()
+    {
+        var line = string.Create(
+            CultureInfo.InvariantCulture,
+            $"[{LoggedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}] {MigrationLog.EnvironmentName(Environment)}: {Operation} {Version(FromVersion)} -> {Version(ToVersion)} - {(Success ? "SUCCESS" : "FAILED")}");
+        return Success || string.IsNullOrEmpty(Message) ? line : $"{line}: {Message}";
+    }
+
+    private static string Version(int? version) => version is { } v ? Migration.FormatVersion(v) : "????";
+}
+
+/// <summary>Writes and reads the migration log.</summary>
+public static class MigrationLog
+{
+    /// <summary>The environment as the log writes it: local, demo, uat, prod.</summary>
+    public static string EnvironmentName(PlantEnvironment environment) => environment.ToString().ToLowerInvariant();
+
+    /// <summary>
+    /// Writes a line on a connection of its own, in its own transaction, so that a failed migration's rollback
+    /// does not take its log line with it. Nothing is written while the log table does not exist yet (status
+    /// or plan of an empty database create nothing). A failure to log never hides the operation's own outcome.
+    /// </summary>
+    internal static async Task<bool> TryWriteAsync(NpgsqlDataSource dataSource, MigrationLogEntry entry, CancellationToken ct)
+    {
+        const string Sql = """
+            insert into plant_migrations.log (logged_at, environment, operation, from_version, to_version, outcome, duration_ms, message)
+            select @loggedAt, @environment, @operation, @fromVersion, @toVersion, @outcome, @durationMs, @message
+            where to_regclass('plant_migrations.log') is not null
+            """;
+        try
+        {
+            await using var command = dataSource.CreateCommand(Sql);
+            command.Parameters.AddWithValue("loggedAt", entry.LoggedAt);
+            command.Parameters.AddWithValue("environment", EnvironmentName(entry.Environment));
+            command.Parameters.AddWithValue("operation", entry.Operation);
+            command.Parameters.AddWithValue("fromVersion", (object?)entry.FromVersion ?? DBNull.Value);
+            command.Parameters.AddWithValue("toVersion", (object?)entry.ToVersion ?? DBNull.Value);
+            command.Parameters.AddWithValue("outcome", entry.Success ? "SUCCESS" : "FAILED");
+            command.Parameters.AddWithValue("durationMs", entry.DurationMs);
+            command.Parameters.AddWithValue("message", (object?)entry.Message ?? DBNull.Value);
+            return await command.ExecuteNonQueryAsync(ct) == 1;
+        }
+        catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>The most recent lines, newest first; empty when the log table does not exist.</summary>
+    public static async Task<IReadOnlyList<MigrationLogEntry>> ReadRecentAsync(NpgsqlDataSource dataSource, int count, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        await using (var exists = new NpgsqlCommand("select to_regclass('plant_migrations.log') is not null", connection))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+            {
+                return [];
+            }
+        }
+
+        const string Sql = """
+            select logged_at, environment, operation, from_version, to_version, outcome, duration_ms, message
+            from plant_migrations.log
+            order by id desc
+            limit @count
+            """;
+        await using var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.AddWithValue("count", count);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var entries = new List<MigrationLogEntry>();
+        while (await reader.ReadAsync(ct))
+        {
+            entries.Add(new MigrationLogEntry(
+                reader.GetFieldValue<DateTimeOffset>(0),
+                PlantEnvironments.Parse(reader.GetString(1)),
+                reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetInt32(3),
+                reader.IsDBNull(4) ? null : reader.GetInt32(4),
+                reader.GetString(5) == "SUCCESS",
+                reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7)));
+        }
+
+        return entries;
+    }
+}

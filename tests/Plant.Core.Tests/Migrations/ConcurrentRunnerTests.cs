@@ -1,0 +1,58 @@
+using Npgsql;
+using Plant.Core.Migrations;
+
+namespace Plant.Core.Tests.Migrations;
+
+public sealed class ConcurrentRunnerTests
+{
+    [Fact]
+    public async Task Eight_runners_at_once_apply_each_migration_exactly_once()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_eight");
+        var sources = Enumerable.Range(0, 8).Select(_ => NpgsqlDataSource.Create(db.ConnectionString)).ToList();
+        try
+        {
+            using var start = new SemaphoreSlim(0);
+            var runners = sources.Select(source => Task.Run(async () =>
+            {
+                await start.WaitAsync();
+                return await new Migrator(source).UpAsync();
+            })).ToList();
+            start.Release(8);
+
+            var results = await Task.WhenAll(runners);
+
+            // Every runner succeeds; between them each version was run once, and the others found nothing to do.
+            Assert.Equal([1, 2], results.SelectMany(r => r.Versions).Order());
+            Assert.All(results, r => Assert.Equal(2, r.ToVersion));
+            Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => (m.Version, m.Checksum, true)), await db.HistoryAsync());
+            var log = await MigrationLog.ReadRecentAsync(db.DataSource, 20);
+            Assert.Equal(8, log.Count);
+            Assert.All(log, entry => Assert.True(entry.Success, entry.Render()));
+        }
+        finally
+        {
+            foreach (var source in sources)
+            {
+                await source.DisposeAsync();
+            }
+        }
+    }
+
+    [Fact]
+    public async Task A_runner_that_cannot_get_the_lock_in_time_gives_up_with_a_clear_error()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_locked");
+        await using var holder = await db.DataSource.OpenConnectionAsync();
+        await using (var take = new NpgsqlCommand($"select pg_advisory_lock({MigrationLock.Key})", holder))
+        {
+            await take.ExecuteNonQueryAsync();
+        }
+
+        var options = new MigratorOptions { LockWaitTimeout = TimeSpan.FromMilliseconds(300) };
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(TestMigrations.Tables("a"), options).UpAsync());
+
+        Assert.Contains("migration lock", error.Message, StringComparison.Ordinal);
+        Assert.False(await db.ScalarAsync<bool>("select to_regclass('a') is not null"));
+    }
+}

@@ -1,0 +1,158 @@
+using System.Diagnostics;
+using System.Reflection;
+
+namespace Plant.Core.Tests.Migrations;
+
+/// <summary>Runs the built functions/Migrate executable as a child process, as an operator would.</summary>
+public sealed class MigrateCommandLineTests
+{
+    [Fact]
+    public async Task Status_plan_up_and_down_exit_zero_and_change_the_database_as_asked()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli");
+
+        var status = await RunAsync(db.ConnectionString, "status");
+        var plan = await RunAsync(db.ConnectionString, "plan");
+        var upTo1 = await RunAsync(db.ConnectionString, "up", "--to", "1");
+        var up = await RunAsync(db.ConnectionString, "up");
+        var statusAfter = await RunAsync(db.ConnectionString, "status");
+        var down = await RunAsync(db.ConnectionString, "down", "--to", "0");
+
+        Assert.Equal((0, ""), (status.ExitCode, status.Error));
+        Assert.Contains("current version: 0000 (latest 0002)", status.Output, StringComparison.Ordinal);
+        Assert.Contains("pending  V0001 catalog base", status.Output, StringComparison.Ordinal);
+        Assert.Equal(0, plan.ExitCode);
+        Assert.Contains("create table catalog.entity_version", plan.Output, StringComparison.Ordinal);
+        Assert.Equal(0, upTo1.ExitCode);
+        Assert.Contains("up 0000 -> 0001: V0001", upTo1.Output, StringComparison.Ordinal);
+        Assert.Equal(0, up.ExitCode);
+        Assert.Contains("up 0001 -> 0002: V0002", up.Output, StringComparison.Ordinal);
+        Assert.Contains("current version: 0002 (latest 0002)", statusAfter.Output, StringComparison.Ordinal);
+        Assert.Equal(0, down.ExitCode);
+        Assert.Contains("down 0002 -> 0000: V0002, V0001", down.Output, StringComparison.Ordinal);
+        Assert.Empty(await db.HistoryAsync());
+    }
+
+    [Theory]
+    [InlineData("migrate")]
+    [InlineData("down")]
+    [InlineData("up", "--to")]
+    [InlineData("up", "--to", "latest")]
+    [InlineData("status", "--to", "1")]
+    [InlineData("up", "--from", "1")]
+    public async Task Bad_arguments_print_the_usage_and_exit_2(params string[] args)
+    {
+        var result = await RunAsync("Host=127.0.0.1;Database=unused", args);
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.StartsWith("usage: ", result.Error, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_bad_database_url_exits_1_naming_the_setting_without_the_password()
+    {
+        var result = await RunAsync("postgresql://plant:S3cretPw%21@db.example:notaport/plant", "status");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("DATABASE_URL", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("S3cretPw", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_refused_run_exits_1_with_one_line_naming_the_version()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_refused");
+        Assert.Equal(0, (await RunAsync(db.ConnectionString, "up")).ExitCode);
+        await db.ExecuteAsync("update plant_migrations.history set checksum = repeat('0', 64) where version = 1");
+
+        var result = await RunAsync(db.ConnectionString, "up");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Contains("V0001", result.Error, StringComparison.Ordinal);
+        Assert.DoesNotContain("   at ", result.Error, StringComparison.Ordinal);
+        Assert.Single(result.Error.Split('\n', StringSplitOptions.RemoveEmptyEntries));
+    }
+
+    [Fact]
+    public async Task A_runner_process_killed_mid_migration_leaves_version_0_and_the_next_run_finishes()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_killed");
+        // An uncommitted CREATE SCHEMA catalog makes V0001's own CREATE SCHEMA wait inside its transaction.
+        await using var blocker = await db.DataSource.OpenConnectionAsync();
+        await using var blocking = await blocker.BeginTransactionAsync();
+        await using (var create = new Npgsql.NpgsqlCommand("create schema catalog", blocker, blocking))
+        {
+            await create.ExecuteNonQueryAsync();
+        }
+
+        using var runner = Start(db.ConnectionString, "up");
+        var waiting = false;
+        for (var i = 0; i < 200 && !waiting; i++)
+        {
+            await Task.Delay(50);
+            waiting = await db.ScalarAsync<long>(
+                "select count(*) from pg_stat_activity where application_name = 'plant-migrate' and wait_event_type = 'Lock'") > 0;
+        }
+
+        Assert.True(waiting, "the runner never reached V0001");
+        runner.Kill(); // SIGKILL: no finally blocks, no rollback from the client
+        await runner.WaitForExitAsync();
+        await blocking.RollbackAsync();
+
+        // The server aborts the dead runner's transaction and, with its session, releases the migration lock.
+        Assert.Empty(await db.HistoryAsync());
+        var next = await RunAsync(db.ConnectionString, "up");
+        Assert.Equal((0, ""), (next.ExitCode, next.Error));
+        Assert.Equal([1, 2], (await db.HistoryAsync()).Select(h => h.Version));
+    }
+
+    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string databaseUrl, params string[] args)
+    {
+        using var process = Start(databaseUrl, args);
+        var output = process.StandardOutput.ReadToEndAsync();
+        var error = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        await process.WaitForExitAsync(timeout.Token);
+        return (process.ExitCode, await output, (await error).Trim());
+    }
+
+    private static Process Start(string databaseUrl, params string[] args)
+    {
+        var info = new ProcessStartInfo("dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+            WorkingDirectory = Path.GetDirectoryName(MigrateDll)!,
+        };
+        info.ArgumentList.Add(MigrateDll);
+        foreach (var argument in args)
+        {
+            info.ArgumentList.Add(argument);
+        }
+
+        info.Environment.Remove("DATABASE_URL_FILE");
+        info.Environment["DATABASE_URL"] = databaseUrl;
+        info.Environment["PLANT_ENVIRONMENT"] = "local";
+        return Process.Start(info)!;
+    }
+
+    /// <summary>functions/Migrate's build output for this configuration (the test project builds it first).</summary>
+    private static string MigrateDll { get; } = FindMigrateDll();
+
+    private static string FindMigrateDll()
+    {
+        var configuration = typeof(MigrateCommandLineTests).Assembly.GetCustomAttribute<AssemblyConfigurationAttribute>()?.Configuration ?? "Debug";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
+        {
+            if (File.Exists(Path.Combine(dir.FullName, "Plant.sln")))
+            {
+                var dll = Path.Combine(dir.FullName, "functions", "Migrate", "bin", configuration, "net10.0", "Plant.Migrate.dll");
+                return File.Exists(dll) ? dll : throw new InvalidOperationException($"{dll} is not built.");
+            }
+        }
+
+        throw new InvalidOperationException("No Plant.sln above " + AppContext.BaseDirectory);
+    }
+}
