@@ -156,7 +156,9 @@ public sealed class HttpEmbedder : IEmbedder
             throw Unusable($"the answer has {data.GetArrayLength()} embeddings for {expected} texts");
         }
 
-        var vectors = new float[expected][];
+        // Where each item goes first, so that a missing or repeated item is reported as such rather than as a bad
+        // vector; then the vectors.
+        var items = new JsonElement?[expected];
         foreach (var item in data.EnumerateArray())
         {
             if (item.ValueKind != JsonValueKind.Object
@@ -171,12 +173,18 @@ public sealed class HttpEmbedder : IEmbedder
                 throw Unusable($"an item has index {index}, outside 0..{expected - 1}");
             }
 
-            if (vectors[index] is not null)
+            if (items[index] is not null)
             {
                 throw Unusable($"index {index} appears twice");
             }
 
-            vectors[index] = ReadVector(item, index);
+            items[index] = item;
+        }
+
+        var vectors = new float[expected][];
+        for (var i = 0; i < expected; i++)
+        {
+            vectors[i] = ReadVector(items[i]!.Value, i);
         }
 
         return vectors;
@@ -200,12 +208,12 @@ public sealed class HttpEmbedder : IEmbedder
         var i = 0;
         foreach (var component in embedding.EnumerateArray())
         {
-            if (component.ValueKind != JsonValueKind.Number || !float.IsFinite(vector[i] = component.GetSingle()))
+            if (component.ValueKind != JsonValueKind.Number || !component.TryGetSingle(out var value) || !float.IsFinite(value))
             {
                 throw Unusable($"embedding {index} has a component that is not a finite number");
             }
 
-            i++;
+            vector[i++] = value;
         }
 
         VectorMath.Normalize(vector);
