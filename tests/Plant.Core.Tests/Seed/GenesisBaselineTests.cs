@@ -76,6 +76,21 @@ public sealed class GenesisBaselineTests
         Assert.All(GenesisBaseline.Teams, t => Assert.InRange(GenesisBaseline.Agents.Count(a => a.Team == t.Name), 2, 10));
     }
 
+    [Theory]
+    [InlineData("chargeback disputes and card fraud", "Fraud Detection")]
+    [InlineData("diagnosis codes for hospital claims", "Medical Coding")]
+    [InlineData("reorder points and safety stock in warehouses", "Inventory Management")]
+    [InlineData("sanctions screening and suspicious activity reports", "KYC and AML Compliance")]
+    public void Skill_texts_are_distinct_enough_for_a_query_to_find_its_skill(string query, string expected)
+    {
+        // The same text the seed embeds; even a bag-of-words embedder finds the right skill first.
+        var q = TestEmbedder.Embed(query);
+        var best = GenesisBaseline.Skills
+            .MaxBy(s => TestEmbedder.Embed($"{s.Name}: {s.Description}").Zip(q, (a, b) => a * b).Sum())!;
+
+        Assert.Equal(expected, best.Name);
+    }
+
     [Fact]
     public void Seed_ids_are_deterministic_and_distinct_per_type_and_name()
     {
