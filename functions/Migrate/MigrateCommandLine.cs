@@ -30,7 +30,7 @@ public static class MigrateCommandLine
     /// <summary>True when the arguments ask for a command rather than for the function host.</summary>
     public static bool IsCommand(string[] args) => args is [var first, ..] && !first.StartsWith('-');
 
-    /// <summary>Runs a command; <c>seed</c> refuses to run without an embedder.</summary>
+    /// <summary>Runs a command without an embedder: <c>seed</c> then fails if it has skills to embed.</summary>
     public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(args, output, error, embedderFactory: null);
 
     /// <summary>Runs a command.</summary>
