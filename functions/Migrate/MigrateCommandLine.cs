@@ -3,27 +3,42 @@ using Microsoft.Extensions.Configuration;
 using Npgsql;
 using Plant.Core.Configuration;
 using Plant.Core.Data;
+using Plant.Core.Embeddings;
 using Plant.Core.Migrations;
+using Plant.Core.Seed;
 
 namespace Plant.Migrate;
 
 /// <summary>
-/// <c>status | plan [--to V] | up [--to V] | down --to V</c>, run against <c>DATABASE_URL</c>. Exit code 0 on
+/// <c>status | plan [--to V] | up [--to V] | down --to V | seed</c>, run against <c>DATABASE_URL</c>. Exit code 0 on
 /// success, 1 when the operation fails or is refused, 2 for a usage error. Errors are one line on stderr, without a
 /// stack trace and without the password.
 /// </summary>
+/// <remarks>
+/// <c>seed</c> writes the Genesis baseline where the environment allows it (local, demo). It never migrates: with
+/// pending migrations it exits 1 and asks for <c>up</c> first, whatever the migration policy, so that a command
+/// named seed changes no schema.
+/// </remarks>
 public static class MigrateCommandLine
 {
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
 
-    private const string Usage = "usage: Plant.Migrate status | plan [--to V] | up [--to V] | down --to V   (with DATABASE_URL set)";
+    private const string Usage = "usage: Plant.Migrate status | plan [--to V] | up [--to V] | down --to V | seed   (with DATABASE_URL set)";
 
     /// <summary>True when the arguments ask for a command rather than for the function host.</summary>
     public static bool IsCommand(string[] args) => args is [var first, ..] && !first.StartsWith('-');
 
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <summary>Runs a command without an embedder: <c>seed</c> then fails if it has skills to embed.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(args, output, error, embedderFactory: null);
+
+    /// <summary>Runs a command.</summary>
+    /// <param name="args">The command and its options.</param>
+    /// <param name="output">Where results go.</param>
+    /// <param name="error">Where the one-line error goes.</param>
+    /// <param name="embedderFactory">Builds the embedder <c>seed</c> computes skill embeddings with, from the configuration.</param>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<IConfiguration, IEmbedder>? embedderFactory)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
@@ -38,6 +53,12 @@ public static class MigrateCommandLine
         try
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
+            if (command == "seed" && PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]) == PlantEnvironment.Prod)
+            {
+                await error.WriteLineAsync("seed: refused in prod: the Genesis baseline is only seeded in local and demo.");
+                return Failure;
+            }
+
             var settings = PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate");
             password = settings.Password;
             var options = new MigratorOptions { Environment = PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]) };
@@ -48,13 +69,14 @@ public static class MigrateCommandLine
                 "status" => await StatusAsync(migrator, output),
                 "plan" => await PlanAsync(migrator, target, output),
                 "up" => Report(await migrator.UpAsync(target), "up", output),
+                "seed" => await SeedAsync(dataSource, configuration, embedderFactory, output),
                 _ => Report(await migrator.DownAsync(target!.Value), "down", output),
             };
         }
         catch (Exception e)
         {
             // Expected failures print their message alone; anything else also names its type. Never a stack trace.
-            var expected = e is ConfigurationException or MigrationException or NpgsqlException or TimeoutException;
+            var expected = e is ConfigurationException or MigrationException or SeedException or NpgsqlException or TimeoutException;
             var message = (expected ? e.Message : $"{e.GetType().Name}: {e.Message}").ReplaceLineEndings(" ");
             if (!string.IsNullOrEmpty(password))
             {
@@ -86,7 +108,7 @@ public static class MigrateCommandLine
 
         return command switch
         {
-            "status" => target is null,
+            "status" or "seed" => target is null,
             "plan" or "up" => true,
             "down" => target is not null,
             _ => false,
@@ -142,11 +164,35 @@ public static class MigrateCommandLine
         return Success;
     }
 
+    private static async Task<int> SeedAsync(NpgsqlDataSource dataSource, IConfiguration configuration, Func<IConfiguration, IEmbedder>? embedderFactory, TextWriter output)
+    {
+        var settings = PlantSettings.Load(configuration);
+        var embedder = embedderFactory?.Invoke(configuration) ?? new MissingEmbedder();
+        var result = await new CatalogSeeder(dataSource, embedder, settings).SeedAsync();
+        var inserted = result.Inserted;
+        await output.WriteLineAsync(string.Create(
+            CultureInfo.InvariantCulture,
+            $"seed at {Migration.FormatVersion(result.SchemaVersion)}: inserted {inserted.Total} ({inserted.Industries} industries, {inserted.Skills} skills, {inserted.JobRoles} job roles, {inserted.Teams} teams, {inserted.Agents} agents), {result.AlreadyPresent} already present ({result.Duration.TotalMilliseconds:0} ms)"));
+        return Success;
+    }
+
     private static int Report(MigrationRunResult result, string operation, TextWriter output)
     {
         output.WriteLine(string.Create(
             CultureInfo.InvariantCulture,
             $"{operation} {Migration.FormatVersion(result.FromVersion)} -> {Migration.FormatVersion(result.ToVersion)}: {(result.Versions.Count == 0 ? "nothing to do" : string.Join(", ", result.Versions.Select(v => "V" + Migration.FormatVersion(v))))} ({result.Duration.TotalMilliseconds:0} ms)"));
         return Success;
+    }
+
+    /// <summary>
+    /// Stands in until the build wires an embedder: the seed's refusals (environment, schema) still come first, and a
+    /// seed with nothing to insert still succeeds; only computing an embedding fails.
+    /// </summary>
+    private sealed class MissingEmbedder : IEmbedder
+    {
+        public int Dimensions => 384;
+
+        public Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
+            throw new SeedException("no text embedder is configured in this build, so skill embeddings cannot be computed.");
     }
 }

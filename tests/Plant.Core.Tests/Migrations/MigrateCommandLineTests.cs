@@ -107,9 +107,13 @@ public sealed class MigrateCommandLineTests
         Assert.Equal([1, 2], (await db.HistoryAsync()).Select(h => h.Version));
     }
 
-    private static async Task<(int ExitCode, string Output, string Error)> RunAsync(string databaseUrl, params string[] args)
+    private static Task<(int ExitCode, string Output, string Error)> RunAsync(string databaseUrl, params string[] args) =>
+        RunAsync(new Dictionary<string, string> { ["DATABASE_URL"] = databaseUrl }, args);
+
+    /// <summary>Runs the executable with <c>PLANT_ENVIRONMENT=local</c> and <paramref name="environment"/> on top.</summary>
+    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
-        using var process = Start(databaseUrl, args);
+        using var process = Start(environment, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -117,7 +121,10 @@ public sealed class MigrateCommandLineTests
         return (process.ExitCode, await output, (await error).Trim());
     }
 
-    private static Process Start(string databaseUrl, params string[] args)
+    private static Process Start(string databaseUrl, params string[] args) =>
+        Start(new Dictionary<string, string> { ["DATABASE_URL"] = databaseUrl }, args);
+
+    private static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
@@ -133,8 +140,12 @@ public sealed class MigrateCommandLineTests
         }
 
         info.Environment.Remove("DATABASE_URL_FILE");
-        info.Environment["DATABASE_URL"] = databaseUrl;
         info.Environment["PLANT_ENVIRONMENT"] = "local";
+        foreach (var (name, value) in environment)
+        {
+            info.Environment[name] = value;
+        }
+
         return Process.Start(info)!;
     }
 

@@ -1,0 +1,183 @@
+using System.Globalization;
+using Microsoft.Extensions.Configuration;
+
+namespace Plant.Core.Configuration;
+
+/// <summary>How schema migrations reach an environment.</summary>
+public enum MigrationPolicy
+{
+    /// <summary>The Migrate function applies pending migrations on its schedule.</summary>
+    Auto,
+
+    /// <summary>An operator runs <c>up</c>; nothing is applied on a schedule.</summary>
+    Manual,
+
+    /// <summary>As manual, and the run must be approved first (the Migrate function's approval step).</summary>
+    Approval,
+}
+
+/// <summary>The log line format an environment defaults to.</summary>
+public enum LogFormat
+{
+    /// <summary>Readable text lines.</summary>
+    Text,
+
+    /// <summary>One JSON object per line with Cloud Logging's <c>severity</c>.</summary>
+    Json,
+}
+
+/// <summary>
+/// The per-environment settings of a Plant process, read in one place (<see cref="Load"/>) from
+/// <c>PLANT_ENVIRONMENT</c>, the environment's defaults (<see cref="Defaults"/>, the table in
+/// docs/ENVIRONMENTS.md) and the variables that override them.
+/// </summary>
+public sealed record PlantSettings
+{
+    public const string SigningKeyBitsSetting = "PLANT_SIGNING_KEY_BITS";
+    public const string RetentionDaysSetting = "PLANT_RETENTION_DAYS";
+    public const string MigrationPolicySetting = "PLANT_MIGRATION_POLICY";
+    public const string LogFormatSetting = "PLANT_LOG_FORMAT";
+    public const string SeedAllowedSetting = "PLANT_SEED_ALLOWED";
+    public const string TrialDaysSetting = "PLANT_TRIAL_DAYS";
+    public const string DebugSetting = "PLANT_DEBUG";
+
+    /// <summary>The smallest RSA signing key accepted anywhere.</summary>
+    public const int MinimumSigningKeyBits = 2048;
+
+    private const int MaximumSigningKeyBits = 16384;
+    private const int MaximumRetentionDays = 36500;
+    private const int MaximumTrialDays = 365;
+
+    // The one table of per-environment defaults. docs/ENVIRONMENTS.md shows the same table; keep them together.
+    // Retention: null means "keep everything" where a default applies, and "must be set" where RetentionRequired.
+    private static readonly Dictionary<PlantEnvironment, PlantSettings> s_defaults = new()
+    {
+        [PlantEnvironment.Local] = new() { Environment = PlantEnvironment.Local, SigningKeyBits = 2048, RetentionDays = null, RetentionRequired = false, MigrationPolicy = MigrationPolicy.Auto, LogFormat = LogFormat.Text, SeedAllowed = true, TrialDays = 7, Debug = true },
+        [PlantEnvironment.Demo] = new() { Environment = PlantEnvironment.Demo, SigningKeyBits = 4096, RetentionDays = 7, RetentionRequired = false, MigrationPolicy = MigrationPolicy.Auto, LogFormat = LogFormat.Json, SeedAllowed = true, TrialDays = 7, Debug = false },
+        [PlantEnvironment.Uat] = new() { Environment = PlantEnvironment.Uat, SigningKeyBits = 4096, RetentionDays = null, RetentionRequired = true, MigrationPolicy = MigrationPolicy.Manual, LogFormat = LogFormat.Json, SeedAllowed = false, TrialDays = 7, Debug = false },
+        [PlantEnvironment.Prod] = new() { Environment = PlantEnvironment.Prod, SigningKeyBits = 4096, RetentionDays = null, RetentionRequired = true, MigrationPolicy = MigrationPolicy.Approval, LogFormat = LogFormat.Json, SeedAllowed = false, TrialDays = 7, Debug = false },
+    };
+
+    /// <summary>The environment these settings belong to.</summary>
+    public required PlantEnvironment Environment { get; init; }
+
+    /// <summary>RSA key size for certificate signing keys (<c>PLANT_SIGNING_KEY_BITS</c>).</summary>
+    public required int SigningKeyBits { get; init; }
+
+    /// <summary>Days expired data is kept before the retention purge removes it; null keeps everything (<c>PLANT_RETENTION_DAYS</c>).</summary>
+    public required int? RetentionDays { get; init; }
+
+    /// <summary>True where <c>PLANT_RETENTION_DAYS</c> has no default and must be set (uat, prod).</summary>
+    public required bool RetentionRequired { get; init; }
+
+    /// <summary>How migrations are applied (<c>PLANT_MIGRATION_POLICY</c>).</summary>
+    public required MigrationPolicy MigrationPolicy { get; init; }
+
+    /// <summary>The environment's log format (<c>PLANT_LOG_FORMAT</c>).</summary>
+    public required LogFormat LogFormat { get; init; }
+
+    /// <summary>Whether the Genesis baseline seed may run (<c>PLANT_SEED_ALLOWED</c>); never in prod.</summary>
+    public required bool SeedAllowed { get; init; }
+
+    /// <summary>Length of an agent trial in days (<c>PLANT_TRIAL_DAYS</c>).</summary>
+    public required int TrialDays { get; init; }
+
+    /// <summary>Debug detail in logs and problem responses (<c>PLANT_DEBUG</c>).</summary>
+    public required bool Debug { get; init; }
+
+    /// <summary>The defaults of <paramref name="environment"/>, before any override.</summary>
+    public static PlantSettings Defaults(PlantEnvironment environment) => s_defaults[environment];
+
+    /// <summary>
+    /// Reads <c>PLANT_ENVIRONMENT</c>, starts from its defaults and applies every override that is set.
+    /// </summary>
+    /// <exception cref="ConfigurationException">A setting is malformed, out of range, or required and missing.</exception>
+    public static PlantSettings Load(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var defaults = Defaults(PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]));
+        var settings = defaults with
+        {
+            SigningKeyBits = ReadSigningKeyBits(configuration[SigningKeyBitsSetting]) ?? defaults.SigningKeyBits,
+            RetentionDays = ReadRetentionDays(configuration[RetentionDaysSetting], defaults),
+            MigrationPolicy = ReadMigrationPolicy(configuration[MigrationPolicySetting]) ?? defaults.MigrationPolicy,
+            LogFormat = ReadLogFormat(configuration[LogFormatSetting]) ?? defaults.LogFormat,
+            SeedAllowed = ReadBoolean(SeedAllowedSetting, configuration[SeedAllowedSetting]) ?? defaults.SeedAllowed,
+            TrialDays = ReadWholeNumber(TrialDaysSetting, configuration[TrialDaysSetting], 1, MaximumTrialDays) ?? defaults.TrialDays,
+            Debug = ReadBoolean(DebugSetting, configuration[DebugSetting]) ?? defaults.Debug,
+        };
+
+        if (settings.Environment == PlantEnvironment.Prod && settings.SeedAllowed)
+        {
+            throw new ConfigurationException(SeedAllowedSetting, "the seed is never allowed in prod; remove the setting.");
+        }
+
+        return settings;
+    }
+
+    private static int? ReadSigningKeyBits(string? value)
+    {
+        var bits = ReadWholeNumber(SigningKeyBitsSetting, value, MinimumSigningKeyBits, MaximumSigningKeyBits);
+        return bits is null || bits % 1024 == 0
+            ? bits
+            : throw new ConfigurationException(SigningKeyBitsSetting, $"'{value}' is not a multiple of 1024.");
+    }
+
+    private static int? ReadRetentionDays(string? value, PlantSettings defaults)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return defaults.RetentionRequired
+                ? throw new ConfigurationException(RetentionDaysSetting, $"required in {EnvironmentName(defaults.Environment)}: set the number of days data is kept.")
+                : defaults.RetentionDays;
+        }
+
+        if (string.Equals(value.Trim(), "none", StringComparison.OrdinalIgnoreCase))
+        {
+            return defaults.RetentionRequired
+                ? throw new ConfigurationException(RetentionDaysSetting, $"'none' is not allowed in {EnvironmentName(defaults.Environment)}: set a positive number of days.")
+                : null;
+        }
+
+        return ReadWholeNumber(RetentionDaysSetting, value, 1, MaximumRetentionDays);
+    }
+
+    private static MigrationPolicy? ReadMigrationPolicy(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" => null,
+        "AUTO" => MigrationPolicy.Auto,
+        "MANUAL" => MigrationPolicy.Manual,
+        "APPROVAL" => MigrationPolicy.Approval,
+        _ => throw new ConfigurationException(MigrationPolicySetting, $"'{value}' is not one of auto, manual, approval."),
+    };
+
+    private static LogFormat? ReadLogFormat(string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" => null,
+        "TEXT" => LogFormat.Text,
+        "JSON" => LogFormat.Json,
+        _ => throw new ConfigurationException(LogFormatSetting, $"'{value}' is not json or text."),
+    };
+
+    private static bool? ReadBoolean(string setting, string? value) => value?.Trim().ToUpperInvariant() switch
+    {
+        null or "" => null,
+        "TRUE" or "1" or "YES" => true,
+        "FALSE" or "0" or "NO" => false,
+        _ => throw new ConfigurationException(setting, $"'{value}' is not true or false."),
+    };
+
+    private static int? ReadWholeNumber(string setting, string? value, int minimum, int maximum)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        return int.TryParse(value.Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= minimum && number <= maximum
+            ? number
+            : throw new ConfigurationException(setting, $"'{value}' is not a whole number between {minimum} and {maximum}.");
+    }
+
+    private static string EnvironmentName(PlantEnvironment environment) => environment.ToString().ToLowerInvariant();
+}
