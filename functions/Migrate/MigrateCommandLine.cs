@@ -30,15 +30,11 @@ public static class MigrateCommandLine
     /// <summary>True when the arguments ask for a command rather than for the function host.</summary>
     public static bool IsCommand(string[] args) => args is [var first, ..] && !first.StartsWith('-');
 
-    /// <summary>Runs a command without an embedder: <c>seed</c> then fails if it has skills to embed.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) => RunAsync(args, output, error, embedderFactory: null);
-
     /// <summary>Runs a command.</summary>
     /// <param name="args">The command and its options.</param>
     /// <param name="output">Where results go.</param>
     /// <param name="error">Where the one-line error goes.</param>
-    /// <param name="embedderFactory">Builds the embedder <c>seed</c> computes skill embeddings with, from the configuration.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error, Func<IConfiguration, IEmbedder>? embedderFactory)
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
     {
         ArgumentNullException.ThrowIfNull(args);
         ArgumentNullException.ThrowIfNull(output);
@@ -69,7 +65,7 @@ public static class MigrateCommandLine
                 "status" => await StatusAsync(migrator, output),
                 "plan" => await PlanAsync(migrator, target, output),
                 "up" => Report(await migrator.UpAsync(target), "up", output),
-                "seed" => await SeedAsync(dataSource, configuration, embedderFactory, output),
+                "seed" => await SeedAsync(dataSource, configuration, output),
                 _ => Report(await migrator.DownAsync(target!.Value), "down", output),
             };
         }
@@ -164,10 +160,10 @@ public static class MigrateCommandLine
         return Success;
     }
 
-    private static async Task<int> SeedAsync(NpgsqlDataSource dataSource, IConfiguration configuration, Func<IConfiguration, IEmbedder>? embedderFactory, TextWriter output)
+    private static async Task<int> SeedAsync(NpgsqlDataSource dataSource, IConfiguration configuration, TextWriter output)
     {
         var settings = PlantSettings.Load(configuration);
-        var embedder = embedderFactory?.Invoke(configuration) ?? new MissingEmbedder();
+        var embedder = Embedders.FromConfiguration(configuration);
         var result = await new CatalogSeeder(dataSource, embedder, settings).SeedAsync();
         var inserted = result.Inserted;
         await output.WriteLineAsync(string.Create(
@@ -182,17 +178,5 @@ public static class MigrateCommandLine
             CultureInfo.InvariantCulture,
             $"{operation} {Migration.FormatVersion(result.FromVersion)} -> {Migration.FormatVersion(result.ToVersion)}: {(result.Versions.Count == 0 ? "nothing to do" : string.Join(", ", result.Versions.Select(v => "V" + Migration.FormatVersion(v))))} ({result.Duration.TotalMilliseconds:0} ms)"));
         return Success;
-    }
-
-    /// <summary>
-    /// Stands in until the build wires an embedder: the seed's refusals (environment, schema) still come first, and a
-    /// seed with nothing to insert still succeeds; only computing an embedding fails.
-    /// </summary>
-    private sealed class MissingEmbedder : IEmbedder
-    {
-        public int Dimensions => 384;
-
-        public Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken) =>
-            throw new SeedException("no text embedder is configured in this build, so skill embeddings cannot be computed.");
     }
 }

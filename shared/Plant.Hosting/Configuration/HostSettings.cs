@@ -60,7 +60,7 @@ internal sealed record HostSettings
             MaxRequestBodyBytes = ReadInt(configuration, "PLANT_MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1, int.MaxValue),
             // Cloud Run allows 10 s between SIGTERM and SIGKILL.
             ShutdownTimeout = TimeSpan.FromSeconds(ReadInt(configuration, "PLANT_SHUTDOWN_TIMEOUT_SECONDS", 9, 0, 3600)),
-            JsonLogs = ReadLogFormat(configuration, inContainer),
+            JsonLogs = ReadLogFormat(configuration, inContainer || PlantSettings.Defaults(environment).LogFormat == LogFormat.Json),
             LocalDirectory = Path.GetFullPath(configuration["PLANT_LOCAL_DIR"] is { Length: > 0 } dir ? dir : ".plant"),
             HostJson = HostJson.Load(hostJsonPath),
         };
@@ -91,10 +91,10 @@ internal sealed record HostSettings
         };
     }
 
-    private static bool ReadLogFormat(IConfiguration configuration, bool inContainer) =>
-        configuration["PLANT_LOG_FORMAT"]?.Trim().ToUpperInvariant() switch
+    private static bool ReadLogFormat(IConfiguration configuration, bool jsonByDefault) =>
+        configuration[PlantSettings.LogFormatSetting]?.Trim().ToUpperInvariant() switch
         {
-            null or "" => inContainer,
+            null or "" => jsonByDefault,
             "JSON" => true,
             "TEXT" => false,
             var other => throw new ConfigurationException("PLANT_LOG_FORMAT", $"'{other}' is not json or text."),

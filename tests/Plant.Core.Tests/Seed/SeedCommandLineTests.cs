@@ -51,7 +51,7 @@ public sealed class SeedCommandLineTests
         Assert.StartsWith("usage: ", result.Error, StringComparison.Ordinal);
     }
 
-    [Fact(Skip = "issue 3: needs the built-in embedder wired into functions/Migrate/Program.cs when wt-embedder is merged")]
+    [Fact]
     public async Task Seed_after_up_exits_0_and_a_second_seed_inserts_nothing()
     {
         await using var db = await ScratchDatabase.CreateAsync("seed_cli_ok");
