@@ -1,5 +1,4 @@
 using System.Net;
-using System.Net.Http.Headers;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using Plant.Functions.Tests.Support;
@@ -54,6 +53,37 @@ public sealed class PublishedGenesisTests(PublishedGenesisFixture fixture)
         using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
         Assert.Equal(404, body.RootElement.GetProperty("status").GetInt32());
         Assert.Equal("urn:plant:problem:not-found", body.RootElement.GetProperty("type").GetString());
+    }
+
+    [Theory]
+    [InlineData(null, HttpStatusCode.Unauthorized)]
+    [InlineData("master", HttpStatusCode.BadRequest)] // an HTTP function is called on its own route, not through the admin API
+    public async Task Admin_api_requires_the_master_key(string? key, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(App.BaseAddress, "admin/functions/GenesisHealth"));
+        if (key is not null)
+        {
+            request.Headers.Add("x-functions-key", fixture.MasterKey);
+        }
+
+        using var response = await Client.SendAsync(request);
+
+        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Readyz_is_a_503_problem_when_the_database_is_unreachable()
+    {
+        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
+        await using var app = await fixture.StartAsync(s => s["DATABASE_URL"] = "Host=127.0.0.1;Port=1;Username=plant;Database=plant;Timeout=2");
+
+        using var ready = await Client.GetAsync(new Uri(app.BaseAddress, "readyz"));
+        using var alive = await Client.GetAsync(new Uri(app.BaseAddress, "healthz"));
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal("application/problem+json", ready.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
     }
 
     [Fact]
