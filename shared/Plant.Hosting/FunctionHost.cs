@@ -72,7 +72,7 @@ public static class FunctionHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
 
         var services = builder.Services;
-        services.AddSingleton(settings).AddSingleton(keys).AddSingleton(dataSource).AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings).AddSingleton(settings.Plant).AddSingleton(keys).AddSingleton(dataSource).AddSingleton(TimeProvider.System);
         // The slim builder leaves out the regex route constraint, which Azure Functions routes may use.
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
         services.AddSingleton<FunctionExecutor>().AddSingleton<HostStore>().AddSingleton<TimerRunner>();

@@ -9,7 +9,10 @@ namespace Plant.Hosting;
 /// </summary>
 internal sealed record HostSettings
 {
-    public required PlantEnvironment Environment { get; init; }
+    /// <summary>The environment's settings (issue 3's table), validated with the host's own.</summary>
+    public required PlantSettings Plant { get; init; }
+
+    public PlantEnvironment Environment => Plant.Environment;
 
     /// <summary>Cloud Run and Cloud Functions set <c>K_SERVICE</c>; it is how the host knows it is in a container.</summary>
     public required bool InContainer { get; init; }
@@ -43,12 +46,13 @@ internal sealed record HostSettings
 
     public static HostSettings Read(IConfiguration configuration, string hostJsonPath)
     {
-        var environment = PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]);
+        var plant = PlantSettings.Load(configuration);
+        var environment = plant.Environment;
         var inContainer = !string.IsNullOrEmpty(configuration["K_SERVICE"]);
         var target = configuration["FUNCTION_TARGET"];
         return new HostSettings
         {
-            Environment = environment,
+            Plant = plant,
             InContainer = inContainer,
             Port = ReadInt(configuration, "PORT", inContainer ? 8080 : 7071, 0, 65535),
             BindAddress = inContainer ? "0.0.0.0" : "127.0.0.1",
@@ -60,7 +64,8 @@ internal sealed record HostSettings
             MaxRequestBodyBytes = ReadInt(configuration, "PLANT_MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1, int.MaxValue),
             // Cloud Run allows 10 s between SIGTERM and SIGKILL.
             ShutdownTimeout = TimeSpan.FromSeconds(ReadInt(configuration, "PLANT_SHUTDOWN_TIMEOUT_SECONDS", 9, 0, 3600)),
-            JsonLogs = ReadLogFormat(configuration, inContainer || PlantSettings.Defaults(environment).LogFormat == LogFormat.Json),
+            // In a container Cloud Logging wants JSON unless PLANT_LOG_FORMAT says otherwise.
+            JsonLogs = plant.LogFormat == LogFormat.Json || inContainer && string.IsNullOrWhiteSpace(configuration[PlantSettings.LogFormatSetting]),
             LocalDirectory = Path.GetFullPath(configuration["PLANT_LOCAL_DIR"] is { Length: > 0 } dir ? dir : ".plant"),
             HostJson = HostJson.Load(hostJsonPath),
         };
@@ -90,13 +95,4 @@ internal sealed record HostSettings
             _ => throw new ConfigurationException(name, $"'{value}' is not true or false."),
         };
     }
-
-    private static bool ReadLogFormat(IConfiguration configuration, bool jsonByDefault) =>
-        configuration[PlantSettings.LogFormatSetting]?.Trim().ToUpperInvariant() switch
-        {
-            null or "" => jsonByDefault,
-            "JSON" => true,
-            "TEXT" => false,
-            var other => throw new ConfigurationException("PLANT_LOG_FORMAT", $"'{other}' is not json or text."),
-        };
 }

@@ -53,6 +53,7 @@ public sealed class PublishedGenesisFixture : IAsyncLifetime
         ["K_SERVICE"] = Service,
         ["FUNCTION_TARGET"] = Function,
         ["PLANT_ENVIRONMENT"] = "uat",
+        ["PLANT_RETENTION_DAYS"] = "30",
         ["PLANT_MASTER_KEY"] = MasterKey,
         ["DATABASE_URL"] = _database.ConnectionString,
         // The aspnet base image sets both; the Dockerfile clears the second.

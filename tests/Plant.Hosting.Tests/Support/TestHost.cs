@@ -84,6 +84,7 @@ public sealed class TestHost : IAsyncDisposable
             ["DATABASE_URL"] = connectionString,
             ["PORT"] = "0",
             ["PLANT_ENVIRONMENT"] = "uat",
+            ["PLANT_RETENTION_DAYS"] = "30",
             ["PLANT_MASTER_KEY"] = MasterKey,
             ["PLANT_FUNCTION_KEYS"] = FunctionKey,
             ["PLANT_TIMERS_IN_PROCESS"] = "false",
