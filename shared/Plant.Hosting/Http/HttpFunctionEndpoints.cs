@@ -59,7 +59,8 @@ internal static class HttpFunctionEndpoints
     private static async Task HandleAsync(HttpContext http, FunctionDescriptor function)
     {
         var services = http.RequestServices;
-        if (!FunctionKeys.Allows(function.Http!.AuthLevel, KeyIdentity.Get(http)))
+        // An anonymous function needs no key lookup (the rate limiter does its own when it is on).
+        if (function.Http!.AuthLevel != AuthorizationLevel.Anonymous && !FunctionKeys.Allows(function.Http.AuthLevel, KeyIdentity.Get(http)))
         {
             var (slug, title, detail) = Problems.ForStatus(StatusCodes.Status401Unauthorized, http.Request);
             await Problems.WriteAsync(http, StatusCodes.Status401Unauthorized, slug, title,
@@ -67,11 +68,11 @@ internal static class HttpFunctionEndpoints
             return;
         }
 
-        var invocationId = Guid.NewGuid().ToString();
+        var invocationId = InvocationIds.Next();
         try
         {
             var result = await services.GetRequiredService<FunctionExecutor>()
-                .ExecuteAsync(function, services, invocationId, $"HTTP {http.Request.Method}", http, null, http.RequestAborted);
+                .ExecuteAsync(function, services, invocationId, Reason(http.Request.Method), http, null, http.RequestAborted);
             await WriteResultAsync(http, result);
         }
         catch (FunctionBindingException e)
@@ -98,6 +99,15 @@ internal static class HttpFunctionEndpoints
                 "The function failed. Quote the invocation id when reporting this.", new Dictionary<string, object?> { ["invocationId"] = invocationId });
         }
     }
+
+    private static string Reason(string method) => method switch
+    {
+        "GET" => "HTTP GET",
+        "POST" => "HTTP POST",
+        "PUT" => "HTTP PUT",
+        "DELETE" => "HTTP DELETE",
+        _ => "HTTP " + method,
+    };
 
     private static Task WriteResultAsync(HttpContext http, object? result)
     {

@@ -13,11 +13,14 @@ internal sealed class CloudLoggingFormatter() : ConsoleFormatter(FormatterName)
 {
     public const string FormatterName = "plant-cloud";
 
+    // A log line is not HTML: escaping only what JSON requires keeps quotes in messages readable and fast.
+    private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = System.Text.Encodings.Web.JavaScriptEncoder.UnsafeRelaxedJsonEscaping };
+
     public override void Write<TState>(in LogEntry<TState> logEntry, IExternalScopeProvider? scopeProvider, TextWriter textWriter)
     {
         var message = logEntry.Formatter(logEntry.State, logEntry.Exception);
         using var buffer = new MemoryStream();
-        using (var json = new Utf8JsonWriter(buffer))
+        using (var json = new Utf8JsonWriter(buffer, s_writerOptions))
         {
             json.WriteStartObject();
             json.WriteString("severity", Severity(logEntry.LogLevel));
