@@ -56,7 +56,7 @@ LABEL org.opencontainers.image.title="plant-${FUNCTION_APP}"
 # The base image sets ASPNETCORE_HTTP_PORTS=8080, which the host's own Kestrel binding overrides with a warning
 # at every start; clearing it leaves PORT as the one setting for the port.
 ENV PORT=8080 \
-    ASPNETCORE_HTTP_PORTS=
+    ASPNETCORE_HTTP_PORTS=""
 EXPOSE 8080
 
 # The non-root user the .NET images provide (APP_UID, 1654): a compromised function does not run as root.

@@ -5,16 +5,17 @@
 #   bench/host-overhead.sh            both modes: quiet (no per-request logs on either) and logs (host defaults)
 #   MODES=quiet bench/host-overhead.sh
 #
-# Settings (environment): DURATION (seconds per run, default 10), CONNECTIONS (default 8), ROUNDS (alternations,
-# default 2), WARMUP (seconds per side, twice, default 5), MODES ("quiet logs"), KEYED=1 also compares a
-# function-level function called with a key.
+# Settings (environment): DURATION (seconds per run, default 5), CONNECTIONS (default 8), ROUNDS (alternations,
+# default 6), WARMUP (seconds per side, twice, default 5), MODES ("quiet logs"), KEYED=1 also compares a
+# function-level function called with a key. Many short alternations rather than a few long ones: this machine's
+# speed drifts from minute to minute, and both sides then see the same drift.
 # Loopback only (127.0.0.1); every wrk run is bounded by DURATION; the bench process is stopped at the end.
 set -euo pipefail
 
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-duration=${DURATION:-10}
+duration=${DURATION:-5}
 connections=${CONNECTIONS:-8}
-rounds=${ROUNDS:-2}
+rounds=${ROUNDS:-6}
 warmup=${WARMUP:-5}
 modes=${MODES:-quiet logs}
 bare_port=${BARE_PORT:-18091}

@@ -59,6 +59,7 @@ public sealed partial class AppProcess : IAsyncDisposable
             UseShellExecute = false,
             RedirectStandardOutput = true,
             RedirectStandardError = true,
+            // As in a container: no terminal to read from.
             RedirectStandardInput = true,
             WorkingDirectory = workingDirectory,
         };

@@ -76,11 +76,12 @@ public sealed class PublishedGenesisFixture : IAsyncLifetime
             }
 
             await app.WaitForExitAsync(StartTimeout);
+            var description = app.Describe();
             await app.DisposeAsync();
             // The free port is only free until the app binds it; someone else may have taken it meanwhile.
-            if (attempt == 3 || !(app.Stdout + app.Stderr).Contains("address already in use", StringComparison.OrdinalIgnoreCase))
+            if (attempt == 3 || !description.Contains("address already in use", StringComparison.OrdinalIgnoreCase))
             {
-                throw new InvalidOperationException($"The app exited during start-up.\n{app.Describe()}");
+                throw new InvalidOperationException($"The app exited during start-up.\n{description}");
             }
         }
     }
