@@ -65,7 +65,7 @@ if [[ -z "${NO_PUBLISH:-}" ]]; then
   done
 fi
 
-export K_SERVICE=genesis-bench PORT="$port" FUNCTION_TARGET="$target" PLANT_ENVIRONMENT=uat \
+export K_SERVICE=genesis-bench PORT="$port" FUNCTION_TARGET="$target" PLANT_ENVIRONMENT=uat PLANT_RETENTION_DAYS=30 \
   PLANT_MASTER_KEY=cold-start-bench-master-key-0123456789 ASPNETCORE_HTTP_PORTS='' \
   DATABASE_URL="Host=127.0.0.1;Port=1;Username=bench;Database=bench"
 unset PLANT_FUNCTION_KEYS PLANT_TIMERS_IN_PROCESS

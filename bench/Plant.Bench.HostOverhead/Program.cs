@@ -53,6 +53,7 @@ try
         {
             ["PORT"] = plantPort.ToString(CultureInfo.InvariantCulture),
             ["PLANT_ENVIRONMENT"] = "uat",
+            ["PLANT_RETENTION_DAYS"] = "30",
             ["PLANT_MASTER_KEY"] = "host-overhead-bench-master-key-0123456789",
             ["PLANT_FUNCTION_KEYS"] = HelloFunction.Key,
             ["PLANT_TIMERS_IN_PROCESS"] = "false",
