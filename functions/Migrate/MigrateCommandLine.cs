@@ -72,7 +72,7 @@ public static class MigrateCommandLine
         catch (Exception e)
         {
             // Expected failures print their message alone; anything else also names its type. Never a stack trace.
-            var expected = e is ConfigurationException or MigrationException or SeedException or NpgsqlException or TimeoutException;
+            var expected = e is ConfigurationException or MigrationException or SeedException or EmbedderException or NpgsqlException or TimeoutException;
             var message = (expected ? e.Message : $"{e.GetType().Name}: {e.Message}").ReplaceLineEndings(" ");
             if (!string.IsNullOrEmpty(password))
             {

@@ -75,7 +75,7 @@ public static class FunctionHost
         services.AddSingleton(settings).AddSingleton(settings.Plant).AddSingleton(keys).AddSingleton(dataSource).AddSingleton(TimeProvider.System);
         // The slim builder leaves out the regex route constraint, which Azure Functions routes may use.
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
-        services.AddSingleton<FunctionExecutor>().AddSingleton<HostStore>().AddSingleton<TimerRunner>();
+        services.AddSingleton<FunctionExecutor>().AddSingleton<ReadinessCheck>().AddSingleton<HostStore>().AddSingleton<TimerRunner>();
         var timers = functions.Where(f => f.Timer is not null).ToList();
         if (settings.TimersInProcess && timers.Count > 0)
         {

@@ -38,10 +38,10 @@ public static class DatabaseUrl
         {
             return new NpgsqlConnectionStringBuilder(value);
         }
-        catch (ArgumentException e)
+        catch (ArgumentException)
         {
-            // Npgsql's messages name the keyword, not its value, so they are safe to repeat.
-            throw Fail($"is not a valid Npgsql connection string: {e.Message}");
+            // Npgsql's message may quote a fragment of a password that holds ';', so it is not repeated.
+            throw Fail("is not a valid Npgsql connection string (an unknown keyword or a malformed value).");
         }
     }
 
@@ -59,7 +59,8 @@ public static class DatabaseUrl
 
         // The password may hold reserved characters if the operator did not encode it, so the user part ends at
         // the last '@', not the first.
-        var at = rest.LastIndexOf('@');
+        var queryAt = rest.IndexOf('?', StringComparison.Ordinal);
+        var at = (queryAt < 0 ? rest : rest[..queryAt]).LastIndexOf('@');
         if (at >= 0)
         {
             var userInfo = rest[..at];
@@ -123,7 +124,8 @@ public static class DatabaseUrl
             var (name, port) = SplitHostPort(host);
             if (name.Length == 0)
             {
-                throw Fail($"the host list '{hostPart}' has an empty host.");
+                // Not echoed: without an '@', what stands here may be user:password.
+                throw Fail("the host list has an empty host.");
             }
 
             if (port is not null)
@@ -154,7 +156,7 @@ public static class DatabaseUrl
             var close = host.IndexOf(']', StringComparison.Ordinal);
             if (close < 0)
             {
-                throw Fail($"the host '{host}' opens '[' without closing it.");
+                throw Fail("a host opens '[' without closing it.");
             }
 
             var rest = host[(close + 1)..];
@@ -168,7 +170,7 @@ public static class DatabaseUrl
     private static int ParsePort(string port) =>
         int.TryParse(port, NumberStyles.None, CultureInfo.InvariantCulture, out var p) && p is > 0 and < 65536
             ? p
-            : throw Fail($"the port '{port}' is not a number between 1 and 65535.");
+            : throw Fail("the port is not a number between 1 and 65535 (a password with reserved characters must be percent-encoded).");
 
     private static void ApplyQueryParameter(NpgsqlConnectionStringBuilder builder, string key, string value)
     {

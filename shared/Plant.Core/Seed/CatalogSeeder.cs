@@ -121,7 +121,7 @@ public sealed class CatalogSeeder
             await LogAsync(version, false, failure.Message, clock);
             throw failure;
         }
-        catch (Exception e) when (e is SeedException or MigrationException or NpgsqlException or TimeoutException)
+        catch (Exception e) when (e is SeedException or MigrationException or NpgsqlException or TimeoutException or EmbedderException)
         {
             await LogAsync(version, false, e.Message, clock);
             throw;

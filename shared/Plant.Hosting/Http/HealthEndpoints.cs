@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
-using Npgsql;
 
 namespace Plant.Hosting.Http;
 
@@ -16,20 +15,9 @@ internal static class HealthEndpoints
         endpoints.MapGet("readyz", ReadyAsync);
     }
 
-    private static async Task<IResult> ReadyAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
-    {
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
-        timeout.CancelAfter(TimeSpan.FromSeconds(3));
-        try
-        {
-            await using var command = dataSource.CreateCommand("select 1");
-            await command.ExecuteScalarAsync(timeout.Token);
-            return Results.Json(new { status = "ready" });
-        }
-        catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException && !cancellationToken.IsCancellationRequested)
-        {
+    private static async Task<IResult> ReadyAsync(ReadinessCheck readiness, CancellationToken cancellationToken) =>
+        await readiness.IsReadyAsync(cancellationToken)
+            ? Results.Json(new { status = "ready" })
             // No details: the reason (host name, user) is for the logs, not for whoever asks.
-            return Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Not ready", "The database is not reachable.");
-        }
-    }
+            : Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Not ready", "The database is not reachable.");
 }

@@ -31,9 +31,11 @@ internal sealed class CloudLoggingFormatter() : ConsoleFormatter(FormatterName)
             {
                 foreach (var (key, value) in fields)
                 {
-                    if (key != "{OriginalFormat}")
+                    // The line's own keys come first and stay the only ones: a template field named like them is left out.
+                    var name = JsonNamingPolicy.CamelCase.ConvertName(key);
+                    if (key != "{OriginalFormat}" && name is not ("severity" or "time" or "message" or "category"))
                     {
-                        json.WriteString(JsonNamingPolicy.CamelCase.ConvertName(key), Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
+                        json.WriteString(name, Convert.ToString(value, System.Globalization.CultureInfo.InvariantCulture));
                     }
                 }
             }

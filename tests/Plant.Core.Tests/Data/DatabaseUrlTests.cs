@@ -34,6 +34,13 @@ public sealed class DatabaseUrlTests
     }
 
     [Fact]
+    public void An_at_sign_in_the_query_is_not_taken_for_the_user_part()
+    {
+        var settings = DatabaseUrl.Parse("postgresql://u:p@db/plant?application_name=a@b");
+        Assert.Equal(("db", "u", "p", "a@b"), (settings.Host, settings.Username, settings.Password, settings.ApplicationName));
+    }
+
+    [Fact]
     public void Reads_ssl_mode_and_several_hosts()
     {
         var settings = DatabaseUrl.Parse("postgresql://u:p@a:5432,b:5433/plant?sslmode=require&application_name=plant-test");
@@ -45,8 +52,11 @@ public sealed class DatabaseUrlTests
     [Theory]
     [InlineData("", "is not set")]
     [InlineData("mysql://u:hunter2secret@h/db", "scheme 'mysql'")]
-    [InlineData("postgresql://u:hunter2secret@h:port/db", "port 'port'")]
-    [InlineData("postgresql://u:hunter2secret@h:70000/db", "port '70000'")]
+    [InlineData("postgresql://u:hunter2secret@h:port/db", "the port is not a number")]
+    [InlineData("postgresql://u:hunter2secret@h:70000/db", "the port is not a number")]
+    [InlineData("postgresql://u:hunter2secret/db", "the port is not a number")]
+    [InlineData("postgresql://u:hunter2secret@h,/db", "empty host")]
+    [InlineData("Host=h;Password=ab;hunter2secret=1", "not a valid Npgsql connection string")]
     [InlineData("postgresql://u:hunter2secret@/db", "names no host")]
     [InlineData("postgresql://u:hunter2secret@h/db?sslmode=sometimes", "'sslmode'")]
     [InlineData("postgresql://u:hunter2secret@h/db?colour=blue", "'colour' is not supported")]
