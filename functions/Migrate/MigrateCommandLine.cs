@@ -49,7 +49,9 @@ public static class MigrateCommandLine
         try
         {
             var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
-            if (command == "seed" && PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]) == PlantEnvironment.Prod)
+            var environment = PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]);
+            // Refused before DATABASE_URL is even read: a prod seed must not depend on the database being reachable.
+            if (command == "seed" && environment == PlantEnvironment.Prod)
             {
                 await error.WriteLineAsync("seed: refused in prod: the Genesis baseline is only seeded in local and demo.");
                 return Failure;
@@ -57,7 +59,7 @@ public static class MigrateCommandLine
 
             var settings = PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate");
             password = settings.Password;
-            var options = new MigratorOptions { Environment = PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]) };
+            var options = new MigratorOptions { Environment = environment };
             await using var dataSource = PlantDataSource.Create(settings);
             var migrator = new Migrator(dataSource, MigrationSet.Embedded, options);
             return command switch
