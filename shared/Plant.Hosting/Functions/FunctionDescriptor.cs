@@ -20,6 +20,9 @@ internal sealed class FunctionDescriptor
     /// <summary>The route under the prefix, without a leading slash.</summary>
     public string? Route { get; init; }
 
+    /// <summary>The parsed <see cref="Route"/>, kept so that start-up checks need not parse it again.</summary>
+    public Microsoft.AspNetCore.Routing.Patterns.RoutePattern? RoutePattern { get; init; }
+
     public TimerTriggerAttribute? Timer { get; init; }
 
     public CronSchedule? Schedule { get; init; }

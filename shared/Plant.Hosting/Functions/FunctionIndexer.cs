@@ -110,6 +110,7 @@ internal static partial class FunctionIndexer
             Definition = new FunctionDefinition(name, $"{type.FullName}.{method.Name}"),
             Http = httpTrigger,
             Route = route,
+            RoutePattern = pattern,
             Timer = timerTrigger,
             Schedule = schedule,
             Binders = [.. parameters.Select(p => ParameterBinders.Create(name, p, pattern))],

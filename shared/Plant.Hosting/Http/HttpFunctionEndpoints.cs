@@ -35,8 +35,7 @@ internal static class HttpFunctionEndpoints
     /// </summary>
     private static void CheckConstraints(FunctionDescriptor function, IInlineConstraintResolver resolver)
     {
-        var pattern = RoutePatternFactory.Parse(function.Route!);
-        foreach (var policy in pattern.Parameters.SelectMany(p => p.ParameterPolicies).Where(p => p.Content is not null))
+        foreach (var policy in function.RoutePattern!.Parameters.SelectMany(p => p.ParameterPolicies).Where(p => p.Content is not null))
         {
             string? problem;
             try
