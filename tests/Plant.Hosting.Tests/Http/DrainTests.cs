@@ -1,6 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Testing;
 
 namespace Plant.Hosting.Tests.Http;

@@ -1,5 +1,6 @@
 using Plant.Core.Configuration;
 using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Testing;
 using Microsoft.AspNetCore.Http;
 

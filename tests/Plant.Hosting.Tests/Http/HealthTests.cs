@@ -1,5 +1,5 @@
 using System.Net;
-using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Testing;
 
 namespace Plant.Hosting.Tests.Http;

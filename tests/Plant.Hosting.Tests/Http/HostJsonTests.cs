@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Plant.Core.Configuration;
 using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Testing;
 
 namespace Plant.Hosting.Tests.Http;

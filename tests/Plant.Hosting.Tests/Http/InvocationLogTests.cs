@@ -2,7 +2,7 @@ using System.Net;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 
 namespace Plant.Hosting.Tests.Http;
 

@@ -1,6 +1,6 @@
 using System.Net;
 using Plant.Core.Configuration;
-using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Testing;
 
 namespace Plant.Hosting.Tests.Http;

@@ -1,7 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
-using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 
 namespace Plant.Hosting.Tests.Http;
 

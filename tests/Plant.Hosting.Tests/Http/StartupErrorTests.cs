@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
 using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Testing;
 
 namespace Plant.Hosting.Tests.Http;

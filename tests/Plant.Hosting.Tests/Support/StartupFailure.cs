@@ -1,3 +1,5 @@
+using Plant.Testing.Hosting;
+
 namespace Plant.Hosting.Tests.Support;
 
 /// <summary>Builds a host that must not build, and returns why.</summary>

@@ -1,7 +1,7 @@
 using System.Net;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Hosting.Timers;
 using Plant.Testing;
 

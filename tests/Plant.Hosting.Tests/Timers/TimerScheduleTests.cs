@@ -1,5 +1,5 @@
 using Microsoft.Extensions.Logging;
-using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Hosting.Timers;
 using Plant.Testing;
 

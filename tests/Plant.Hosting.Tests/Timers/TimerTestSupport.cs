@@ -3,7 +3,7 @@ using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
-using Plant.Hosting.Tests.Support;
+using Plant.Testing.Hosting;
 using Plant.Hosting.Timers;
 
 namespace Plant.Hosting.Tests.Timers;

@@ -1,10 +1,12 @@
 using System.Net;
 using System.Text.Json;
+using Plant.Hosting;
+using Xunit;
 
-namespace Plant.Hosting.Tests.Support;
+namespace Plant.Testing.Hosting;
 
 /// <summary>Asserts that a response is an RFC 9457 problem of the expected status and type.</summary>
-internal static class Problem
+public static class Problem
 {
     public const string MediaType = "application/problem+json";
 

@@ -1,6 +1,4 @@
-using Plant.Testing;
-
-namespace Plant.Hosting.Tests.Support;
+namespace Plant.Testing.Hosting;
 
 /// <summary>
 /// A class fixture: one database and one host with default settings serving <typeparamref name="TFunctions"/>,

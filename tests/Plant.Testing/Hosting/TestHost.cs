@@ -2,8 +2,9 @@ using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.Extensions.Logging;
 using Plant.Hosting;
+using Xunit;
 
-namespace Plant.Hosting.Tests.Support;
+namespace Plant.Testing.Hosting;
 
 /// <summary>
 /// A real function host on a free port of 127.0.0.1, serving the given function classes, with its log lines
@@ -36,9 +37,18 @@ public sealed class TestHost : IAsyncDisposable
     /// <paramref name="localSettingsJson"/>, when given, is written as local.settings.json in the content root.
     /// A setting given as null is unset, even when the test host has a default for it.
     /// </summary>
-    public static async Task<TestHost> StartAsync(
+    public static Task<TestHost> StartAsync(
         string connectionString,
         IEnumerable<Type> functionTypes,
+        IDictionary<string, string?>? settings = null,
+        string? hostJson = null,
+        string? localSettingsJson = null) =>
+        StartAsync(connectionString, new FunctionApp("Test", functionTypes), settings, hostJson, localSettingsJson);
+
+    /// <summary>Builds and starts a host serving a whole function app, with the services it registers.</summary>
+    public static async Task<TestHost> StartAsync(
+        string connectionString,
+        FunctionApp functionApp,
         IDictionary<string, string?>? settings = null,
         string? hostJson = null,
         string? localSettingsJson = null)
@@ -53,7 +63,7 @@ public sealed class TestHost : IAsyncDisposable
         WebApplication? app = null;
         try
         {
-            app = Build(connectionString, functionTypes, folder, logs, settings, hostJson);
+            app = Build(connectionString, functionApp, folder, logs, settings, hostJson);
             await app.StartAsync();
             return new TestHost(app, folder, logs);
         }
@@ -74,6 +84,16 @@ public sealed class TestHost : IAsyncDisposable
     public static WebApplication Build(
         string connectionString,
         IEnumerable<Type> functionTypes,
+        string folder,
+        CapturedLogs? logs = null,
+        IDictionary<string, string?>? settings = null,
+        string? hostJson = null) =>
+        Build(connectionString, new FunctionApp("Test", functionTypes), folder, logs, settings, hostJson);
+
+    /// <summary>Builds a host for a whole function app without starting it.</summary>
+    public static WebApplication Build(
+        string connectionString,
+        FunctionApp functionApp,
         string folder,
         CapturedLogs? logs = null,
         IDictionary<string, string?>? settings = null,
@@ -100,7 +120,7 @@ public sealed class TestHost : IAsyncDisposable
         File.WriteAllText(hostJsonPath, hostJson ?? """{ "version": "2.0", "extensions": { "http": { "routePrefix": "api" } } }""");
         return FunctionHost.Build(new FunctionHostOptions
         {
-            Apps = [new FunctionApp("Test", functionTypes)],
+            Apps = [functionApp],
             Settings = all,
             HostJsonPath = hostJsonPath,
             ContentRoot = folder,
