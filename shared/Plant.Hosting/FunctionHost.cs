@@ -137,8 +137,8 @@ public static class FunctionHost
         logging.ClearProviders();
         if (settings.JsonLogs)
         {
-            logging.AddConsole(o => o.FormatterName = CloudLoggingFormatter.FormatterName)
-                .AddConsoleFormatter<CloudLoggingFormatter, ConsoleFormatterOptions>();
+            // Made by the container (not AddProvider's instance form) so that disposing the host flushes the last batch.
+            logging.Services.AddSingleton<ILoggerProvider>(_ => new CloudLoggingProvider(Console.OpenStandardOutput()));
         }
         else
         {
