@@ -13,7 +13,7 @@ internal sealed class FunctionTimeoutException(string message) : Exception(messa
 /// Runs one invocation: binds the parameters, calls the method, awaits it under <c>functionTimeout</c>, and writes
 /// the two log lines the Azure host writes for every invocation.
 /// </summary>
-internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings settings)
+internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSettings settings)
 {
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
 
@@ -28,10 +28,7 @@ internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings sett
     {
         // The category is the one the Azure host uses, so log filters written for it keep working.
         var logger = _loggers.GetOrAdd(function.Name, static (name, factory) => factory.CreateLogger("Function." + name), loggers);
-        if (logger.IsEnabled(LogLevel.Information))
-        {
-            logger.LogInformation("Executing 'Functions.{FunctionName}' (Reason='{Reason}', Id={InvocationId})", function.Name, reason, invocationId);
-        }
+        LogExecuting(logger, function.Name, reason, invocationId);
 
         var started = Stopwatch.GetTimestamp();
         var timeout = settings.FunctionTimeout;
@@ -71,7 +68,7 @@ internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings sett
             // Kestrel's verdict on the request (a body over the limit is 413), whether the binder or the function
             // itself read the body: the client's fault, so a 4xx problem rather than a failed function's 500.
             var (slug, title, detail) = Problems.ForStatus(e.StatusCode, http.Request);
-            logger.LogWarning("Bad request for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}", function.Name, invocationId, detail);
+            LogBadRequest(logger, function.Name, invocationId, detail);
             LogExecuted(logger, LogLevel.Information, null, function, "Failed", invocationId, started);
             throw new FunctionBindingException(e.StatusCode, slug, title, detail);
         }
@@ -83,7 +80,7 @@ internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings sett
         }
         catch (FunctionBindingException e)
         {
-            logger.LogWarning("Binding failed for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}", function.Name, invocationId, e.Message);
+            LogBindingFailed(logger, function.Name, invocationId, e.Message);
             LogExecuted(logger, LogLevel.Information, null, function, "Failed", invocationId, started);
             throw;
         }
@@ -122,13 +119,20 @@ internal sealed class FunctionExecutor(ILoggerFactory loggers, HostSettings sett
         }
     }
 
-    private static void LogExecuted(ILogger logger, LogLevel level, Exception? e, FunctionDescriptor function, string outcome, string invocationId, long started)
-    {
-        // The check spares the boxing and argument array on every invocation when the line is filtered out.
-        if (logger.IsEnabled(level))
-        {
-            logger.Log(level, e, "Executed 'Functions.{FunctionName}' ({Outcome}, Id={InvocationId}, Duration={Duration}ms)",
-                function.Name, outcome, invocationId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
-        }
-    }
+    private static void LogExecuted(ILogger logger, LogLevel level, Exception? e, FunctionDescriptor function, string outcome, string invocationId, long started) =>
+        LogExecuted(logger, level, e, function.Name, outcome, invocationId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
+
+    // Generated loggers check the level first and neither box nor look up the template on each call: these two lines
+    // are written for every invocation.
+    [LoggerMessage(Level = LogLevel.Information, Message = "Executing 'Functions.{FunctionName}' (Reason='{Reason}', Id={InvocationId})")]
+    private static partial void LogExecuting(ILogger logger, string functionName, string reason, string invocationId);
+
+    [LoggerMessage(Message = "Executed 'Functions.{FunctionName}' ({Outcome}, Id={InvocationId}, Duration={Duration}ms)")]
+    private static partial void LogExecuted(ILogger logger, LogLevel level, Exception? exception, string functionName, string outcome, string invocationId, long duration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Bad request for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}")]
+    private static partial void LogBadRequest(ILogger logger, string functionName, string invocationId, string problem);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Binding failed for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}")]
+    private static partial void LogBindingFailed(ILogger logger, string functionName, string invocationId, string problem);
 }

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
@@ -19,6 +20,9 @@ internal sealed class CloudLoggingProvider : ILoggerProvider
 {
     // A log line is not HTML: escaping only what JSON requires keeps quotes in messages readable and fast.
     private static readonly JsonWriterOptions s_writerOptions = new() { Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping, SkipValidation = true };
+
+    // Template field names come from a small, fixed set of templates; converting each on every line allocated.
+    private static readonly ConcurrentDictionary<string, string> s_fieldNames = new(StringComparer.Ordinal);
 
     private const int MaxKeptBuffer = 16 * 1024;
 
@@ -50,7 +54,7 @@ internal sealed class CloudLoggingProvider : ILoggerProvider
             foreach (var (key, value) in fields)
             {
                 // The line's own keys come first and stay the only ones: a template field named like them is left out.
-                var name = JsonNamingPolicy.CamelCase.ConvertName(key);
+                var name = s_fieldNames.GetOrAdd(key, static k => JsonNamingPolicy.CamelCase.ConvertName(k));
                 if (key != "{OriginalFormat}" && name is not ("severity" or "time" or "message" or "category"))
                 {
                     json.WriteString(name, Convert.ToString(value, CultureInfo.InvariantCulture));
