@@ -38,9 +38,11 @@ internal static class AuditBenchmark
             {
                 foreach (var ownTransaction in new[] { true, false })
                 {
+                    var cpu = ProcessCpu.Now(Database(appendDatabase));
                     var elapsed = await AppendAsync(trail, dataSource, appends, ownTransaction);
+                    var used = ProcessCpu.Now(Database(appendDatabase));
                     Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
-                        $"append round {round} {(ownTransaction ? "own transaction   " : "caller transaction")}: {appends} entries, {Writers} writers, {elapsed.TotalSeconds:0.00} s, {appends / elapsed.TotalSeconds:0} appends/s"));
+                        $"append round {round} {(ownTransaction ? "own transaction   " : "caller transaction")}: {appends} entries, {Writers} writers, {elapsed.TotalSeconds:0.00} s, {appends / elapsed.TotalSeconds:0} appends/s; CPU per append: client {(used.Client - cpu.Client).TotalMicroseconds / appends:0} µs, server {(used.Server - cpu.Server).TotalMicroseconds / appends:0} µs"));
                 }
             }
 
@@ -65,16 +67,18 @@ internal static class AuditBenchmark
             var times = new List<double>();
             for (var round = 0; round <= 5; round++)
             {
+                var cpu = ProcessCpu.Now(Database(verifyDatabase));
                 var clock = Stopwatch.StartNew();
                 var verification = await trail.VerifyAsync(CancellationToken.None);
                 var seconds = clock.Elapsed.TotalSeconds;
+                var used = ProcessCpu.Now(Database(verifyDatabase));
                 if (!verification.Intact || verification.Entries != entries)
                 {
                     Console.WriteLine($"verification failed: {verification.Problem}");
                     return 1;
                 }
 
-                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify round {round}{(round == 0 ? " (warm-up)" : "")}: {entries} entries in {seconds:0.000} s"));
+                Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"verify round {round}{(round == 0 ? " (warm-up)" : "")}: {entries} entries in {seconds:0.000} s; CPU: client {(used.Client - cpu.Client).TotalSeconds:0.000} s, server {(used.Server - cpu.Server).TotalSeconds:0.000} s"));
                 if (round > 0)
                 {
                     times.Add(seconds);
@@ -88,6 +92,8 @@ internal static class AuditBenchmark
         await server.DropDatabaseAsync(verifyDatabase);
         return 0;
     }
+
+    private static string Database(string connectionString) => new NpgsqlConnectionStringBuilder(connectionString).Database!;
 
     private static async Task<TimeSpan> AppendAsync(AuditTrail trail, NpgsqlDataSource dataSource, int total, bool ownTransaction)
     {

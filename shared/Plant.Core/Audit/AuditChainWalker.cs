@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data;
+using System.Globalization;
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Threading.Channels;
@@ -47,15 +48,10 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             }
         }
 
-        await using var command = new NpgsqlCommand(
-            """
-            select sequence, prev_hash, hash, canonical from genesis.audit_entry
-            where sequence <= @through
-            order by sequence
-            """,
-            connection,
-            transaction);
-        command.Parameters.AddWithValue("through", through ?? long.MaxValue);
+        // COPY takes no parameters; the bound is a number formatted here, not text from outside.
+        var copyCommand = string.Create(
+            CultureInfo.InvariantCulture,
+            $"copy (select sequence, prev_hash, hash, canonical from genesis.audit_entry where sequence <= {through ?? long.MaxValue} order by sequence) to stdout (format binary)");
 
         // Reading rows and hashing them take about as long as each other, so they run side by side: this task
         // parses rows into batches, a second one checks them in order. Batches are reused, so memory stays flat.
@@ -79,11 +75,13 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             CancellationToken.None);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, stop.Token);
+            await using var copy = await connection.BeginRawBinaryCopyAsync(copyCommand, stop.Token);
+            var rows = new AuditCopyReader(copy);
+            await rows.ReadHeaderAsync(stop.Token);
             var batch = new EntryBatch();
-            while (await reader.ReadAsync(stop.Token))
+            while (await rows.ReadAsync(stop.Token))
             {
-                batch.Add(reader);
+                batch.Add(rows);
                 if (batch.IsFull)
                 {
                     await full.Writer.WriteAsync(batch, stop.Token);
@@ -291,17 +289,15 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
 
         public ReadOnlySpan<byte> Hash(int index) => _hashes.AsSpan(index * HashSize, HashSize);
 
-        /// <summary>Reads the current row (sequence, prev_hash, hash, canonical), in column order as sequential access requires.</summary>
-        public void Add(NpgsqlDataReader reader)
+        public void Add(AuditCopyReader row)
         {
-            _sequences[Count] = reader.GetInt64(0);
-            EnsureRoom(HashSize);
-            reader.GetBytes(1, 0, _data, _length, HashSize);
-            reader.GetBytes(2, 0, _hashes, Count * HashSize, HashSize);
-            var canonicalLength = (int)reader.GetBytes(3, 0, null, 0, 0);
-            EnsureRoom(HashSize + canonicalLength);
-            reader.GetBytes(3, 0, _data, _length + HashSize, canonicalLength);
-            _length += HashSize + canonicalLength;
+            var canonical = row.Canonical;
+            EnsureRoom(HashSize + canonical.Length);
+            _sequences[Count] = row.Sequence;
+            row.Hash.CopyTo(_hashes.AsSpan(Count * HashSize));
+            row.PreviousHash.CopyTo(_data.AsSpan(_length));
+            canonical.CopyTo(_data.AsSpan(_length + HashSize));
+            _length += HashSize + canonical.Length;
             _ends[Count++] = _length;
         }
 
