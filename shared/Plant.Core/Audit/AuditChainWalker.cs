@@ -1,0 +1,338 @@
+using System.Collections.Concurrent;
+using System.Data;
+using System.Globalization;
+using System.Data.Common;
+using System.Security.Cryptography;
+using System.Threading.Channels;
+using Npgsql;
+using Plant.Core.Signing;
+
+namespace Plant.Core.Audit;
+
+/// <summary>
+/// One pass over the chain in sequence order, in one read-only snapshot: checks that sequences follow on,
+/// each stored previous hash is the hash before it, each hash is SHA-256(previous hash || canonical JSON), every
+/// checkpoint is signed and lies on the chain, and the head row agrees with the last entry. Rows stream through
+/// a few reused batches; nothing is kept per entry.
+/// </summary>
+internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRing keys)
+{
+    private const int HashSize = SHA256.HashSizeInBytes;
+
+    private long? _brokenAt;
+    private string? _problem;
+
+    public sealed record Result(long Entries, long? BrokenAt, string? Problem, AuditHead Head, AuditCheckpoint? StartCheckpoint);
+
+    /// <param name="through">Stop after this sequence (a checkpoint's walk); null walks everything and checks the head row.</param>
+    /// <param name="ct">Cancels the walk.</param>
+    public async Task<Result> WalkAsync(long? through, CancellationToken ct)
+    {
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        // One snapshot for the checkpoints, the head and the entries, so that a concurrent append or cut is
+        // either wholly seen or not at all.
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using (var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction))
+        {
+            await readOnly.ExecuteNonQueryAsync(ct);
+        }
+
+        var checkpoints = await ReadCheckpointsAsync(connection, transaction, ct);
+        var (headSequence, headHash) = await ReadHeadAsync(connection, transaction, ct);
+        foreach (var checkpoint in checkpoints.Values)
+        {
+            var check = checkpoint.Check(keys);
+            if (check != SignatureCheck.Valid && (through is null || checkpoint.Sequence <= through))
+            {
+                Broken(checkpoint.Sequence, $"the checkpoint at {checkpoint.Sequence} does not verify: {Describe(check, checkpoint.KeyId)}");
+            }
+        }
+
+        // COPY takes no parameters; the bound is a number formatted here, not text from outside.
+        var copyCommand = string.Create(
+            CultureInfo.InvariantCulture,
+            $"copy (select sequence, prev_hash, hash, canonical from genesis.audit_entry where sequence <= {through ?? long.MaxValue} order by sequence) to stdout (format binary)");
+
+        // Reading rows and hashing them take about as long as each other, so they run side by side: this task
+        // parses rows into batches, a second one checks them in order. Batches are reused, so memory stays flat.
+        var full = Channel.CreateBounded<EntryBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var spare = new ConcurrentQueue<EntryBatch>();
+        var verifier = new ChainVerifier(checkpoints, this);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var verifying = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await verifier.RunAsync(full.Reader, spare, stop.Token);
+                }
+                catch
+                {
+                    await stop.CancelAsync(); // so that the reader does not wait on a full channel forever
+                    throw;
+                }
+            },
+            CancellationToken.None);
+        try
+        {
+            await using var copy = await connection.BeginRawBinaryCopyAsync(copyCommand, stop.Token);
+            var rows = new AuditCopyReader(copy);
+            await rows.ReadHeaderAsync(stop.Token);
+            var batch = new EntryBatch();
+            while (await rows.ReadAsync(stop.Token))
+            {
+                batch.Add(rows);
+                if (batch.IsFull)
+                {
+                    await full.Writer.WriteAsync(batch, stop.Token);
+                    batch = spare.TryDequeue(out var reused) ? reused : new EntryBatch();
+                }
+            }
+
+            if (batch.Count > 0)
+            {
+                await full.Writer.WriteAsync(batch, stop.Token);
+            }
+
+            full.Writer.Complete();
+        }
+        catch (Exception e) when (!verifying.IsFaulted)
+        {
+            full.Writer.TryComplete(e);
+            await verifying.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
+        }
+        catch (OperationCanceledException)
+        {
+            // The verifier failed and stopped the reading: its exception is the one to report, below.
+        }
+
+        await verifying;
+        var (entries, lastSequence, lastHash, start) = (verifier.Entries, verifier.LastSequence, Convert.ToHexStringLower(verifier.LastHash), verifier.Start);
+        if (entries == 0)
+        {
+            // Everything may have been cut: then the chain ends at the newest checkpoint.
+            start = checkpoints.Count > 0 ? checkpoints.Values[^1] : null;
+            (lastSequence, lastHash) = start is null ? (0, AuditTrail.GenesisHash) : (start.Sequence, start.Hash);
+        }
+
+        if (through is null && _brokenAt is null)
+        {
+            CheckHead(lastSequence, lastHash, headSequence, headHash);
+            if (checkpoints.Count > 0 && checkpoints.Keys[^1] > lastSequence)
+            {
+                Broken(lastSequence + 1, $"a checkpoint at {checkpoints.Keys[^1]} lies beyond the last entry {lastSequence}");
+            }
+        }
+
+        return new Result(entries, _brokenAt, _problem, new AuditHead(lastSequence, lastHash), start);
+    }
+
+    public static AuditCheckpoint ReadCheckpoint(DbDataReader reader) => new(
+        reader.GetInt64(0),
+        Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)),
+        reader.GetFieldValue<DateTimeOffset>(2),
+        reader.GetString(3),
+        reader.GetString(4));
+
+    public static string Describe(SignatureCheck check, string keyId) => check switch
+    {
+        SignatureCheck.UnknownKey => $"it names key '{keyId}', which no configured key has",
+        SignatureCheck.Invalid => $"its signature is not one made by key '{keyId}'",
+        _ => "it verifies",
+    };
+
+    private void CheckHead(long lastSequence, string lastHash, long headSequence, string headHash)
+    {
+        if (headSequence > lastSequence)
+        {
+            Broken(lastSequence + 1, $"entries {lastSequence + 1} to {headSequence} are missing: the head records {headSequence} but the chain ends at {lastSequence}");
+        }
+        else if (headSequence < lastSequence)
+        {
+            Broken(headSequence + 1, $"the head records {headSequence} but the chain goes on to {lastSequence}");
+        }
+        else if (!string.Equals(headHash, lastHash, StringComparison.Ordinal))
+        {
+            Broken(lastSequence, $"the head's hash at {lastSequence} differs from the chain's");
+        }
+    }
+
+    private void Broken(long at, string problem)
+    {
+        // Called by the verifier task too, but never at the same time as here: it runs between the two awaits.
+        if (_brokenAt is null || at < _brokenAt)
+        {
+            (_brokenAt, _problem) = (at, problem);
+        }
+    }
+
+    private bool IsBroken => _brokenAt is not null;
+
+    /// <summary>
+    /// Checks entries in sequence order: each follows on from the one before (or from 32 zero bytes, or from the
+    /// checkpoint the chain was cut at), links to its stored hash, and hashes to its own stored hash. With every
+    /// link checked against the stored hash before it, the hashes of different entries do not depend on one
+    /// another's computation.
+    /// </summary>
+    private sealed class ChainVerifier(SortedList<long, AuditCheckpoint> checkpoints, AuditChainWalker walker)
+    {
+        private readonly byte[] _computed = new byte[HashSize];
+        private long _expected;
+
+        public long Entries { get; private set; }
+
+        public long LastSequence { get; private set; }
+
+        /// <summary>The hash of the last entry that verified; 32 zero bytes before the first.</summary>
+        public byte[] LastHash { get; } = new byte[HashSize];
+
+        public AuditCheckpoint? Start { get; private set; }
+
+        public async Task RunAsync(ChannelReader<EntryBatch> batches, ConcurrentQueue<EntryBatch> spare, CancellationToken ct)
+        {
+            await foreach (var batch in batches.ReadAllAsync(ct))
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    Entries++;
+                    if (!walker.IsBroken)
+                    {
+                        Check(batch, i);
+                    }
+                }
+
+                batch.Clear();
+                spare.Enqueue(batch);
+            }
+        }
+
+        private void Check(EntryBatch batch, int index)
+        {
+            var sequence = batch.Sequence(index);
+            if (Entries == 1 && !StartAt(sequence))
+            {
+                return;
+            }
+
+            if (sequence != _expected)
+            {
+                walker.Broken(_expected, $"entry {_expected} is missing (the next entry is {sequence})");
+                return;
+            }
+
+            // The entry's stored previous hash followed by its canonical bytes: exactly what its hash covers.
+            var hashed = batch.Entry(index);
+            if (!hashed[..HashSize].SequenceEqual(LastHash))
+            {
+                walker.Broken(sequence, $"entry {sequence} does not link to the entry before it (its previous hash differs)");
+                return;
+            }
+
+            SHA256.HashData(hashed, _computed);
+            if (!batch.Hash(index).SequenceEqual(_computed))
+            {
+                walker.Broken(sequence, $"entry {sequence} was altered (its hash does not match its content)");
+                return;
+            }
+
+            if (checkpoints.TryGetValue(sequence, out var passed) && !string.Equals(passed.Hash, Convert.ToHexStringLower(_computed), StringComparison.Ordinal))
+            {
+                walker.Broken(sequence, $"the checkpoint at {sequence} records another hash than the chain has there");
+                return;
+            }
+
+            _computed.CopyTo(LastHash, 0);
+            LastSequence = sequence;
+            _expected = sequence + 1;
+        }
+
+        /// <summary>The chain starts at entry 1 from 32 zero bytes, or just after the checkpoint it was cut at.</summary>
+        private bool StartAt(long sequence)
+        {
+            _expected = sequence;
+            if (sequence == 1)
+            {
+                return true;
+            }
+
+            if (checkpoints.TryGetValue(sequence - 1, out var checkpoint))
+            {
+                Start = checkpoint;
+                Convert.FromHexString(checkpoint.Hash).CopyTo(LastHash, 0);
+                return true;
+            }
+
+            walker.Broken(1, $"the chain starts at {sequence}, and no checkpoint at {sequence - 1} covers the entries before it");
+            return false;
+        }
+    }
+
+    /// <summary>Up to 1,024 entries as read: sequence, stored hash, and the stored previous hash followed by the canonical bytes.</summary>
+    private sealed class EntryBatch
+    {
+        private const int Capacity = 1024;
+
+        private readonly long[] _sequences = new long[Capacity];
+        private readonly byte[] _hashes = new byte[Capacity * HashSize];
+        private readonly int[] _ends = new int[Capacity];
+        private byte[] _data = new byte[Capacity * 512];
+        private int _length;
+
+        public int Count { get; private set; }
+
+        public bool IsFull => Count == Capacity;
+
+        public long Sequence(int index) => _sequences[index];
+
+        public ReadOnlySpan<byte> Entry(int index) => _data.AsSpan(index == 0 ? 0 : _ends[index - 1], _ends[index] - (index == 0 ? 0 : _ends[index - 1]));
+
+        public ReadOnlySpan<byte> Hash(int index) => _hashes.AsSpan(index * HashSize, HashSize);
+
+        public void Add(AuditCopyReader row)
+        {
+            var canonical = row.Canonical;
+            EnsureRoom(HashSize + canonical.Length);
+            _sequences[Count] = row.Sequence;
+            row.Hash.CopyTo(_hashes.AsSpan(Count * HashSize));
+            row.PreviousHash.CopyTo(_data.AsSpan(_length));
+            canonical.CopyTo(_data.AsSpan(_length + HashSize));
+            _length += HashSize + canonical.Length;
+            _ends[Count++] = _length;
+        }
+
+        private void EnsureRoom(int size)
+        {
+            if (_data.Length < _length + size)
+            {
+                Array.Resize(ref _data, Math.Max(_data.Length * 2, _length + size));
+            }
+        }
+
+        public void Clear() => (Count, _length) = (0, 0);
+    }
+
+    private static async Task<SortedList<long, AuditCheckpoint>> ReadCheckpointsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(
+            "select sequence, hash, created_at, key_id, signature from genesis.audit_checkpoint order by sequence", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var checkpoints = new SortedList<long, AuditCheckpoint>();
+        while (await reader.ReadAsync(ct))
+        {
+            var checkpoint = ReadCheckpoint(reader);
+            checkpoints.Add(checkpoint.Sequence, checkpoint);
+        }
+
+        return checkpoints;
+    }
+
+    private static async Task<(long Sequence, string Hash)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select sequence, hash from genesis.audit_head", connection, transaction);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (reader.GetInt64(0), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)))
+            : throw new AuditException("genesis.audit_head has no row: the audit schema is damaged.");
+    }
+}
