@@ -3,7 +3,7 @@ using System.Text.Json.Serialization;
 
 namespace Plant.Core.Catalog;
 
-/// <summary>The JSON settings of catalog drafts.</summary>
+/// <summary>The JSON settings of catalog drafts, and reading a draft whose type the payload names.</summary>
 public static class CatalogJson
 {
     /// <summary>
@@ -20,4 +20,39 @@ public static class CatalogJson
 
     /// <summary>An empty JSON object, the default attributes of a draft.</summary>
     public static JsonElement EmptyObject { get; } = JsonElement.Parse("{}");
+
+    /// <summary>
+    /// Reads a draft of any type from a JSON object naming it in <c>entityType</c>. System.Text.Json reports a
+    /// missing discriminator as <see cref="NotSupportedException"/>; here every bad payload is a <see cref="JsonException"/>.
+    /// </summary>
+    /// <exception cref="JsonException">Not JSON, not an object, no or an unknown <c>entityType</c>, or a property of the wrong shape.</exception>
+    public static async Task<EntityDraft> ReadDraftAsync(Stream utf8Json, CancellationToken ct)
+    {
+        try
+        {
+            return await JsonSerializer.DeserializeAsync<EntityDraft>(utf8Json, Options, ct)
+                ?? throw new JsonException("The body must be a JSON object, not null.");
+        }
+        catch (NotSupportedException e)
+        {
+            throw MissingType(e);
+        }
+    }
+
+    /// <inheritdoc cref="ReadDraftAsync"/>
+    public static EntityDraft ReadDraft(string json)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize<EntityDraft>(json, Options)
+                ?? throw new JsonException("The body must be a JSON object, not null.");
+        }
+        catch (NotSupportedException e)
+        {
+            throw MissingType(e);
+        }
+    }
+
+    private static JsonException MissingType(NotSupportedException e) =>
+        new("The body must name its type in \"entityType\": industry, skill, job_role, team or agent.", e);
 }

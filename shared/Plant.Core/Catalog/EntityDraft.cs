@@ -23,13 +23,11 @@ namespace Plant.Core.Catalog;
 [JsonDerivedType(typeof(AgentDraft), "agent")]
 public abstract record EntityDraft
 {
-    private protected EntityDraft()
-    {
-    }
+    private protected EntityDraft(EntityType entityType) => EntityType = entityType;
 
     /// <summary>The entity's type; in JSON it is the <c>entityType</c> discriminator, not a property.</summary>
     [JsonIgnore]
-    public abstract EntityType EntityType { get; }
+    public EntityType EntityType { get; }
 
     /// <summary>The entity's name, unique per type among current entities.</summary>
     public string Name { get; init; } = "";
@@ -45,31 +43,22 @@ public abstract record EntityDraft
 }
 
 /// <summary>An industry: the sector that job roles and agents work in.</summary>
-public sealed record IndustryDraft : EntityDraft
+public sealed record IndustryDraft() : EntityDraft(EntityType.Industry)
 {
-    /// <inheritdoc/>
-    public override EntityType EntityType => EntityType.Industry;
-
     /// <summary>A short code such as <c>FINSERV</c> (<c>[A-Z0-9_-]{1,32}</c>), or none.</summary>
     public string? Code { get; init; }
 }
 
 /// <summary>A skill that job roles require and agents hold.</summary>
-public sealed record SkillDraft : EntityDraft
+public sealed record SkillDraft() : EntityDraft(EntityType.Skill)
 {
-    /// <inheritdoc/>
-    public override EntityType EntityType => EntityType.Skill;
-
     /// <summary>One of <see cref="CatalogValues.SkillCategories"/>.</summary>
     public string Category { get; init; } = "";
 }
 
 /// <summary>A job role in one industry, requiring skills.</summary>
-public sealed record JobRoleDraft : EntityDraft
+public sealed record JobRoleDraft() : EntityDraft(EntityType.JobRole)
 {
-    /// <inheritdoc/>
-    public override EntityType EntityType => EntityType.JobRole;
-
     /// <summary>One of <see cref="CatalogValues.Seniorities"/>.</summary>
     public string Seniority { get; init; } = "";
 
@@ -81,11 +70,8 @@ public sealed record JobRoleDraft : EntityDraft
 }
 
 /// <summary>A team of agents who share a job role.</summary>
-public sealed record TeamDraft : EntityDraft
+public sealed record TeamDraft() : EntityDraft(EntityType.Team)
 {
-    /// <inheritdoc/>
-    public override EntityType EntityType => EntityType.Team;
-
     /// <summary>The job role entity the team does.</summary>
     public Guid? JobRoleId { get; init; }
 
@@ -94,11 +80,8 @@ public sealed record TeamDraft : EntityDraft
 }
 
 /// <summary>An agent offered on the marketplace.</summary>
-public sealed record AgentDraft : EntityDraft
+public sealed record AgentDraft() : EntityDraft(EntityType.Agent)
 {
-    /// <inheritdoc/>
-    public override EntityType EntityType => EntityType.Agent;
-
     /// <summary>The industry entity the agent works in.</summary>
     public Guid? IndustryId { get; init; }
 
