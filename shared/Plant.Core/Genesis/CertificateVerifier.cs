@@ -1,4 +1,5 @@
 using Npgsql;
+using Plant.Core.Catalog;
 using Plant.Core.Signing;
 
 namespace Plant.Core.Genesis;

@@ -61,24 +61,20 @@ public sealed class Certifier
     private readonly NpgsqlDataSource _dataSource;
     private readonly SigningKeyRing _keys;
     private readonly AuditTrail _audit;
-    private readonly DraftChecker _checker;
     private readonly TimeProvider _time;
 
     /// <param name="dataSource">The catalog database.</param>
     /// <param name="keys">Signs certificates with the active key.</param>
     /// <param name="audit">Records both outcomes.</param>
-    /// <param name="checker">Runs the constitution with facts from the database.</param>
     /// <param name="time">The clock of issue times; the system clock when null.</param>
-    public Certifier(NpgsqlDataSource dataSource, SigningKeyRing keys, AuditTrail audit, DraftChecker checker, TimeProvider? time = null)
+    public Certifier(NpgsqlDataSource dataSource, SigningKeyRing keys, AuditTrail audit, TimeProvider? time = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(audit);
-        ArgumentNullException.ThrowIfNull(checker);
         _dataSource = dataSource;
         _keys = keys;
         _audit = audit;
-        _checker = checker;
         _time = time ?? TimeProvider.System;
     }
 
@@ -132,7 +128,7 @@ public sealed class Certifier
             return new CertifyResult(CertifyOutcome.Tampered) { Entity = current, Detail = detail };
         }
 
-        var report = await _checker.ValidateAsync(connection, transaction, current.Content.Draft, entityId, ct);
+        var report = await DraftChecker.ValidateAsync(connection, transaction, current.Content.Draft, entityId, ct);
         if (!report.Valid)
         {
             await UpdateVersionAsync(connection, transaction,

@@ -24,18 +24,15 @@ public sealed class EntityStore
     private readonly NpgsqlDataSource _dataSource;
     private readonly IEmbedder _embedder;
     private readonly AuditTrail _audit;
-    private readonly DraftChecker _checker;
 
     /// <param name="dataSource">The catalog database.</param>
     /// <param name="embedder">Embeds skills' names and descriptions for semantic search (384 dimensions).</param>
     /// <param name="audit">Where every write is recorded.</param>
-    /// <param name="checker">Checks drafts against the schema and the constitution.</param>
-    public EntityStore(NpgsqlDataSource dataSource, IEmbedder embedder, AuditTrail audit, DraftChecker checker)
+    public EntityStore(NpgsqlDataSource dataSource, IEmbedder embedder, AuditTrail audit)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(embedder);
         ArgumentNullException.ThrowIfNull(audit);
-        ArgumentNullException.ThrowIfNull(checker);
         if (embedder.Dimensions != Embedders.Dimensions)
         {
             throw new ArgumentException($"The embedder gives {embedder.Dimensions} dimensions; catalog.skill.embedding holds {Embedders.Dimensions}.", nameof(embedder));
@@ -44,7 +41,6 @@ public sealed class EntityStore
         _dataSource = dataSource;
         _embedder = embedder;
         _audit = audit;
-        _checker = checker;
     }
 
     /// <summary>Current entities of a type, a page at a time (<see cref="EntityReader.ListAsync"/>).</summary>
@@ -73,7 +69,7 @@ public sealed class EntityStore
     public async Task<DraftCheck> ValidateAsync(EntityDraft draft, CancellationToken ct)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        return await _checker.CheckAsync(connection, null, draft, null, ct);
+        return await DraftChecker.CheckAsync(connection, null, draft, null, ct);
     }
 
     /// <summary>Creates an entity: version 1, a draft, with its constitution report; nothing is written when it cannot be stored.</summary>
@@ -107,7 +103,7 @@ public sealed class EntityStore
         ArgumentNullException.ThrowIfNull(transaction);
         ArgumentNullException.ThrowIfNull(draft);
         var connection = transaction.Connection!;
-        var check = await _checker.CheckAsync(connection, transaction, draft, null, ct);
+        var check = await DraftChecker.CheckAsync(connection, transaction, draft, null, ct);
         if (!check.Storable)
         {
             return new EntityWriteResult(WriteOutcome.Rejected) { Check = check };
@@ -139,14 +135,39 @@ public sealed class EntityStore
     public async Task<EntityWriteResult> AmendAsync(EntityType type, Guid entityId, EntityDraft draft, int? ifMatch, string actor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        var embedding = await EmbedAsync(draft, ct);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var result = await AmendAsync(transaction, type, entityId, draft, ifMatch, actor, Guid.CreateVersion7(), embedding, ct);
+        await FinishAsync(transaction, result, ct);
+        return result;
+    }
+
+    /// <summary>
+    /// Amends an entity inside the caller's transaction, with the new version's id given, and appends its audit
+    /// entry there. On any outcome but <see cref="WriteOutcome.Written"/>, roll the transaction back.
+    /// </summary>
+    /// <param name="transaction">The caller's transaction, READ COMMITTED.</param>
+    /// <param name="type">The entity's type; the draft must be of it.</param>
+    /// <param name="entityId">The entity.</param>
+    /// <param name="draft">The new version's draft.</param>
+    /// <param name="ifMatch">The version the caller amends, or null for the current one whatever it is.</param>
+    /// <param name="actor">Recorded as created_by and in the audit entry.</param>
+    /// <param name="versionId">The new version's id.</param>
+    /// <param name="embedding">A skill's embedding (<see cref="EmbedAsync"/>); null for other types.</param>
+    /// <param name="ct">Cancels the work.</param>
+    public async Task<EntityWriteResult> AmendAsync(
+        NpgsqlTransaction transaction, EntityType type, Guid entityId, EntityDraft draft, int? ifMatch, string actor, Guid versionId, float[]? embedding,
+        CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        ArgumentNullException.ThrowIfNull(draft);
         if (draft.EntityType != type)
         {
             throw new ArgumentException($"A {draft.EntityType.DisplayName()} draft cannot amend a {type.DisplayName()}.", nameof(draft));
         }
 
-        var embedding = await EmbedAsync(draft, ct);
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var connection = transaction.Connection!;
         var (current, refusal) = await LockCurrentAsync(transaction, type, entityId, ifMatch, ct);
         if (refusal is not null)
         {
@@ -158,14 +179,13 @@ public sealed class EntityStore
             return new EntityWriteResult(WriteOutcome.Conflict) { Entity = current, Detail = "The entity is retired; a retired entity is never amended." };
         }
 
-        var check = await _checker.CheckAsync(connection, transaction, draft, entityId, ct);
+        var check = await DraftChecker.CheckAsync(connection, transaction, draft, entityId, ct);
         if (!check.Storable)
         {
             return new EntityWriteResult(WriteOutcome.Rejected) { Entity = current, Check = check };
         }
 
         var content = new EntityContent(entityId, current.Version + 1, current.ContentHash, draft);
-        var versionId = Guid.CreateVersion7();
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             // The old version stops being current first: the partial unique indexes allow one current version
@@ -184,7 +204,6 @@ public sealed class EntityStore
 
         var amended = (await EntityReader.CurrentAsync(connection, transaction, type, entityId, ct))!;
         await _audit.AppendAsync(new AuditRecord(actor, "entity.amended", entityId, Details(amended, check)), transaction, ct);
-        await transaction.CommitAsync(ct);
         return new EntityWriteResult(WriteOutcome.Written) { Entity = amended, Check = check };
     }
 
