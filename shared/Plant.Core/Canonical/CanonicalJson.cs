@@ -34,9 +34,13 @@ public static class CanonicalJson
         return writer.ToArray();
     }
 
-    /// <summary>Serialises <paramref name="value"/> with System.Text.Json, then canonicalises the result.</summary>
-    /// <exception cref="CanonicalJsonException">The serialised value cannot be canonicalised (say, a NaN written as a string is fine, a duplicate name is not).</exception>
-    public static byte[] Serialize<T>(T value, JsonSerializerOptions? options = null)
+    /// <summary>
+    /// Serialises <paramref name="value"/> with System.Text.Json (its names, converters and options), then
+    /// canonicalises the result. Named apart from <see cref="Serialize(JsonNode?)"/> so that a node is never taken
+    /// for a CLR value.
+    /// </summary>
+    /// <exception cref="CanonicalJsonException">The serialised value cannot be canonicalised (a duplicate name, say).</exception>
+    public static byte[] SerializeValue<T>(T value, JsonSerializerOptions? options = null)
     {
         using var document = JsonSerializer.SerializeToDocument(value, options);
         return Serialize(document.RootElement);

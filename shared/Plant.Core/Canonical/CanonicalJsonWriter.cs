@@ -252,7 +252,7 @@ public sealed class CanonicalJsonWriter : IDisposable
                 WriteStartObject();
                 foreach (var property in value.EnumerateObject())
                 {
-                    WritePropertyName(property.Name);
+                    WritePropertyName(NameOf(property));
                     WriteValue(property.Value);
                 }
 
@@ -327,10 +327,25 @@ public sealed class CanonicalJsonWriter : IDisposable
             case JsonValue jsonValue when jsonValue.TryGetValue<string>(out var text):
                 WriteString(text);
                 break;
+            case JsonValue jsonValue when jsonValue.TryGetValue<double>(out var number):
+                WriteNumber(number);
+                break;
+            case JsonValue jsonValue when jsonValue.TryGetValue<float>(out var single):
+                WriteNumber(single);
+                break;
             default:
-                // A value holding a CLR object (a number, a Guid, a date): its own JSON, read back as a document.
-                var bytes = Encoding.UTF8.GetBytes(value.ToJsonString());
-                using (var document = JsonDocument.Parse(bytes))
+                // A value holding another CLR object (an integer, a decimal, a Guid, a date): its own JSON, read back.
+                string json;
+                try
+                {
+                    json = value.ToJsonString();
+                }
+                catch (ArgumentException e)
+                {
+                    throw new CanonicalJsonException($"A {value.GetValueKind()} value cannot be written as JSON: {e.Message}", e);
+                }
+
+                using (var document = JsonDocument.Parse(Encoding.UTF8.GetBytes(json)))
                 {
                     WriteValue(document.RootElement);
                 }
@@ -343,6 +358,18 @@ public sealed class CanonicalJsonWriter : IDisposable
     {
         WritePropertyName(propertyName);
         WriteValue(value);
+    }
+
+    private static string NameOf(JsonProperty property)
+    {
+        try
+        {
+            return property.Name;
+        }
+        catch (InvalidOperationException e)
+        {
+            throw new CanonicalJsonException("A member name holds a lone surrogate (an escape \\uD800-\\uDFFF without its pair).", e);
+        }
     }
 
     private void WriteString(JsonElement value)
