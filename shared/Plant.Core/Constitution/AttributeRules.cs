@@ -60,6 +60,7 @@ internal static class AttributeRules
                 {
                     size += first ? 0 : 1;
                     first = false;
+                    // The raw name is unquoted, escapes as written: quotes and colon add 3.
                     var name = JsonMarshal.GetRawUtf8PropertyName(property);
                     size += name.Length + 3;
                     CheckKey(property, name, path, ref violations);
@@ -135,17 +136,18 @@ internal static class AttributeRules
     /// <summary>Scans a string value (of <paramref name="property"/>, or at <paramref name="index"/> of an array) and returns its compact size.</summary>
     private static long MeasureString(JsonElement value, string path, JsonProperty property, int index, ref ViolationCollector violations)
     {
-        // The raw value of a string element is its content without the quotes, escapes as written.
+        // The raw value of a string element is its JSON text: quoted, escapes as written.
         var raw = JsonMarshal.GetRawUtf8Value(value);
-        var kinds = raw.Contains((byte)'\\')
+        var content = raw[1..^1];
+        var kinds = content.Contains((byte)'\\')
             ? Inspect(value.GetString(), key: false, out _)
-            : InspectUtf8(raw, key: false, out _);
+            : InspectUtf8(content, key: false, out _);
         if (kinds != SensitiveKind.None)
         {
             violations.AddSensitive(kinds, index >= 0 ? ViolationCollector.Element(path, index) : path + "." + property.Name);
         }
 
-        return raw.Length + 2;
+        return raw.Length;
     }
 
     private static SensitiveKind InspectUtf8(ReadOnlySpan<byte> utf8, bool key, out bool badShape)
