@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Plant.Core.Audit;
@@ -47,9 +46,6 @@ public sealed class CatalogSeeder
 
     /// <summary>Written into created_by and updated_by, and as the actor of the seed's audit entries.</summary>
     public const string Actor = "plant-seed";
-
-    private static readonly JsonElement s_attributes = JsonElement.Parse("""{"source": "genesis-baseline"}""");
-    private static readonly string[] s_tags = ["genesis-baseline"];
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly IEmbedder _embedder;
@@ -118,94 +114,60 @@ public sealed class CatalogSeeder
     /// <summary>Creates and certifies the missing entities in the order their references need.</summary>
     private async Task<SeedCounts> SeedMissingAsync(NpgsqlTransaction transaction, HashSet<Guid> existing, CancellationToken ct)
     {
-        bool Missing(string type, string name) => !existing.Contains(SeedIds.Entity(type, name));
-        var industries = GenesisBaseline.Industries.Where(i => Missing("industry", i.Name)).ToList();
-        var skills = GenesisBaseline.Skills.Where(s => Missing("skill", s.Name)).ToList();
-        var jobRoles = GenesisBaseline.JobRoles.Where(r => Missing("job_role", r.Name)).ToList();
-        var teams = GenesisBaseline.Teams.Where(t => Missing("team", t.Name)).ToList();
-        var agents = GenesisBaseline.Agents.Where(a => Missing("agent", a.Name)).ToList();
-
-        foreach (var industry in industries)
-        {
-            await CreateCertifiedAsync(transaction, new IndustryDraft { Code = industry.Code } with { Name = industry.Name, Description = industry.Description, Tags = s_tags, Attributes = s_attributes }, null, ct);
-        }
-
+        var missing = GenesisBaselineDrafts.All.Where(e => !existing.Contains(e.EntityId)).ToList();
+        List<BaselineEntry> Of(EntityType type) => [.. missing.Where(e => e.Draft.EntityType == type)];
+        var skills = Of(EntityType.Skill);
         var embeddings = skills.Count == 0
             ? []
-            : await _embedder.EmbedAsync(skills.Select(s => $"{s.Name}: {s.Description}").ToList(), ct);
+            : await _embedder.EmbedAsync([.. skills.Select(s => $"{s.Draft.Name}: {s.Draft.Description}")], ct);
         if (embeddings.Count != skills.Count || embeddings.Any(e => e.Length != Embedders.Dimensions))
         {
             throw new SeedException($"the embedder returned {embeddings.Count} vectors for {skills.Count} skills, or a vector without {Embedders.Dimensions} dimensions.");
         }
 
-        foreach (var (skill, embedding) in skills.Zip(embeddings))
+        foreach (var industry in Of(EntityType.Industry))
         {
-            await CreateCertifiedAsync(transaction, new SkillDraft { Category = skill.Category } with { Name = skill.Name, Description = skill.Description, Tags = s_tags, Attributes = s_attributes }, embedding, ct);
+            await CreateCertifiedAsync(transaction, industry, null, ct);
         }
 
-        foreach (var role in jobRoles)
+        foreach (var (skill, embedding) in skills.Zip(embeddings))
         {
-            var draft = new JobRoleDraft
-            {
-                Seniority = role.Seniority,
-                IndustryId = Reference("industry", role.Industry, GenesisBaseline.Industries.Select(i => i.Name)),
-                RequiredSkillIds = [.. role.RequiredSkills.Select(s => Reference("skill", s, GenesisBaseline.Skills.Select(k => k.Name)))],
-            };
-            await CreateCertifiedAsync(transaction, draft with { Name = role.Name, Description = role.Description, Tags = s_tags, Attributes = s_attributes }, null, ct);
+            await CreateCertifiedAsync(transaction, skill, embedding, ct);
+        }
+
+        foreach (var role in Of(EntityType.JobRole))
+        {
+            await CreateCertifiedAsync(transaction, role, null, ct);
         }
 
         // Agents first, without their team: a team can only be certified once its members are.
-        var agentDrafts = agents.ToDictionary(a => a.Name, AgentDraft);
+        var agents = Of(EntityType.Agent);
         foreach (var agent in agents)
         {
-            await CreateCertifiedAsync(transaction, agentDrafts[agent.Name], null, ct);
+            await CreateCertifiedAsync(transaction, agent with { Draft = (AgentDraft)agent.Draft with { TeamId = null } }, null, ct);
         }
 
+        var teams = Of(EntityType.Team);
         foreach (var team in teams)
         {
-            var draft = new TeamDraft
-            {
-                JobRoleId = Reference("job_role", team.JobRole, GenesisBaseline.JobRoles.Select(r => r.Name)),
-                MemberAgentIds = [.. GenesisBaseline.Agents.Where(a => a.Team == team.Name).Select(a => SeedIds.Entity("agent", a.Name))],
-            };
-            await CreateCertifiedAsync(transaction, draft with { Name = team.Name, Description = team.Description, Tags = s_tags, Attributes = s_attributes }, null, ct);
+            await CreateCertifiedAsync(transaction, team, null, ct);
         }
 
-        foreach (var agent in agents.Where(a => a.Team is not null))
+        foreach (var agent in agents.Where(a => ((AgentDraft)a.Draft).TeamId is not null))
         {
-            var id = SeedIds.Entity("agent", agent.Name);
-            var draft = agentDrafts[agent.Name] with { TeamId = Reference("team", agent.Team!, GenesisBaseline.Teams.Select(t => t.Name)) };
-            var amended = await _store.AmendAsync(transaction, EntityType.Agent, id, draft, 1, Actor, SeedIds.Version("agent", agent.Name, 2), null, ct);
-            Require(amended, draft);
-            await CertifyAsync(transaction, draft, id, ct);
+            var versionId = SeedIds.Version(EntityType.Agent.SchemaName(), agent.Draft.Name, 2);
+            Require(await _store.AmendAsync(transaction, EntityType.Agent, agent.EntityId, agent.Draft, 1, Actor, versionId, null, ct), agent.Draft);
+            await CertifyAsync(transaction, agent.Draft, agent.EntityId, ct);
         }
 
-        return new SeedCounts(industries.Count, skills.Count, jobRoles.Count, teams.Count, agents.Count);
+        return new SeedCounts(Of(EntityType.Industry).Count, skills.Count, Of(EntityType.JobRole).Count, teams.Count, agents.Count);
     }
 
-    /// <summary>A baseline agent's draft, without its team: its industry is its job role's, its skills the role's plus its own.</summary>
-    private static AgentDraft AgentDraft(SeedAgent agent)
+    private async Task CreateCertifiedAsync(NpgsqlTransaction transaction, BaselineEntry entry, float[]? embedding, CancellationToken ct)
     {
-        var role = GenesisBaseline.JobRoles.FirstOrDefault(r => r.Name == agent.JobRole)
-            ?? throw new InvalidOperationException($"The baseline agent '{agent.Name}' names the unknown job role '{agent.JobRole}'.");
-        return new AgentDraft
-        {
-            JobRoleId = SeedIds.Entity("job_role", role.Name),
-            IndustryId = Reference("industry", role.Industry, GenesisBaseline.Industries.Select(i => i.Name)),
-            SkillIds = [.. role.RequiredSkills.Concat(agent.ExtraSkills).Distinct().Select(s => Reference("skill", s, GenesisBaseline.Skills.Select(k => k.Name)))],
-            Availability = agent.Availability,
-            PricePerHour = agent.PricePerHour,
-            Currency = "USD",
-        } with { Name = agent.Name, Description = agent.Description, Tags = s_tags, Attributes = s_attributes };
-    }
-
-    private async Task CreateCertifiedAsync(NpgsqlTransaction transaction, EntityDraft draft, float[]? embedding, CancellationToken ct)
-    {
-        var type = draft.EntityType.SchemaName();
-        var id = SeedIds.Entity(type, draft.Name);
-        var created = await _store.CreateAsync(transaction, draft, Actor, id, SeedIds.FirstVersion(type, draft.Name), embedding, ct);
-        Require(created, draft);
-        await CertifyAsync(transaction, draft, id, ct);
+        var versionId = SeedIds.FirstVersion(entry.Draft.EntityType.SchemaName(), entry.Draft.Name);
+        Require(await _store.CreateAsync(transaction, entry.Draft, Actor, entry.EntityId, versionId, embedding, ct), entry.Draft);
+        await CertifyAsync(transaction, entry.Draft, entry.EntityId, ct);
     }
 
     private async Task CertifyAsync(NpgsqlTransaction transaction, EntityDraft draft, Guid id, CancellationToken ct)
@@ -251,12 +213,7 @@ public sealed class CatalogSeeder
 
     private static async Task<HashSet<Guid>> ExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        var ids = GenesisBaseline.Industries.Select(i => SeedIds.Entity("industry", i.Name))
-            .Concat(GenesisBaseline.Skills.Select(s => SeedIds.Entity("skill", s.Name)))
-            .Concat(GenesisBaseline.JobRoles.Select(r => SeedIds.Entity("job_role", r.Name)))
-            .Concat(GenesisBaseline.Teams.Select(t => SeedIds.Entity("team", t.Name)))
-            .Concat(GenesisBaseline.Agents.Select(a => SeedIds.Entity("agent", a.Name)))
-            .ToArray();
+        var ids = GenesisBaselineDrafts.All.Select(e => e.EntityId).ToArray();
         await using var command = new NpgsqlCommand("select entity_id from catalog.entity where entity_id = any(@ids)", connection, transaction);
         command.Parameters.AddWithValue("ids", ids);
         await using var reader = await command.ExecuteReaderAsync(ct);
@@ -268,12 +225,6 @@ public sealed class CatalogSeeder
 
         return existing;
     }
-
-    /// <summary>The id of a baseline entity another one refers to; a name outside the baseline is a bug in the data.</summary>
-    private static Guid Reference(string entityType, string name, IEnumerable<string> names) =>
-        names.Contains(name, StringComparer.Ordinal)
-            ? SeedIds.Entity(entityType, name)
-            : throw new InvalidOperationException($"The baseline refers to the unknown {entityType} '{name}'.");
 
     private async Task LogAsync(int? version, bool success, string message, Stopwatch clock)
     {
