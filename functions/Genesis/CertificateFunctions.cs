@@ -37,7 +37,7 @@ public sealed class CertificateFunctions(NpgsqlDataSource dataSource, Certificat
 
         if (body.Count == 1 && body.TryGetPropertyValue("certificateId", out var idNode))
         {
-            if (idNode?.GetValueKind() != JsonValueKind.String || !Guid.TryParse(idNode.GetValue<string>(), out var id))
+            if (!Guid.TryParse(GenesisRequests.StringOf(idNode), out var id))
             {
                 return GenesisRequests.Malformed("'certificateId' must be a certificate id (a UUID string).");
             }
@@ -61,23 +61,22 @@ public sealed class CertificateFunctions(NpgsqlDataSource dataSource, Certificat
             return GenesisRequests.Malformed("'payload' must be the certificate's payload, base64, exactly as issued.");
         }
 
-        if (body["signature"] is not JsonValue signatureNode || signatureNode.GetValueKind() != JsonValueKind.String || Base64(body, "signature") is null)
+        if (GenesisRequests.StringOf(body["signature"]) is not { } signature || Base64(body, "signature") is null)
         {
             return GenesisRequests.Malformed("'signature' must be the certificate's signature, base64.");
         }
 
-        var verification = await verifier.VerifyAsync(payload, signatureNode.GetValue<string>(), cancellationToken);
+        var verification = await verifier.VerifyAsync(payload, signature, cancellationToken);
         return Results.Json(CertificateResponses.Verification(verification));
     }
 
     private static byte[]? Base64(JsonObject body, string name)
     {
-        if (body[name] is not JsonValue value || value.GetValueKind() != JsonValueKind.String)
+        if (GenesisRequests.StringOf(body[name]) is not { } text)
         {
             return null;
         }
 
-        var text = value.GetValue<string>();
         var bytes = new byte[text.Length * 3 / 4 + 3];
         return Convert.TryFromBase64String(text, bytes, out var length) && length > 0 ? bytes[..length] : null;
     }

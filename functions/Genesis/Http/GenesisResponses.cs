@@ -42,7 +42,7 @@ internal static class GenesisResponses
         WriteOutcome.NotFound => NotFound(type, id!.Value),
         WriteOutcome.PreconditionFailed => Stale(result.Entity!, ifMatch),
         WriteOutcome.Conflict => Problems.Result(StatusCodes.Status409Conflict, Problems.Conflict, "Conflict", result.Detail!,
-            new Dictionary<string, object?> { ["status"] = result.Entity!.Status.SchemaName(), ["currentVersion"] = result.Entity.Version }),
+            new Dictionary<string, object?> { ["lifecycleStatus"] = result.Entity!.Status.SchemaName(), ["currentVersion"] = result.Entity.Version }),
         WriteOutcome.Rejected => Problems.Result(StatusCodes.Status422UnprocessableEntity, DraftRejected, "Draft rejected",
             "The catalog cannot store this draft; nothing was written. 'errors' names each field at fault; 'violations' is the constitution's report.",
             new Dictionary<string, object?>

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Plant.Core.Canonical;
 using Plant.Core.Catalog;
 
 namespace Plant.Core.Genesis;
@@ -204,10 +205,34 @@ public static partial class StorageCheck
 
     private static void NoNul(List<FieldError> errors, string field, string? text)
     {
-        if (text is not null && text.Contains('\0', StringComparison.Ordinal))
+        if (text is not null && Unstorable(text) is { } why)
         {
-            errors.Add(new(field, "contains a NUL character (\\u0000), which cannot be stored."));
+            errors.Add(new(field, why));
         }
+    }
+
+    /// <summary>Why PostgreSQL text (UTF-8, no NUL) cannot hold <paramref name="text"/>, or null when it can.</summary>
+    private static string? Unstorable(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0')
+            {
+                return "contains a NUL character (\\u0000), which cannot be stored.";
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return "contains an unpaired UTF-16 surrogate, which is not a character and cannot be stored.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -225,6 +250,17 @@ public static partial class StorageCheck
         if (FindUnstorable(attributes, "attributes") is { } error)
         {
             errors.Add(error);
+            return;
+        }
+
+        try
+        {
+            // The content hash canonicalises the attributes (RFC 8785), which reads every number as a double.
+            _ = CanonicalJson.Serialize(attributes);
+        }
+        catch (CanonicalJsonException)
+        {
+            errors.Add(new("attributes", "holds a number beyond the range of a double, which canonical JSON (RFC 8785) cannot write; send it as a string."));
         }
     }
 
@@ -236,17 +272,27 @@ public static partial class StorageCheck
                 var names = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (!names.Add(property.Name))
+                    string name;
+                    try
                     {
-                        return new(path, $"repeats the property name '{property.Name}'.");
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return new(path, "has a property name that is not valid Unicode text.");
                     }
 
-                    if (property.Name.Contains('\0', StringComparison.Ordinal))
+                    if (!names.Add(name))
                     {
-                        return new(path, "has a property name with a NUL character (\\u0000), which cannot be stored.");
+                        return new(path, "repeats a property name; the stored object would keep only its last value.");
                     }
 
-                    if (FindUnstorable(property.Value, $"{path}.{property.Name}") is { } inner)
+                    if (Unstorable(name) is { } nameProblem)
+                    {
+                        return new(path, "has a property name that " + nameProblem);
+                    }
+
+                    if (FindUnstorable(property.Value, $"{path}.{name}") is { } inner)
                     {
                         return inner;
                     }
@@ -264,8 +310,18 @@ public static partial class StorageCheck
                 }
 
                 return null;
-            case JsonValueKind.String when element.GetString()!.Contains('\0', StringComparison.Ordinal):
-                return new(path, "contains a NUL character (\\u0000), which cannot be stored.");
+            case JsonValueKind.String:
+                string text;
+                try
+                {
+                    text = element.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    return new(path, "is not valid Unicode text.");
+                }
+
+                return Unstorable(text) is { } why ? new(path, why) : null;
             default:
                 return null;
         }
