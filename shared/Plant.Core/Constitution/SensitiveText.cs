@@ -36,6 +36,9 @@ internal static class SensitiveText
         "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "AIza", "npm_", "eyJ", "-----BEGIN", "bearer",
     ];
 
+    // SearchValues rather than IndexOfAnyInRange: on this runtime the range overloads allocate on every call.
+    private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789");
+
     private static readonly SearchValues<string> s_prefixes = SearchValues.Create(s_keyPrefixes, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every kind of sensitive content found in <paramref name="text"/>.</summary>
@@ -47,7 +50,7 @@ internal static class SensitiveText
             found |= SensitiveKind.Email;
         }
 
-        if (text.ContainsAnyInRange('0', '9'))
+        if (text.ContainsAny(s_digits))
         {
             found |= FindNumbers(text);
         }
@@ -121,7 +124,7 @@ internal static class SensitiveText
     private static SensitiveKind FindNumbers(ReadOnlySpan<char> text)
     {
         var found = SensitiveKind.None;
-        var i = text.IndexOfAnyInRange('0', '9');
+        var i = text.IndexOfAny(s_digits);
         while (i >= 0)
         {
             var end = ReadNumberRun(text, i, out var run);
@@ -147,7 +150,7 @@ internal static class SensitiveText
                 break;
             }
 
-            var next = text[end..].IndexOfAnyInRange('0', '9');
+            var next = text[end..].IndexOfAny(s_digits);
             i = next < 0 ? -1 : end + next;
         }
 

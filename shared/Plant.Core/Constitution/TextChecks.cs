@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Globalization;
 
 namespace Plant.Core.Constitution;
@@ -5,6 +6,10 @@ namespace Plant.Core.Constitution;
 /// <summary>Character-level checks of free text: hand-written scans with a vectorised fast path for plain ASCII.</summary>
 internal static class TextChecks
 {
+    // SearchValues rather than IndexOfAnyExceptInRange: on this runtime the range overloads allocate on every call.
+    private static readonly SearchValues<char> s_printableAscii = SearchValues.Create(
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~");
+
     /// <summary>
     /// Whether the text holds a control character (Cc), an invisible formatting character (Cf: zero-width spaces,
     /// bidirectional overrides, the byte-order mark), a line or paragraph separator, or a lone surrogate.
@@ -13,7 +18,7 @@ internal static class TextChecks
     public static bool HasControlCharacters(ReadOnlySpan<char> text, bool allowLineBreaks)
     {
         // Printable ASCII is by far the common case: skip it in vector-sized steps.
-        var i = text.IndexOfAnyExceptInRange(' ', '~');
+        var i = text.IndexOfAnyExcept(s_printableAscii);
         while (i >= 0)
         {
             var c = text[i];
@@ -46,7 +51,7 @@ internal static class TextChecks
                 }
             }
 
-            var next = text[(i + 1)..].IndexOfAnyExceptInRange(' ', '~');
+            var next = text[(i + 1)..].IndexOfAnyExcept(s_printableAscii);
             i = next < 0 ? -1 : i + 1 + next;
         }
 
