@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.Json;
 using Plant.Core.Canonical;
 using Plant.Core.Catalog;
 
@@ -145,14 +146,26 @@ public sealed record EntityContent
     /// <summary>A price as the decimal string the schema stores (<c>numeric(10, 2)</c>): two places, invariant culture.</summary>
     public static string? Price(decimal? price) => price?.ToString("0.00", CultureInfo.InvariantCulture);
 
-    /// <summary>The draft with its id lists as sorted sets, as the link tables give them back.</summary>
-    public static EntityDraft Normalize(EntityDraft draft) => draft switch
+    /// <summary>
+    /// The draft as the rows give it back: id lists as sorted sets (the link tables are sets), and absent or null
+    /// attributes as the empty object (the column is a JSON object).
+    /// </summary>
+    public static EntityDraft Normalize(EntityDraft draft)
     {
-        JobRoleDraft role => role with { RequiredSkillIds = Set(role.RequiredSkillIds) },
-        TeamDraft team => team with { MemberAgentIds = Set(team.MemberAgentIds) },
-        AgentDraft agent => agent with { SkillIds = Set(agent.SkillIds) },
-        _ => draft,
-    };
+        ArgumentNullException.ThrowIfNull(draft);
+        if (draft.Attributes.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            draft = draft with { Attributes = CatalogJson.EmptyObject };
+        }
+
+        return draft switch
+        {
+            JobRoleDraft role => role with { RequiredSkillIds = Set(role.RequiredSkillIds) },
+            TeamDraft team => team with { MemberAgentIds = Set(team.MemberAgentIds) },
+            AgentDraft agent => agent with { SkillIds = Set(agent.SkillIds) },
+            _ => draft,
+        };
+    }
 
     // Ordered by the ids' text (which is their byte order, and PostgreSQL's uuid order), so that anyone can
     // rebuild the array without knowing how .NET compares Guids.

@@ -53,11 +53,11 @@ public static class EntityReader
         return versions.Count == 0 ? null : versions[0];
     }
 
-    /// <summary>One version of an entity (any type), or null.</summary>
+    /// <summary>One version of an entity of any type Genesis manages (not a trial), or null.</summary>
     public static async Task<EntityVersion?> VersionAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid entityId, int version, CancellationToken ct)
     {
-        var versions = await QueryAsync(connection, transaction, Select + "\nwhere v.entity_id = @id and v.version = @version", ct,
+        var versions = await QueryAsync(connection, transaction, Select + "\nwhere v.entity_id = @id and v.version = @version and v.entity_type <> 'trial'", ct,
             ("id", entityId), ("version", version));
         return versions.Count == 0 ? null : versions[0];
     }

@@ -241,6 +241,12 @@ public static partial class StorageCheck
     /// </summary>
     private static void CheckAttributes(List<FieldError> errors, JsonElement attributes)
     {
+        // Absent or null means none, as the constitution reads it; the content stores {} (EntityContent.Normalize).
+        if (attributes.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return;
+        }
+
         if (attributes.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new("attributes", $"must be a JSON object, not {attributes.ValueKind.ToString().ToLowerInvariant()}."));
