@@ -19,8 +19,11 @@ public static class GenesisApp
     {
         // Loaded here, not on first use, so that a missing or bad key or embedder setting stops start-up with a
         // message naming it. TryAdd: locally all apps share one process, and another may have registered them.
-        var keys = SigningKeyRing.Load(configuration, PlantSettings.Load(configuration));
-        services.TryAddSingleton(keys);
+        if (!services.Any(s => s.ServiceType == typeof(SigningKeyRing)))
+        {
+            services.AddSingleton(SigningKeyRing.Load(configuration, PlantSettings.Load(configuration)));
+        }
+
         services.TryAddSingleton(Embedders.FromConfiguration(configuration));
         services.TryAddSingleton<AuditTrail>();
         services.AddSingleton<EntityStore>();

@@ -86,7 +86,7 @@ public sealed class CertificateVerifier
             return new CertificateVerification(certificate, checks, null);
         }
 
-        checks.Add(new("version", true, $"Version {version.Version} of {version.EntityType.DisplayName()} {version.EntityId} exists ({(version.IsCurrent ? "current" : "superseded")}, {version.Status.ToString().ToLowerInvariant()})."));
+        checks.Add(new("version", true, $"Version {version.Version} of {version.EntityType.DisplayName()} {version.EntityId} exists ({(version.IsCurrent ? "current" : "superseded")}, {version.Status.SchemaName()})."));
         var recomputed = version.Content.ComputeHash();
         checks.Add(recomputed == certificate.ContentHash
             ? new("content-hash", true, $"The stored version's content hashes to {recomputed}, the hash the certificate certifies.")

@@ -131,45 +131,49 @@ public sealed class Certifier
         var report = await DraftChecker.ValidateAsync(connection, transaction, current.Content.Draft, entityId, ct);
         if (!report.Valid)
         {
-            await UpdateVersionAsync(connection, transaction,
-                "certification_status = 'rejected', certified_at = now(), certificate_ref = null, violations = @violations",
-                current.VersionId, actor, ViolationsJson.Serialize(report), ct);
-            var rejected = await EntityReader.CurrentAsync(connection, transaction, type, entityId, ct);
+            EntityVersion rejected;
+            await using (var batch = new NpgsqlBatch(connection, transaction))
+            {
+                batch.BatchCommands.Add(UpdateVersion(
+                    "certification_status = 'rejected', certified_at = now(), certificate_ref = null, violations = @violations",
+                    current.VersionId, actor, ViolationsJson.Serialize(report)));
+                rejected = await EntityStore.WriteAndReadAsync(batch, type, entityId, ct);
+            }
+
             await AppendAsync(transaction, actor, "entity.certification_failed", current,
                 new { reason = "constitution", violations = ViolationsJson.Summary(report) }, ct);
             return new CertifyResult(CertifyOutcome.Rejected) { Entity = rejected, Report = report };
         }
 
         var certificate = Issue(current);
-        await using (var command = new NpgsqlCommand(
-            """
-            insert into catalog.certificate (certificate_id, entity_id, version_id, version, content_hash, issued_at, key_id, algorithm, payload, signature)
-            values (@id, @entity, @version, @number, @hash, @issuedAt, @keyId, @algorithm, @payload, @signature)
-            """, connection, transaction))
+        EntityVersion certified;
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            command.Parameters.AddWithValue("id", certificate.CertificateId);
-            command.Parameters.AddWithValue("entity", certificate.EntityId);
-            command.Parameters.AddWithValue("version", current.VersionId);
-            command.Parameters.AddWithValue("number", certificate.Version);
-            command.Parameters.AddWithValue("hash", certificate.ContentHash);
-            command.Parameters.AddWithValue("issuedAt", certificate.IssuedAt);
-            command.Parameters.AddWithValue("keyId", certificate.KeyId);
-            command.Parameters.AddWithValue("algorithm", Certificate.Algorithm);
-            command.Parameters.Add(new NpgsqlParameter<byte[]>("payload", NpgsqlDbType.Bytea) { TypedValue = certificate.Payload });
-            command.Parameters.Add(new NpgsqlParameter<byte[]>("signature", NpgsqlDbType.Bytea) { TypedValue = Convert.FromBase64String(certificate.Signature) });
-            await command.ExecuteNonQueryAsync(ct);
+            var insert = EntityStore.Command(
+                """
+                insert into catalog.certificate (certificate_id, entity_id, version_id, version, content_hash, issued_at, key_id, algorithm, payload, signature)
+                values (@id, @entity, @version, @number, @hash, @issuedAt, @keyId, @algorithm, @payload, @signature)
+                """,
+                ("id", certificate.CertificateId), ("entity", certificate.EntityId), ("version", current.VersionId), ("number", certificate.Version),
+                ("hash", certificate.ContentHash), ("issuedAt", certificate.IssuedAt), ("keyId", certificate.KeyId), ("algorithm", Certificate.Algorithm));
+            insert.Parameters.Add(new NpgsqlParameter<byte[]>("payload", NpgsqlDbType.Bytea) { TypedValue = certificate.Payload });
+            insert.Parameters.Add(new NpgsqlParameter<byte[]>("signature", NpgsqlDbType.Bytea) { TypedValue = Convert.FromBase64String(certificate.Signature) });
+            batch.BatchCommands.Add(insert);
+
+            // A draft enters service with its certificate; a suspended entity stays suspended until reinstated.
+            var update = UpdateVersion(
+                """
+                certification_status = 'certified', certified_at = @issuedAt, certificate_ref = @certificate, violations = @violations,
+                status = case when status = 'draft' then 'active' else status end,
+                activated_at = case when status = 'draft' then @issuedAt else activated_at end
+                """,
+                current.VersionId, actor, ViolationsJson.Serialize(report));
+            update.Parameters.AddWithValue("issuedAt", certificate.IssuedAt);
+            update.Parameters.AddWithValue("certificate", certificate.CertificateId.ToString("D"));
+            batch.BatchCommands.Add(update);
+            certified = await EntityStore.WriteAndReadAsync(batch, type, entityId, ct);
         }
 
-        // A draft enters service with its certificate; a suspended entity stays suspended until reinstated.
-        await UpdateVersionAsync(connection, transaction,
-            """
-            certification_status = 'certified', certified_at = @issuedAt, certificate_ref = @certificate, violations = @violations,
-            status = case when status = 'draft' then 'active' else status end,
-            activated_at = case when status = 'draft' then @issuedAt else activated_at end
-            """,
-            current.VersionId, actor, ViolationsJson.Serialize(report), ct,
-            ("issuedAt", certificate.IssuedAt), ("certificate", certificate.CertificateId.ToString("D")));
-        var certified = await EntityReader.CurrentAsync(connection, transaction, type, entityId, ct);
         await AppendAsync(transaction, actor, "entity.certified", current,
             new { certificateId = certificate.CertificateId, keyId = certificate.KeyId, issuedAt = Certificate.FormatTime(certificate.IssuedAt), warnings = ViolationsJson.Summary(report) }, ct);
         return new CertifyResult(CertifyOutcome.Issued) { Entity = certified, Certificate = certificate, Report = report };
@@ -195,21 +199,13 @@ public sealed class Certifier
         };
     }
 
-    private static async Task UpdateVersionAsync(
-        NpgsqlConnection connection, NpgsqlTransaction transaction, string set, Guid versionId, string actor, string violations, CancellationToken ct,
-        params (string Name, object Value)[] parameters)
+    private static NpgsqlBatchCommand UpdateVersion(string set, Guid versionId, string actor, string violations)
     {
-        await using var command = new NpgsqlCommand(
-            $"update catalog.entity_version set {set}, updated_at = now(), updated_by = @actor where version_id = @version", connection, transaction);
-        command.Parameters.AddWithValue("version", versionId);
-        command.Parameters.AddWithValue("actor", actor);
+        var command = EntityStore.Command(
+            $"update catalog.entity_version set {set}, updated_at = now(), updated_by = @actor where version_id = @version",
+            ("version", versionId), ("actor", actor));
         command.Parameters.Add(new NpgsqlParameter("violations", NpgsqlDbType.Jsonb) { Value = violations });
-        foreach (var (name, value) in parameters)
-        {
-            command.Parameters.AddWithValue(name, value);
-        }
-
-        await command.ExecuteNonQueryAsync(ct);
+        return command;
     }
 
     private Task<AuditEntry> AppendAsync(NpgsqlTransaction transaction, string actor, string action, EntityVersion version, object details, CancellationToken ct)

@@ -21,11 +21,11 @@ public static class DraftChecker
     {
         ArgumentNullException.ThrowIfNull(draft);
         var errors = new List<FieldError>(StorageCheck.Check(draft));
-        errors.AddRange(await StorageCheck.CheckReferencesAsync(connection, transaction, draft, ct));
         // PostgreSQL text cannot hold NUL, so the name check cannot be asked about such a name; the draft is
         // refused for it anyway (StorageCheck), and the name without NULs still gets its other answers.
         var asked = draft.Name.Contains('\0', StringComparison.Ordinal) ? draft with { Name = draft.Name.Replace("\0", "", StringComparison.Ordinal) } : draft;
         var facts = await ReferenceFactsQuery.ResolveAsync(connection, transaction, asked, entityId, ct);
+        errors.AddRange(await StorageCheck.CheckReferencesAsync(connection, transaction, draft, facts, ct));
         if (facts.NameTaken)
         {
             errors.Add(NameTakenError);

@@ -110,19 +110,22 @@ public sealed class EntityStore
         }
 
         var content = new EntityContent(entityId, 1, null, draft);
+        EntityVersion created;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             batch.BatchCommands.Add(Command(
                 "insert into catalog.entity (entity_id, entity_type, created_by) values (@id, @type, @actor)",
                 ("id", entityId), ("type", draft.EntityType.SchemaName()), ("actor", actor)));
             AddVersion(batch, versionId, content, supersedes: null, LifecycleStatus.Draft, suspendedAt: null, check, embedding, actor);
-            if (await TryExecuteAsync(batch, ct) is { } nameTaken)
+            var (written, nameTaken) = await TryWriteAsync(batch, draft.EntityType, entityId, ct);
+            if (nameTaken is not null)
             {
                 return new EntityWriteResult(WriteOutcome.Rejected) { Check = check with { Errors = [nameTaken] } };
             }
+
+            created = written!;
         }
 
-        var created = (await EntityReader.CurrentAsync(connection, transaction, draft.EntityType, entityId, ct))!;
         await _audit.AppendAsync(new AuditRecord(actor, "entity.created", entityId, Details(created, check)), transaction, ct);
         return new EntityWriteResult(WriteOutcome.Written) { Entity = created, Check = check };
     }
@@ -186,6 +189,7 @@ public sealed class EntityStore
         }
 
         var content = new EntityContent(entityId, current.Version + 1, current.ContentHash, draft);
+        EntityVersion amended;
         await using (var batch = new NpgsqlBatch(connection, transaction))
         {
             // The old version stops being current first: the partial unique indexes allow one current version
@@ -196,13 +200,15 @@ public sealed class EntityStore
             var suspended = current.Status == LifecycleStatus.Suspended;
             AddVersion(batch, versionId, content, current.VersionId, suspended ? LifecycleStatus.Suspended : LifecycleStatus.Draft,
                 suspended ? current.SuspendedAt : null, check, embedding, actor);
-            if (await TryExecuteAsync(batch, ct) is { } nameTaken)
+            var (written, nameTaken) = await TryWriteAsync(batch, type, entityId, ct);
+            if (nameTaken is not null)
             {
                 return new EntityWriteResult(WriteOutcome.Rejected) { Entity = current, Check = check with { Errors = [nameTaken] } };
             }
+
+            amended = written!;
         }
 
-        var amended = (await EntityReader.CurrentAsync(connection, transaction, type, entityId, ct))!;
         await _audit.AppendAsync(new AuditRecord(actor, "entity.amended", entityId, Details(amended, check)), transaction, ct);
         return new EntityWriteResult(WriteOutcome.Written) { Entity = amended, Check = check };
     }
@@ -239,17 +245,15 @@ public sealed class EntityStore
             LifecycleStatus.Retired => "retired_at = now()",
             _ => "activated_at = coalesce(activated_at, now())",
         };
-        await using (var command = new NpgsqlCommand(
-            $"update catalog.entity_version set status = @status, {column}, updated_at = now(), updated_by = @actor where version_id = @version",
-            connection, transaction))
+        EntityVersion changed;
+        await using (var batch = new NpgsqlBatch(connection, transaction))
         {
-            command.Parameters.AddWithValue("status", target.SchemaName());
-            command.Parameters.AddWithValue("actor", actor);
-            command.Parameters.AddWithValue("version", current.VersionId);
-            await command.ExecuteNonQueryAsync(ct);
+            batch.BatchCommands.Add(Command(
+                $"update catalog.entity_version set status = @status, {column}, updated_at = now(), updated_by = @actor where version_id = @version",
+                ("status", target.SchemaName()), ("actor", actor), ("version", current.VersionId)));
+            changed = await WriteAndReadAsync(batch, type, entityId, ct);
         }
 
-        var changed = (await EntityReader.CurrentAsync(connection, transaction, type, entityId, ct))!;
         var details = JsonSerializer.SerializeToElement(new
         {
             entityType = type.SchemaName(),
@@ -278,20 +282,25 @@ public sealed class EntityStore
     internal static async Task<(EntityVersion? Current, EntityWriteResult? Refusal)> LockCurrentAsync(
         NpgsqlTransaction transaction, EntityType type, Guid entityId, int? ifMatch, CancellationToken ct)
     {
-        var connection = transaction.Connection!;
-        await using (var command = new NpgsqlCommand(
-            "select 1 from catalog.entity where entity_id = @id and entity_type = @type for no key update", connection, transaction))
+        // One round trip: the lock, then (a new statement, so a new snapshot that sees what the previous holder of
+        // the lock committed) the current version.
+        await using var batch = new NpgsqlBatch(transaction.Connection, transaction);
+        batch.BatchCommands.Add(Command(
+            "select 1 from catalog.entity where entity_id = @id and entity_type = @type for no key update",
+            ("id", entityId), ("type", type.SchemaName())));
+        batch.BatchCommands.Add(EntityReader.CurrentCommand(type, entityId));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var (counts, current) = await EntityReader.ReadLastAsync(reader, ct);
+        if (counts is not [1])
         {
-            command.Parameters.AddWithValue("id", entityId);
-            command.Parameters.AddWithValue("type", type.SchemaName());
-            if (await command.ExecuteScalarAsync(ct) is null)
-            {
-                return (null, new EntityWriteResult(WriteOutcome.NotFound));
-            }
+            return (null, new EntityWriteResult(WriteOutcome.NotFound));
         }
 
-        var current = await EntityReader.CurrentAsync(connection, transaction, type, entityId, ct)
-            ?? throw new InvalidOperationException($"Entity {entityId} has no current version.");
+        if (current is null)
+        {
+            throw new InvalidOperationException($"Entity {entityId} has no current version.");
+        }
+
         return ifMatch is { } expected && expected != current.Version
             ? (current, new EntityWriteResult(WriteOutcome.PreconditionFailed) { Entity = current })
             : (current, null);
@@ -309,18 +318,29 @@ public sealed class EntityStore
         }
     }
 
-    /// <summary>Runs the batch; a name already taken by another current entity (a race the check cannot see) comes back as the error.</summary>
-    private static async Task<FieldError?> TryExecuteAsync(NpgsqlBatch batch, CancellationToken ct)
+    /// <summary>
+    /// Runs a batch of writes followed by the read of the version they leave current, in one round trip; a name
+    /// already taken by another current entity (a race the check cannot see) comes back as the error instead.
+    /// </summary>
+    private static async Task<(EntityVersion? Version, FieldError? NameTaken)> TryWriteAsync(NpgsqlBatch batch, EntityType type, Guid entityId, CancellationToken ct)
     {
         try
         {
-            await batch.ExecuteNonQueryAsync(ct);
-            return null;
+            return (await WriteAndReadAsync(batch, type, entityId, ct), null);
         }
         catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.UniqueViolation && e.ConstraintName == "entity_version_current_name")
         {
-            return DraftChecker.NameTakenError;
+            return (null, DraftChecker.NameTakenError);
         }
+    }
+
+    /// <summary>Runs a batch of writes, then reads the entity's current version in the same round trip.</summary>
+    internal static async Task<EntityVersion> WriteAndReadAsync(NpgsqlBatch batch, EntityType type, Guid entityId, CancellationToken ct)
+    {
+        batch.BatchCommands.Add(EntityReader.CurrentCommand(type, entityId));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        return (await EntityReader.ReadLastAsync(reader, ct)).Version
+            ?? throw new InvalidOperationException($"Entity {entityId} has no current version after a write.");
     }
 
     private static void AddVersion(
@@ -392,7 +412,7 @@ public sealed class EntityStore
         violations = ViolationsJson.Summary(check.Report),
     });
 
-    private static NpgsqlBatchCommand Command(string sql, params (string Name, object? Value)[] parameters)
+    internal static NpgsqlBatchCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {
         var command = new NpgsqlBatchCommand(sql);
         foreach (var (name, value) in parameters)

@@ -3,6 +3,7 @@ using System.Text.RegularExpressions;
 using Npgsql;
 using Plant.Core.Canonical;
 using Plant.Core.Catalog;
+using Plant.Core.Constitution;
 
 namespace Plant.Core.Genesis;
 
@@ -102,21 +103,26 @@ public static partial class StorageCheck
     /// <summary>
     /// The references of a draft that do not name an existing entity of the right type (the schema's foreign keys
     /// point at <c>catalog.entity</c>, whatever the referenced entity's status; the constitution judges that).
+    /// The types come from the reference facts the constitution resolved anyway; they hold the first
+    /// <see cref="ConstitutionLimits.MaxReferences"/> ids of each list, so a longer list is looked up here.
     /// </summary>
     public static async Task<IReadOnlyList<FieldError>> CheckReferencesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, EntityDraft draft, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, EntityDraft draft, ReferenceFacts facts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(facts);
         var references = References(draft).ToList();
         if (references.Count == 0)
         {
             return [];
         }
 
-        var types = new Dictionary<Guid, string>();
-        await using (var command = new NpgsqlCommand("select entity_id, entity_type from catalog.entity where entity_id = any(@ids)", connection, transaction))
+        var types = facts.Entities.ToDictionary(e => e.Id, e => e.Type.SchemaName());
+        var missing = references.Select(r => r.Id).Where(id => !types.ContainsKey(id)).Distinct().ToArray();
+        if (missing.Length > 0 && references.Count > ConstitutionLimits.MaxReferences)
         {
-            command.Parameters.AddWithValue("ids", references.Select(r => r.Id).Distinct().ToArray());
+            await using var command = new NpgsqlCommand("select entity_id, entity_type from catalog.entity where entity_id = any(@ids)", connection, transaction);
+            command.Parameters.AddWithValue("ids", missing);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
