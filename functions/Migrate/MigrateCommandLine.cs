@@ -6,6 +6,7 @@ using Plant.Core.Data;
 using Plant.Core.Embeddings;
 using Plant.Core.Migrations;
 using Plant.Core.Seed;
+using Plant.Core.Signing;
 
 namespace Plant.Migrate;
 
@@ -166,7 +167,9 @@ public static class MigrateCommandLine
     {
         var settings = PlantSettings.Load(configuration);
         var embedder = Embedders.FromConfiguration(configuration);
-        var result = await new CatalogSeeder(dataSource, embedder, settings).SeedAsync();
+        // The seed goes through Genesis's certification: its certificates are signed with the key Genesis uses.
+        using var keys = SigningKeyRing.Load(configuration, settings);
+        var result = await new CatalogSeeder(dataSource, embedder, settings, keys).SeedAsync();
         var inserted = result.Inserted;
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
