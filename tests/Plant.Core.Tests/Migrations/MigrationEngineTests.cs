@@ -6,11 +6,12 @@ namespace Plant.Core.Tests.Migrations;
 public sealed class MigrationEngineTests
 {
     [Fact]
-    public void Embedded_set_holds_the_catalog_and_the_vector_migration_with_down_scripts()
+    public void Embedded_set_holds_the_catalog_vector_and_agents_migrations_with_down_scripts()
     {
         var set = MigrationSet.Embedded;
 
-        Assert.Equal([1, 2], set.Migrations.Select(m => m.Version));
+        Assert.Equal([1, 2], set.Migrations.Take(2).Select(m => m.Version));
+        Assert.Contains(5, set.Migrations.Select(m => m.Version));
         Assert.Equal("catalog base", set.Migrations[0].Description);
         Assert.All(set.Migrations, m => Assert.NotNull(m.DownSql));
         Assert.All(set.Migrations, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
@@ -29,11 +30,12 @@ public sealed class MigrationEngineTests
         var second = await migrator.UpAsync();
         var secondDump = await db.SchemaDumpAsync();
 
-        Assert.Equal((0, 2), (first.FromVersion, first.ToVersion));
-        Assert.Equal([2, 1], down.Versions);
+        var versions = MigrationSet.Embedded.Migrations.Select(m => m.Version).ToList();
+        Assert.Equal((0, MigrationSet.Embedded.Latest), (first.FromVersion, first.ToVersion));
+        Assert.Equal(versions.AsEnumerable().Reverse(), down.Versions);
         Assert.Equal(0, down.ToVersion);
         Assert.True(afterDown);
-        Assert.Equal([1, 2], second.Versions);
+        Assert.Equal(versions, second.Versions);
         Assert.Contains("CREATE TABLE catalog.entity_version", firstDump, StringComparison.Ordinal);
         Assert.Equal(firstDump, secondDump);
         Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => (m.Version, m.Checksum, true)), await db.HistoryAsync());
