@@ -76,7 +76,7 @@ public sealed class AgentSearch
     public async Task<AgentSearchResult> SearchAsync(string text, int k, AgentFilter filter, CancellationToken ct, SearchPath path = SearchPath.Automatic)
     {
         var (ranked, catalogVersion) = await RankAsync(text, k, filter, path, ct);
-        var views = await _queries.GetManyAsync([.. ranked.Select(r => r.Id)], filter, ct);
+        var views = await _queries.GetManyAsync([.. ranked.Select(r => r.Id)], filter.Statuses, ct);
         var hits = ranked.Where(r => views.ContainsKey(r.Id)).Select(r => new AgentSearchHit(views[r.Id], r.Score)).ToList();
         return new AgentSearchResult(hits, catalogVersion);
     }
