@@ -88,7 +88,7 @@ load() {
   local url=$1 seconds=$2
   local before report
   before=$(cpu_ticks)
-  report=$(wrk -t1 -c"$connections" -d"${seconds}s" --latency -H "x-functions-key: $key" "$url")
+  report=$(wrk -t1 -c"$connections" -d"${seconds}s" --timeout 10s --latency -H "x-functions-key: $key" "$url")
   awk -v ticks=$(($(cpu_ticks) - before)) -v hz="$(getconf CLK_TCK)" '
     function ms(v) {
       if (v ~ /us$/) return substr(v, 1, length(v) - 2) / 1000

@@ -272,7 +272,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
                 select v.entity_id, v.version_id, {key} as sort_key
                 from catalog.entity_version v
                 join catalog.agent a on a.version_id = v.version_id
-                join catalog.entity e on e.entity_id = v.entity_id
+                {(sort == AgentSort.Newest ? "join catalog.entity e on e.entity_id = v.entity_id" : "")}
                 where v.is_current and v.entity_type = 'agent'
             """);
         AgentFilterSql.Append(sql, command.Parameters, filter);

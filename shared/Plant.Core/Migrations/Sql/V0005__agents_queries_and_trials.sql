@@ -111,7 +111,12 @@ begin
 end;
 $vector$;
 
--- 3. Trials ------------------------------------------------------------------------------------------------------
+-- 3. Indexes for the agent list's other orders (by name, V0001's entity_version_current_name serves): walking
+-- agents in price or creation order lets a page stop at its limit instead of sorting every match.
+create index agent_price on catalog.agent (price_per_hour, version_id);
+create index entity_agent_created on catalog.entity (created_at, entity_id) where entity_type = 'agent';
+
+-- 4. Trials ------------------------------------------------------------------------------------------------------
 
 -- Existing rows (none are written before this version) are not checked: NOT VALID.
 alter table catalog.trial add column cancelled_at timestamptz;
@@ -121,7 +126,7 @@ alter table catalog.trial add constraint trial_cancelled_at
 -- The "active trial of this customer for this agent" check.
 create index trial_agent_customer on catalog.trial (agent_id, customer_ref);
 
--- 4. The Agents app's own state ----------------------------------------------------------------------------------
+-- 5. The Agents app's own state ----------------------------------------------------------------------------------
 
 create schema plant_agents;
 
