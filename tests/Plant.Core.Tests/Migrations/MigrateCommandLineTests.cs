@@ -146,6 +146,8 @@ public sealed class MigrateCommandLineTests
 
         info.Environment.Remove("DATABASE_URL_FILE");
         info.Environment["PLANT_ENVIRONMENT"] = "local";
+        // The engine is under test here; backups have their own tests (tests/Plant.Migrate.Tests/Backups).
+        info.Environment["PLANT_BACKUP"] = "none";
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;
