@@ -40,6 +40,11 @@ public sealed record PlantSettings
     public const string SeedAllowedSetting = "PLANT_SEED_ALLOWED";
     public const string TrialDaysSetting = "PLANT_TRIAL_DAYS";
     public const string DebugSetting = "PLANT_DEBUG";
+    public const string SigningKeyIdSetting = "PLANT_SIGNING_KEY_ID";
+    public const string LocalDirectorySetting = "PLANT_LOCAL_DIR";
+
+    /// <summary>The local folder's default, relative to the working folder; git-ignored.</summary>
+    public const string DefaultLocalDirectory = ".plant";
 
     /// <summary>The smallest RSA signing key accepted anywhere.</summary>
     public const int MinimumSigningKeyBits = 2048;
@@ -85,6 +90,18 @@ public sealed record PlantSettings
     /// <summary>Debug detail in logs and problem responses (<c>PLANT_DEBUG</c>).</summary>
     public required bool Debug { get; init; }
 
+    /// <summary>
+    /// The id of the signing key (<c>PLANT_SIGNING_KEY_ID</c>); null names it by its public key's fingerprint.
+    /// The key itself is a secret and is read by <see cref="Plant.Core.Signing.SigningKeyRing.Load"/>, not kept here.
+    /// </summary>
+    public string? SigningKeyId { get; init; }
+
+    /// <summary>
+    /// Where local runs keep generated keys (<c>PLANT_LOCAL_DIR</c>, default <c>.plant</c>); a relative path is
+    /// taken from the working folder when it is used.
+    /// </summary>
+    public string LocalDirectory { get; init; } = DefaultLocalDirectory;
+
     /// <summary>The defaults of <paramref name="environment"/>, before any override.</summary>
     public static PlantSettings Defaults(PlantEnvironment environment) => s_defaults[environment];
 
@@ -105,6 +122,8 @@ public sealed record PlantSettings
             SeedAllowed = ReadBoolean(SeedAllowedSetting, configuration[SeedAllowedSetting]) ?? defaults.SeedAllowed,
             TrialDays = ReadWholeNumber(TrialDaysSetting, configuration[TrialDaysSetting], 1, MaximumTrialDays) ?? defaults.TrialDays,
             Debug = ReadBoolean(DebugSetting, configuration[DebugSetting]) ?? defaults.Debug,
+            SigningKeyId = ReadSigningKeyId(configuration[SigningKeyIdSetting]),
+            LocalDirectory = configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : DefaultLocalDirectory,
         };
 
         if (settings.Environment == PlantEnvironment.Prod && settings.SeedAllowed)
@@ -121,6 +140,17 @@ public sealed record PlantSettings
         return bits is null || bits % 1024 == 0
             ? bits
             : throw new ConfigurationException(SigningKeyBitsSetting, $"'{value}' is not a multiple of 1024.");
+    }
+
+    private static string? ReadSigningKeyId(string? value)
+    {
+        if (string.IsNullOrWhiteSpace(value))
+        {
+            return null;
+        }
+
+        Signing.SigningKeyRing.CheckKeyId(SigningKeyIdSetting, value.Trim());
+        return value.Trim();
     }
 
     private static int? ReadRetentionDays(string? value, PlantSettings defaults)

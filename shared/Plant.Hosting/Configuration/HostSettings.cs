@@ -66,7 +66,7 @@ internal sealed record HostSettings
             ShutdownTimeout = TimeSpan.FromSeconds(ReadInt(configuration, "PLANT_SHUTDOWN_TIMEOUT_SECONDS", 9, 0, 3600)),
             // In a container Cloud Logging wants JSON unless PLANT_LOG_FORMAT says otherwise.
             JsonLogs = plant.LogFormat == LogFormat.Json || inContainer && string.IsNullOrWhiteSpace(configuration[PlantSettings.LogFormatSetting]),
-            LocalDirectory = Path.GetFullPath(configuration["PLANT_LOCAL_DIR"] is { Length: > 0 } dir ? dir : ".plant"),
+            LocalDirectory = Path.GetFullPath(plant.LocalDirectory),
             HostJson = HostJson.Load(hostJsonPath),
         };
     }

@@ -1,0 +1,256 @@
+using System.Security.Cryptography;
+using System.Text.Json;
+using Microsoft.Extensions.Logging;
+using Npgsql;
+using NpgsqlTypes;
+using Plant.Core.Canonical;
+using Plant.Core.Signing;
+
+namespace Plant.Core.Audit;
+
+/// <summary>
+/// The Genesis audit trail (schema <c>genesis</c>, migration V0003, docs/AUDIT.md): an append-only, hash-chained
+/// table. Each entry's hash is SHA-256 over the previous entry's hash and the entry's canonical JSON, so changing,
+/// removing or reordering any entry breaks every hash after it. Register one per process.
+/// </summary>
+public sealed class AuditTrail
+{
+    // The head row is locked first, so appends queue behind one another and each one reads the hash its
+    // predecessor committed: the chain cannot fork. The entry's canonical JSON ends with its sequence, the one
+    // member only known under that lock ("sequence" sorts after every other member name), so the database
+    // finishes the bytes and hashes them in the same statement, and the lock is held for no extra round trip.
+    private const string AppendSql = """
+        with head as (
+            select sequence + 1 as next, hash as prev from genesis.audit_head for update
+        ), entry as (
+            insert into genesis.audit_entry (canonical, prev_hash, hash)
+            select c.canonical, head.prev, sha256(head.prev || c.canonical)
+            from head, lateral (select @prefix || convert_to(head.next::text || '}', 'UTF8') as canonical) c
+            returning sequence, hash
+        )
+        update genesis.audit_head set sequence = entry.sequence, hash = entry.hash
+        from entry
+        returning entry.sequence, entry.hash
+        """;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly SigningKeyRing _keys;
+    private readonly ILogger<AuditTrail> _logger;
+    private readonly TimeProvider _time;
+
+    /// <param name="dataSource">The process's data source.</param>
+    /// <param name="keys">Signs heads and checkpoints, verifies checkpoints.</param>
+    /// <param name="logger">Every verification and checkpoint logs the signed head.</param>
+    /// <param name="time">The clock for entry and signature times; the system clock when null.</param>
+    public AuditTrail(NpgsqlDataSource dataSource, SigningKeyRing keys, ILogger<AuditTrail> logger, TimeProvider? time = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(keys);
+        ArgumentNullException.ThrowIfNull(logger);
+        _dataSource = dataSource;
+        _keys = keys;
+        _logger = logger;
+        _time = time ?? TimeProvider.System;
+    }
+
+    /// <summary>
+    /// Appends an entry inside the caller's transaction, so that it commits (or rolls back) with the change it
+    /// records. It locks the chain's head until that transaction ends: call it as the last statement before
+    /// <c>CommitAsync</c>. Use READ COMMITTED (the default); under REPEATABLE READ or SERIALIZABLE a concurrent
+    /// append makes this one fail with a serialization error, to be retried with the whole transaction.
+    /// </summary>
+    /// <exception cref="ArgumentException">The record is malformed.</exception>
+    /// <exception cref="CanonicalJsonException">The details cannot be canonicalised.</exception>
+    public Task<AuditEntry> AppendAsync(AuditRecord record, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(transaction);
+        var connection = transaction.Connection ?? throw new ArgumentException("The transaction has already ended.", nameof(transaction));
+        return AppendAsync(record, connection, transaction, ct);
+    }
+
+    /// <summary>Appends an entry in a transaction of its own (one statement, committed when this returns).</summary>
+    /// <exception cref="ArgumentException">The record is malformed.</exception>
+    /// <exception cref="CanonicalJsonException">The details cannot be canonicalised.</exception>
+    public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        return await AppendAsync(record, connection, null, ct);
+    }
+
+    /// <summary>
+    /// Walks the whole chain, streaming, and signs its head. Logs the signed head (a warning when broken): keep
+    /// those lines, or the returned <see cref="AuditVerification.SignedHead"/>, outside the database.
+    /// </summary>
+    public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
+    {
+        var result = await new AuditChainWalker(_dataSource, _keys).WalkAsync(through: null, ct);
+        var signedHead = SignHead(result.Head);
+        var verification = new AuditVerification
+        {
+            Intact = result.BrokenAt is null,
+            Entries = result.Entries,
+            BrokenAt = result.BrokenAt,
+            Problem = result.Problem,
+            Head = result.Head,
+            SignedHead = signedHead,
+            StartCheckpoint = result.StartCheckpoint,
+        };
+        if (verification.Intact)
+        {
+            _logger.LogInformation(
+                "Audit chain intact: {Entries} entries; signed head {Sequence} {Hash} at {SignedAt:O} by key {KeyId}: {Signature}",
+                verification.Entries, signedHead.Sequence, signedHead.Hash, signedHead.SignedAt, signedHead.KeyId, signedHead.Signature);
+        }
+        else
+        {
+            _logger.LogWarning(
+                "Audit chain BROKEN at {BrokenAt}: {Problem}; {Entries} entries; signed head {Sequence} {Hash} at {SignedAt:O} by key {KeyId}: {Signature}",
+                verification.BrokenAt, verification.Problem, verification.Entries, signedHead.Sequence, signedHead.Hash, signedHead.SignedAt, signedHead.KeyId, signedHead.Signature);
+        }
+
+        return verification;
+    }
+
+    /// <summary>
+    /// Verifies the chain up to <paramref name="sequence"/> (the head when null) and stores a signed checkpoint
+    /// there, which the retention purge may then cut up to (<see cref="CutAsync"/>). Logs the checkpoint.
+    /// Checkpointing a sequence that already has one returns the stored checkpoint.
+    /// </summary>
+    /// <exception cref="AuditException">The chain up to there does not verify, there is no such entry, or it was already cut.</exception>
+    public async Task<AuditCheckpoint> CheckpointAsync(long? sequence, CancellationToken ct)
+    {
+        if (sequence is < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(sequence), sequence, "A checkpoint is at sequence 1 or later.");
+        }
+
+        var walk = await new AuditChainWalker(_dataSource, _keys).WalkAsync(sequence, ct);
+        if (walk.BrokenAt is not null)
+        {
+            throw new AuditException($"No checkpoint over a broken chain: broken at {walk.BrokenAt}: {walk.Problem}");
+        }
+
+        if (walk.Head.Sequence == 0 || (sequence is not null && walk.Head.Sequence != sequence))
+        {
+            throw new AuditException(sequence is null
+                ? "The audit chain is empty: there is nothing to checkpoint."
+                : $"There is no audit entry {sequence} to checkpoint (the chain's last verified entry is {walk.Head.Sequence}).");
+        }
+
+        var createdAt = AuditSignatures.ToMicroseconds(_time.GetUtcNow());
+        var unsigned = new AuditCheckpoint(walk.Head.Sequence, walk.Head.Hash, createdAt, _keys.ActiveKeyId, "");
+        var checkpoint = unsigned with { Signature = _keys.Sign(unsigned.SignedBytes()).Value };
+
+        await using var command = _dataSource.CreateCommand("""
+            insert into genesis.audit_checkpoint (sequence, hash, key_id, signature, created_at)
+            values (@sequence, @hash, @key_id, @signature, @created_at)
+            on conflict (sequence) do nothing
+            """);
+        command.Parameters.AddWithValue("sequence", checkpoint.Sequence);
+        command.Parameters.AddWithValue("hash", Convert.FromHexString(checkpoint.Hash));
+        command.Parameters.AddWithValue("key_id", checkpoint.KeyId);
+        command.Parameters.AddWithValue("signature", checkpoint.Signature);
+        command.Parameters.AddWithValue("created_at", checkpoint.CreatedAt);
+        if (await command.ExecuteNonQueryAsync(ct) == 0)
+        {
+            return await ReadCheckpointAsync(checkpoint.Sequence, ct)
+                ?? throw new AuditException($"The checkpoint at {checkpoint.Sequence} exists and could not be read.");
+        }
+
+        _logger.LogInformation(
+            "Audit checkpoint at {Sequence} {Hash} at {CreatedAt:O} by key {KeyId}: {Signature}",
+            checkpoint.Sequence, checkpoint.Hash, checkpoint.CreatedAt, checkpoint.KeyId, checkpoint.Signature);
+        return checkpoint;
+    }
+
+    /// <summary>
+    /// Removes the entries up to and including <paramref name="sequence"/>, which must carry a stored checkpoint
+    /// with a valid signature (<see cref="CheckpointAsync"/>). This goes through <c>genesis.audit_cut</c>, the only
+    /// path that may delete audit entries. Returns how many were removed.
+    /// </summary>
+    /// <exception cref="AuditException">No checkpoint there, or its signature does not verify.</exception>
+    public async Task<long> CutAsync(long sequence, CancellationToken ct)
+    {
+        var checkpoint = await ReadCheckpointAsync(sequence, ct)
+            ?? throw new AuditException($"There is no checkpoint at sequence {sequence}: create one with CheckpointAsync first.");
+        var check = checkpoint.Check(_keys);
+        if (check != SignatureCheck.Valid)
+        {
+            throw new AuditException($"The checkpoint at sequence {sequence} does not verify ({AuditChainWalker.Describe(check, checkpoint.KeyId)}); nothing was cut.");
+        }
+
+        await using var command = _dataSource.CreateCommand("select genesis.audit_cut(@sequence)");
+        command.Parameters.AddWithValue("sequence", sequence);
+        var removed = (long)(await command.ExecuteScalarAsync(ct))!;
+        _logger.LogInformation("Audit chain cut at checkpoint {Sequence} {Hash}: {Removed} entries removed", sequence, checkpoint.Hash, removed);
+        return removed;
+    }
+
+    /// <summary>The entry's canonical JSON without its sequence: everything up to and including <c>"sequence":</c>.</summary>
+    internal static byte[] CanonicalPrefix(AuditRecord record, DateTimeOffset occurredAt)
+    {
+        using var writer = new CanonicalJsonWriter(512);
+        writer.WriteStartObject();
+        writer.WriteString("action", record.Action);
+        writer.WriteString("actor", record.Actor);
+        writer.WritePropertyName("details");
+        if (record.Details is { ValueKind: JsonValueKind.Object } details)
+        {
+            writer.WriteValue(details);
+        }
+        else
+        {
+            writer.WriteStartObject();
+            writer.WriteEndObject();
+        }
+
+        if (record.EntityId is { } entityId)
+        {
+            writer.WriteString("entityId", entityId.ToString("D"));
+        }
+        else
+        {
+            writer.WriteNull("entityId");
+        }
+
+        writer.WriteString("occurredAt", AuditSignatures.FormatTime(occurredAt));
+        writer.WriteEndObject();
+        var canonical = writer.WrittenSpan;
+        return [.. canonical[..^1], .. ",\"sequence\":"u8];
+    }
+
+    private async Task<AuditEntry> AppendAsync(AuditRecord record, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(record);
+        record.Validate();
+        var occurredAt = AuditSignatures.ToMicroseconds(_time.GetUtcNow());
+        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
+        command.Parameters.Add(new NpgsqlParameter<byte[]>("prefix", NpgsqlDbType.Bytea) { TypedValue = CanonicalPrefix(record, occurredAt) });
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        if (!await reader.ReadAsync(ct))
+        {
+            // The head row is created by V0003 and no one may delete it.
+            throw new AuditException("genesis.audit_head has no row: the audit schema is damaged.");
+        }
+
+        return new AuditEntry(reader.GetInt64(0), occurredAt, Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)));
+    }
+
+    private SignedAuditHead SignHead(AuditHead head)
+    {
+        var unsigned = new SignedAuditHead(head.Sequence, head.Hash, AuditSignatures.ToMicroseconds(_time.GetUtcNow()), _keys.ActiveKeyId, "");
+        return unsigned with { Signature = _keys.Sign(unsigned.SignedBytes()).Value };
+    }
+
+    private async Task<AuditCheckpoint?> ReadCheckpointAsync(long sequence, CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand(
+            "select sequence, hash, created_at, key_id, signature from genesis.audit_checkpoint where sequence = @sequence");
+        command.Parameters.AddWithValue("sequence", sequence);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct) ? AuditChainWalker.ReadCheckpoint(reader) : null;
+    }
+
+    /// <summary>64 zeros: the previous hash of entry 1.</summary>
+    internal static readonly string GenesisHash = new('0', SHA256.HashSizeInBytes * 2);
+}

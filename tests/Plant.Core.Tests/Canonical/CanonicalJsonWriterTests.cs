@@ -1,0 +1,99 @@
+using System.Text;
+using System.Text.Json;
+using Plant.Core.Canonical;
+
+namespace Plant.Core.Tests.Canonical;
+
+public sealed class CanonicalJsonWriterTests
+{
+    [Fact]
+    public void Members_written_in_any_order_come_out_sorted()
+    {
+        using var writer = new CanonicalJsonWriter(16);
+        writer.WriteStartObject();
+        writer.WriteNumber("version", 2);
+        writer.WriteStartArray("tags");
+        writer.WriteString("b");
+        writer.WriteString("a");
+        writer.WriteEndArray();
+        writer.WriteStartObject("attributes");
+        writer.WriteBoolean("z", false);
+        writer.WriteNull("m");
+        writer.WriteEndObject();
+        writer.WriteString("name", "Ａcme \"quoted\"\n");
+        writer.WriteNumber("score", 0.5);
+        writer.WriteEndObject();
+
+        Assert.Equal(
+            """{"attributes":{"m":null,"z":false},"name":"Ａcme \"quoted\"\n","score":0.5,"tags":["b","a"],"version":2}""",
+            Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void Gives_the_same_bytes_as_canonicalising_the_same_value()
+    {
+        using var document = JsonDocument.Parse("""{"b":{"y":[1,2,{"k":"v"}],"x":"é"},"a":-0.25,"c":[]}""");
+        using var writer = new CanonicalJsonWriter();
+        writer.WriteStartObject();
+        writer.WriteValue("c", document.RootElement.GetProperty("c"));
+        writer.WriteValue("b", document.RootElement.GetProperty("b"));
+        writer.WriteNumber("a", -0.25);
+        writer.WriteEndObject();
+
+        Assert.Equal(CanonicalJson.Serialize(document.RootElement), writer.ToArray());
+        Assert.Equal(CanonicalJson.Sha256Hex(writer.WrittenSpan), writer.Sha256Hex());
+    }
+
+    [Fact]
+    public void Refuses_a_name_written_twice_whether_in_order_or_not()
+    {
+        using var inOrder = new CanonicalJsonWriter();
+        inOrder.WriteStartObject();
+        inOrder.WriteNumber("a", 1);
+        Assert.Throws<CanonicalJsonException>(() => inOrder.WritePropertyName("a"));
+
+        using var outOfOrder = new CanonicalJsonWriter();
+        outOfOrder.WriteStartObject();
+        outOfOrder.WriteNumber("b", 1);
+        outOfOrder.WriteNumber("a", 1);
+        outOfOrder.WriteNumber("b", 2);
+        Assert.Throws<CanonicalJsonException>(outOfOrder.WriteEndObject);
+    }
+
+    [Fact]
+    public void Refuses_calls_in_an_impossible_order()
+    {
+        using var writer = new CanonicalJsonWriter();
+        Assert.Throws<CanonicalJsonException>(() => writer.WritePropertyName("a"));
+        writer.WriteStartObject();
+        Assert.Throws<CanonicalJsonException>(() => writer.WriteString("no name"));
+        Assert.Throws<CanonicalJsonException>(writer.WriteEndArray);
+        Assert.Throws<InvalidOperationException>(() => writer.WrittenSpan.Length);
+        writer.WriteEndObject();
+        Assert.Throws<CanonicalJsonException>(writer.WriteNull);
+    }
+
+    [Fact]
+    public void Large_integers_are_written_as_the_doubles_they_become()
+    {
+        using var writer = new CanonicalJsonWriter();
+        writer.WriteStartArray();
+        writer.WriteNumber(9007199254740993);
+        writer.WriteNumber(long.MinValue);
+        writer.WriteNumber(-9007199254740991);
+        writer.WriteEndArray();
+
+        Assert.Equal("[9007199254740992,-9223372036854776000,-9007199254740991]", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
+    public void Reset_writes_a_new_value_in_the_same_buffer()
+    {
+        using var writer = new CanonicalJsonWriter();
+        writer.WriteString(new string('x', 5000));
+        writer.Reset();
+        writer.WriteBoolean(true);
+
+        Assert.Equal("true", Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+}
