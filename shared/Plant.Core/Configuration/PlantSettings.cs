@@ -102,8 +102,12 @@ public sealed record PlantSettings
     /// </summary>
     public string LocalDirectory { get; init; } = DefaultLocalDirectory;
 
+    /// <summary>The Migrate function's schedule, approvals and backups (docs/MIGRATIONS.md).</summary>
+    public MigrationSettings Migrations { get; init; } = MigrationSettings.Defaults(PlantEnvironment.Local);
+
     /// <summary>The defaults of <paramref name="environment"/>, before any override.</summary>
-    public static PlantSettings Defaults(PlantEnvironment environment) => s_defaults[environment];
+    public static PlantSettings Defaults(PlantEnvironment environment) =>
+        s_defaults[environment] with { Migrations = MigrationSettings.Defaults(environment) };
 
     /// <summary>
     /// Reads <c>PLANT_ENVIRONMENT</c>, starts from its defaults and applies every override that is set.
@@ -124,7 +128,13 @@ public sealed record PlantSettings
             Debug = ReadBoolean(DebugSetting, configuration[DebugSetting]) ?? defaults.Debug,
             SigningKeyId = ReadSigningKeyId(configuration[SigningKeyIdSetting]),
             LocalDirectory = configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : DefaultLocalDirectory,
+            Migrations = MigrationSettings.Load(configuration, defaults.Environment),
         };
+
+        if (settings.Environment == PlantEnvironment.Prod && settings.MigrationPolicy != MigrationPolicy.Approval)
+        {
+            throw new ConfigurationException(MigrationPolicySetting, "prod applies only plans an operator approved: remove the setting or set it to approval.");
+        }
 
         if (settings.Environment == PlantEnvironment.Prod && settings.SeedAllowed)
         {
@@ -197,7 +207,7 @@ public sealed record PlantSettings
         _ => throw new ConfigurationException(setting, $"'{value}' is not true or false."),
     };
 
-    private static int? ReadWholeNumber(string setting, string? value, int minimum, int maximum)
+    internal static int? ReadWholeNumber(string setting, string? value, int minimum, int maximum)
     {
         if (string.IsNullOrWhiteSpace(value))
         {

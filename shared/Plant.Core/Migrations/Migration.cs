@@ -12,7 +12,16 @@ public sealed record Migration
     /// <summary>First-line marker comment that runs a script outside a transaction, statement by statement.</summary>
     public const string NoTransactionMarker = "-- plant:no-transaction";
 
-    public Migration(int version, string description, string upSql, string? downSql)
+    /// <param name="version">The version number, 1 and up.</param>
+    /// <param name="description">Words from the file name.</param>
+    /// <param name="upSql">The up script.</param>
+    /// <param name="downSql">The down script, or null.</param>
+    /// <param name="manifest">
+    /// More <c>-- expects:</c> lines kept beside the script (<c>V0001__name.expects</c>): for migrations applied before
+    /// smoke checks existed, whose scripts cannot gain the lines without changing their checksum.
+    /// </param>
+    /// <exception cref="MigrationException">An <c>-- expects:</c> line is malformed.</exception>
+    public Migration(int version, string description, string upSql, string? downSql, string? manifest = null)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(version, 1);
         ArgumentNullException.ThrowIfNull(upSql);
@@ -21,6 +30,14 @@ public sealed record Migration
         UpSql = upSql;
         DownSql = downSql;
         Checksum = ComputeChecksum(upSql);
+        try
+        {
+            Expects = [.. SchemaObject.ParseDeclarations(upSql).Concat(SchemaObject.ParseDeclarations(manifest ?? "")).Distinct()];
+        }
+        catch (MigrationException e)
+        {
+            throw new MigrationException($"V{Label} ({description}): {e.Message}", e);
+        }
     }
 
     /// <summary>The version number, 1 and up.</summary>
@@ -35,6 +52,9 @@ public sealed record Migration
 
     /// <summary>Lowercase hex SHA-256 of the up script with line endings normalised to LF.</summary>
     public string Checksum { get; }
+
+    /// <summary>The schema objects the migration declares it creates (<c>-- expects:</c> lines), which the smoke checks look for.</summary>
+    public IReadOnlyList<SchemaObject> Expects { get; }
 
     /// <summary>The version as the log and the messages write it: <c>0003</c>.</summary>
     public string Label => FormatVersion(Version);

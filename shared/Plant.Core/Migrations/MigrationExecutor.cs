@@ -5,9 +5,9 @@ using Npgsql;
 namespace Plant.Core.Migrations;
 
 /// <summary>
-/// Runs one migration's up or down script on the connection that holds the migration lock: in one transaction
-/// together with its history change, or, for scripts marked <see cref="Migration.NoTransactionMarker"/>,
-/// statement by statement, recording the statement that failed.
+/// Runs one migration's up or down script on the connection that holds the migration lock, statement by statement
+/// so that a failure names its statement: in one transaction together with its history change, or, for scripts
+/// marked <see cref="Migration.NoTransactionMarker"/>, each statement on its own, recording the one that failed.
 /// </summary>
 internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOptions options)
 {
@@ -16,19 +16,8 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
         var clock = Stopwatch.StartNew();
         if (migration.UpInTransaction)
         {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            try
-            {
-                await SetTimeoutsAsync(transaction, ct);
-                await ExecuteAsync(migration.UpSql, transaction, ct);
-                await MigrationHistory.InsertAsync(connection, transaction, migration, options.AppliedBy, Elapsed(clock), true, null, null, ct);
-                await transaction.CommitAsync(ct);
-            }
-            catch (NpgsqlException e)
-            {
-                throw new MigrationException($"V{migration.Label} ({migration.Description}) failed and was rolled back: {Describe(e)}", e);
-            }
-
+            await RunInTransactionAsync(migration, migration.UpSql, $"V{migration.Label} ({migration.Description})", transaction =>
+                MigrationHistory.InsertAsync(connection, transaction, migration, options.AppliedBy, Elapsed(clock), true, null, null, ct), ct);
             return;
         }
 
@@ -45,19 +34,8 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
         var downSql = migration.DownSql ?? throw new MigrationException($"V{migration.Label} ({migration.Description}) has no down script.");
         if (migration.DownInTransaction)
         {
-            await using var transaction = await connection.BeginTransactionAsync(ct);
-            try
-            {
-                await SetTimeoutsAsync(transaction, ct);
-                await ExecuteAsync(downSql, transaction, ct);
-                await MigrationHistory.DeleteAsync(connection, transaction, migration.Version, ct);
-                await transaction.CommitAsync(ct);
-            }
-            catch (NpgsqlException e)
-            {
-                throw new MigrationException($"Down script of V{migration.Label} ({migration.Description}) failed and was rolled back: {Describe(e)}", e);
-            }
-
+            await RunInTransactionAsync(migration, downSql, $"Down script of V{migration.Label} ({migration.Description})", transaction =>
+                MigrationHistory.DeleteAsync(connection, transaction, migration.Version, ct), ct);
             return;
         }
 
@@ -66,6 +44,44 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
             await MigrationHistory.MarkFailedAsync(connection, migration.Version, "down: " + statement, error, ct);
         }, ct);
         await MigrationHistory.DeleteAsync(connection, null, migration.Version, ct);
+    }
+
+    private async Task RunInTransactionAsync(Migration migration, string sql, string what, Func<NpgsqlTransaction, Task> recordHistory, CancellationToken ct)
+    {
+        var statements = SqlStatements.Split(sql);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        var index = -1;
+        try
+        {
+            await SetTimeoutsAsync(transaction, ct);
+            for (index = 0; index < statements.Count; index++)
+            {
+                await ExecuteAsync(statements[index], transaction, ct);
+            }
+
+            index = -1;
+            await recordHistory(transaction);
+            await transaction.CommitAsync(ct);
+        }
+        catch (NpgsqlException e)
+        {
+            // Disposing the transaction rolls it back; the failed statement goes into the message and the exception.
+            var error = Describe(e);
+            if (index >= 0)
+            {
+                throw new MigrationException(
+                    $"{what} failed at statement {index + 1} of {statements.Count} and was rolled back ({error}). Statement: {Shorten(statements[index])}",
+                    e)
+                {
+                    Version = migration.Version,
+                    Statement = WithoutLeadingComments(statements[index]),
+                    StatementNumber = index + 1,
+                    Error = error,
+                };
+            }
+
+            throw new MigrationException($"{what} failed and was rolled back: {error}", e) { Version = migration.Version, Error = error };
+        }
     }
 
     private async Task RunStatementsAsync(Migration migration, string sql, string direction, Func<string, string, Task> recordFailure, CancellationToken ct)
@@ -90,7 +106,13 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
 
                     throw new MigrationException(
                         $"V{migration.Label} ({migration.Description}) {direction} runs without a transaction and failed at statement {i + 1} of {statements.Count} ({error}); statements before it stay applied. Statement: {statements[i]}",
-                        e);
+                        e)
+                    {
+                        Version = migration.Version,
+                        Statement = WithoutLeadingComments(statements[i]),
+                        StatementNumber = i + 1,
+                        Error = error,
+                    };
                 }
             }
         }
@@ -134,4 +156,19 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
 
     private static string Describe(NpgsqlException e) =>
         e is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : e.Message;
+
+    /// <summary>The statement without the comment lines before it (a script's header comment sits on its first statement).</summary>
+    private static string WithoutLeadingComments(string statement)
+    {
+        var lines = statement.Split('\n');
+        var first = Array.FindIndex(lines, l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("--", StringComparison.Ordinal));
+        return first <= 0 ? statement : string.Join('\n', lines[first..]);
+    }
+
+    /// <summary>The statement on one line, cut at 300 characters, for messages; the exception keeps it whole.</summary>
+    private static string Shorten(string statement)
+    {
+        var oneLine = string.Join(' ', WithoutLeadingComments(statement).Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return oneLine.Length <= 300 ? oneLine : oneLine[..300] + "...";
+    }
 }

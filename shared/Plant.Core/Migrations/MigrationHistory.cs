@@ -30,7 +30,7 @@ internal static class MigrationHistory
             id           bigint      generated always as identity primary key,
             logged_at    timestamptz not null default now(),
             environment  text        not null,
-            operation    text        not null check (operation in ('status', 'plan', 'up', 'down', 'seed')),
+            operation    text        not null check (operation in ('status', 'plan', 'up', 'down', 'seed', 'approve')),
             from_version integer,
             to_version   integer,
             outcome      text        not null check (outcome in ('SUCCESS', 'FAILED')),

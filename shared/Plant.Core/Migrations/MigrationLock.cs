@@ -19,6 +19,17 @@ internal static class MigrationLock
     /// <exception cref="MigrationException">Another runner held the lock for the whole timeout.</exception>
     public static async Task AcquireAsync(NpgsqlConnection connection, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct)
     {
+        if (!await TryAcquireAsync(connection, timeout, pollInterval, ct))
+        {
+            throw new MigrationException(
+                $"Another migration runner holds the migration lock (advisory lock {Key}); gave up after {timeout.TotalSeconds:0.#} s.");
+        }
+    }
+
+    /// <summary>Tries the lock until it is free or <paramref name="timeout"/> has passed (once, for a zero timeout).</summary>
+    /// <returns>False when another session held it all along.</returns>
+    public static async Task<bool> TryAcquireAsync(NpgsqlConnection connection, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct)
+    {
         var clock = Stopwatch.StartNew();
         await using var command = new NpgsqlCommand("select pg_try_advisory_lock(@key)", connection);
         command.Parameters.AddWithValue("key", Key);
@@ -26,13 +37,12 @@ internal static class MigrationLock
         {
             if ((bool)(await command.ExecuteScalarAsync(ct))!)
             {
-                return;
+                return true;
             }
 
             if (clock.Elapsed >= timeout)
             {
-                throw new MigrationException(
-                    $"Another migration runner holds the migration lock (advisory lock {Key}); gave up after {timeout.TotalSeconds:0.#} s.");
+                return false;
             }
 
             await Task.Delay(pollInterval, ct);

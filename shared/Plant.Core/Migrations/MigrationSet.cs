@@ -43,8 +43,8 @@ public sealed partial class MigrationSet
     }
 
     /// <summary>
-    /// Reads the resources named <c>{prefix}V0001__name.sql</c> (up) and <c>{prefix}V0001__name.down.sql</c>
-    /// (down) of an assembly.
+    /// Reads the resources named <c>{prefix}V0001__name.sql</c> (up), <c>{prefix}V0001__name.down.sql</c>
+    /// (down) and <c>{prefix}V0001__name.expects</c> (more <c>-- expects:</c> lines, optional) of an assembly.
     /// </summary>
     /// <exception cref="MigrationException">A resource under the prefix is misnamed, or a down script has no up script.</exception>
     public static MigrationSet FromAssembly(Assembly assembly, string prefix)
@@ -53,20 +53,26 @@ public sealed partial class MigrationSet
         ArgumentNullException.ThrowIfNull(prefix);
         var ups = new Dictionary<int, (string Name, string Sql)>();
         var downs = new Dictionary<int, (string Name, string Sql)>();
+        var manifests = new Dictionary<int, (string Name, string Sql)>();
         foreach (var resource in assembly.GetManifestResourceNames().Where(r => r.StartsWith(prefix, StringComparison.Ordinal)))
         {
             var fileName = resource[prefix.Length..];
             var match = FileName().Match(fileName);
             if (!match.Success)
             {
-                throw new MigrationException($"The migration resource '{fileName}' is not named V0001__name.sql or V0001__name.down.sql.");
+                throw new MigrationException($"The migration resource '{fileName}' is not named V0001__name.sql, V0001__name.down.sql or V0001__name.expects.");
             }
 
             var version = int.Parse(match.Groups["version"].Value, System.Globalization.CultureInfo.InvariantCulture);
-            var target = match.Groups["down"].Success ? downs : ups;
+            var (target, kind) = match.Groups["kind"].Value switch
+            {
+                ".down.sql" => (downs, "down script"),
+                ".expects" => (manifests, "expects manifest"),
+                _ => (ups, "up script"),
+            };
             if (!target.TryAdd(version, (match.Groups["name"].Value, ReadResource(assembly, resource))))
             {
-                throw new MigrationException($"Migration V{Migration.FormatVersion(version)} has more than one {(target == ups ? "up" : "down")} script.");
+                throw new MigrationException($"Migration V{Migration.FormatVersion(version)} has more than one {kind}.");
             }
         }
 
@@ -78,11 +84,20 @@ public sealed partial class MigrationSet
             }
         }
 
+        foreach (var (version, manifest) in manifests)
+        {
+            if (!ups.TryGetValue(version, out var up) || up.Name != manifest.Name)
+            {
+                throw new MigrationException($"The manifest V{Migration.FormatVersion(version)}__{manifest.Name}.expects has no matching up script.");
+            }
+        }
+
         return FromList(ups.Select(u => new Migration(
             u.Key,
             u.Value.Name.Replace('_', ' '),
             u.Value.Sql,
-            downs.TryGetValue(u.Key, out var d) ? d.Sql : null)));
+            downs.TryGetValue(u.Key, out var d) ? d.Sql : null,
+            manifests.TryGetValue(u.Key, out var m) ? m.Sql : null)));
     }
 
     private static string ReadResource(Assembly assembly, string name)
@@ -93,6 +108,6 @@ public sealed partial class MigrationSet
         return reader.ReadToEnd();
     }
 
-    [GeneratedRegex(@"^V(?<version>\d{4,9})__(?<name>[a-z0-9_]+?)(?<down>\.down)?\.sql$")]
+    [GeneratedRegex(@"^V(?<version>\d{4,9})__(?<name>[a-z0-9_]+?)(?<kind>\.down\.sql|\.sql|\.expects)$")]
     private static partial Regex FileName();
 }

@@ -70,6 +70,7 @@ public sealed class PlantSettingsTests
                 SeedAllowed = false,
                 TrialDays = 14,
                 Debug = true,
+                Migrations = MigrationSettings.Defaults(PlantEnvironment.Demo),
             },
             settings);
     }

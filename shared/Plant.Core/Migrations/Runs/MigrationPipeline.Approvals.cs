@@ -1,0 +1,84 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Plant.Core.Migrations.Runs;
+
+public sealed partial class MigrationPipeline
+{
+    /// <summary>
+    /// Approves the current plan to a target: checked against the history under the migration lock, stored with
+    /// its checksum, usable once until it expires (<c>PLANT_MIGRATE_APPROVAL_HOURS</c>). Writes an <c>approve</c> log line.
+    /// </summary>
+    /// <exception cref="MigrationRefusedException">A run is in progress, the history is refused, the target is wrong, nothing is pending, or the checksum is not the current plan's.</exception>
+    public async Task<MigrationApproval> ApproveAsync(ApprovalRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentException.ThrowIfNullOrWhiteSpace(request.ApprovedBy);
+        if (request.TargetVersion is { } target)
+        {
+            RunPlanner.CheckKnown(_migrations, target);
+        }
+
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        if (!await MigrationLock.TryAcquireAsync(connection, request.LockWait, _options.LockPollInterval, ct))
+        {
+            throw new MigrationRefusedException(MigrationRefusal.Busy, "A migration run is in progress; approve when it has finished.");
+        }
+
+        try
+        {
+            await RunTables.EnsureAsync(connection, ct);
+            var applied = await ReadValidatedAsync(connection, ct);
+            var plan = RunPlanner.Up(_migrations, applied, request.TargetVersion ?? _migrations.Latest);
+            if (plan.IsEmpty)
+            {
+                throw new MigrationRefusedException(MigrationRefusal.NothingToApprove,
+                    $"Nothing is pending up to V{Migration.FormatVersion(plan.TargetVersion)}; the database is at V{Migration.FormatVersion(plan.FromVersion)}.");
+            }
+
+            if (request.PlanChecksum is { } reviewed && !string.Equals(reviewed, plan.Checksum, StringComparison.Ordinal))
+            {
+                // The current checksum is not echoed: an approval should come from reading the plan, not from this error.
+                throw new MigrationRefusedException(MigrationRefusal.PlanMismatch,
+                    $"The checksum given is not the checksum of the current plan to V{Migration.FormatVersion(plan.TargetVersion)} (from V{Migration.FormatVersion(plan.FromVersion)}); review the plan again.");
+            }
+
+            var now = _time.GetUtcNow();
+            var approval = new MigrationApproval(Guid.NewGuid(), plan.TargetVersion, plan.Checksum, [.. plan.Migrations.Select(m => m.Version)],
+                request.ApprovedBy.Trim(), string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(), now, now + _settings.Migrations.ApprovalLifetime, null, null);
+            await MigrationApprovals.InsertAsync(connection, approval, ct);
+            await MigrationLog.TryWriteAsync(_dataSource, new MigrationLogEntry(
+                now, _settings.Environment, "approve", plan.FromVersion, plan.TargetVersion, true, 0,
+                string.Create(CultureInfo.InvariantCulture,
+                    $"{approval.ApprovedBy} approved plan {approval.PlanChecksum} ({RunPlanner.Versions(approval.Versions)}) as {approval.Id}, until {approval.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}")),
+                CancellationToken.None);
+            return approval;
+        }
+        finally
+        {
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await MigrationLock.ReleaseAsync(connection, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <exception cref="MigrationRefusedException">The history cannot be read or fails validation.</exception>
+    private async Task<IReadOnlyList<AppliedMigration>> ReadValidatedAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        IReadOnlyList<AppliedMigration> applied;
+        try
+        {
+            applied = await MigrationHistory.ReadAsync(connection, ct) ?? [];
+        }
+        catch (MigrationException e)
+        {
+            throw new MigrationRefusedException(MigrationRefusal.HistoryInvalid, e.Message);
+        }
+
+        var problems = MigrationValidator.FindProblems(_migrations, applied);
+        return problems.Count == 0
+            ? applied
+            : throw new MigrationRefusedException(MigrationRefusal.HistoryInvalid, "Refusing: " + string.Join(" ", problems));
+    }
+}

@@ -1,0 +1,343 @@
+using System.Globalization;
+using Npgsql;
+using Plant.Core.Backups;
+using Plant.Core.Configuration;
+using Plant.Core.Migrations.Smoke;
+
+namespace Plant.Core.Migrations.Runs;
+
+/// <summary>
+/// The one way the Migrate function's timer, its admin routes and the command line change the schema. Every run
+/// takes the migration lock; validates the history and checksums; applies the environment's policy; backs up;
+/// runs the scripts; runs the smoke checks; on a failure undoes the batch with the opposite scripts, so that the
+/// database is back at the version the run started from; records the run and writes the migration log; releases
+/// the lock. Approvals and the read-only views (status, plan) are in the other parts of this class.
+/// </summary>
+public sealed partial class MigrationPipeline
+{
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly MigrationSet _migrations;
+    private readonly PlantSettings _settings;
+    private readonly IDatabaseBackup? _backup;
+    private readonly TimeProvider _time;
+    private readonly MigratorOptions _options;
+
+    /// <param name="dataSource">The database.</param>
+    /// <param name="migrations">This build's migrations (<see cref="MigrationSet.Embedded"/> unless testing).</param>
+    /// <param name="settings">The environment's settings: its migration policy and approval lifetime.</param>
+    /// <param name="backup">The backup taken before scripts run; null when backups are off (<c>PLANT_BACKUP=none</c>).</param>
+    /// <param name="time">The clock for reports and approvals; the system clock when null.</param>
+    /// <param name="options">DDL timeouts and the history's applied-by; the environment is taken from <paramref name="settings"/>.</param>
+    public MigrationPipeline(
+        NpgsqlDataSource dataSource, MigrationSet migrations, PlantSettings settings, IDatabaseBackup? backup, TimeProvider? time = null, MigratorOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(migrations);
+        ArgumentNullException.ThrowIfNull(settings);
+        _dataSource = dataSource;
+        _migrations = migrations;
+        _settings = settings;
+        _backup = backup;
+        _time = time ?? TimeProvider.System;
+        _options = (options ?? new MigratorOptions()) with { Environment = settings.Environment };
+    }
+
+    /// <summary>Runs the pipeline once and returns its report (also recorded, except for <see cref="MigrationRunOutcome.Busy"/>).</summary>
+    /// <exception cref="MigrationRefusedException">The request itself cannot be done (a bad target, an unusable approval): nothing ran, nothing was recorded.</exception>
+    /// <exception cref="NpgsqlException">The database could not be reached or was lost mid-run.</exception>
+    public async Task<MigrationRunReport> RunAsync(MigrationRunRequest request, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        if (request.Target is { } target)
+        {
+            RunPlanner.CheckKnown(_migrations, target);
+        }
+        else if (request.Operation == MigrationOperation.Down)
+        {
+            throw new ArgumentException("A down run needs a target.", nameof(request));
+        }
+
+        var run = new RunState(request, _settings, _time.GetUtcNow());
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        if (!await MigrationLock.TryAcquireAsync(connection, request.LockWait, _options.LockPollInterval, ct))
+        {
+            return run.Finish(MigrationRunOutcome.Busy, "Another migration run holds the migration lock; this one did nothing.", _time.GetUtcNow());
+        }
+
+        try
+        {
+            await RunTables.EnsureAsync(connection, ct);
+            var report = request.Operation == MigrationOperation.Up
+                ? await UpAsync(connection, run, ct)
+                : await DownAsync(connection, run, ct);
+            await RecordAsync(connection, report);
+            return report;
+        }
+        finally
+        {
+            // A broken connection has lost the lock with its session already.
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await MigrationLock.ReleaseAsync(connection, CancellationToken.None);
+            }
+        }
+    }
+
+    private async Task<MigrationRunReport> UpAsync(NpgsqlConnection connection, RunState run, CancellationToken ct)
+    {
+        var applied = await MigrationHistory.ReadAsync(connection, ct) ?? [];
+        run.From = run.To = RunPlanner.CurrentVersion(applied);
+        var problems = MigrationValidator.FindProblems(_migrations, applied);
+        if (problems.Count > 0)
+        {
+            return Finish(run, MigrationRunOutcome.Refused, "Refusing to migrate: " + string.Join(" ", problems));
+        }
+
+        var (plan, approval) = await ChoosePlanAsync(connection, run, applied, ct);
+        run.Plan(plan);
+        if (plan.IsEmpty)
+        {
+            return Finish(run, MigrationRunOutcome.NothingToDo, $"Nothing pending up to V{Migration.FormatVersion(plan.TargetVersion)}; the database is at V{Migration.FormatVersion(run.From)}.");
+        }
+
+        var pending = string.Create(CultureInfo.InvariantCulture, $"{plan.Migrations.Count} pending ({RunPlanner.Versions(plan.Migrations.Select(m => m.Version))})");
+        if (approval is null && _settings.MigrationPolicy == MigrationPolicy.Approval)
+        {
+            return Finish(run, MigrationRunOutcome.AwaitingApproval,
+                $"{pending}, awaiting approval: approve the plan to V{Migration.FormatVersion(plan.TargetVersion)}, checksum {plan.Checksum}.");
+        }
+
+        if (approval is null && _settings.MigrationPolicy == MigrationPolicy.Manual && run.Request.Trigger == MigrationTrigger.Schedule)
+        {
+            return Finish(run, MigrationRunOutcome.AwaitingOperator,
+                $"{pending}, awaiting an operator: the policy is manual, so scheduled runs apply nothing (apply through the route or the command line, or set {PlantSettings.MigrationPolicySetting}=auto).");
+        }
+
+        if (approval is null && run.Request.Trigger == MigrationTrigger.Schedule
+            && await MigrationRuns.FindLastAttemptAsync(connection, plan.Checksum, ct) is { FailureStage: not null and not "backup" } last)
+        {
+            // Retrying a broken migration every few minutes would only take backups and fail again; a fixed build changes the plan.
+            return Finish(run, MigrationRunOutcome.NotRetried,
+                $"{pending}, not retried on schedule: this exact plan failed in run {last.RunId} at {last.FinishedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}. Deploy a fixed migration, or apply it through the route or the command line.");
+        }
+
+        var withoutDown = plan.Migrations.Where(m => m.DownSql is null).Select(m => m.Version).ToList();
+        if (withoutDown.Count > 0)
+        {
+            return Finish(run, MigrationRunOutcome.Refused,
+                $"Refusing to migrate: {RunPlanner.Versions(withoutDown)} has no down script, so the batch could not be undone if a smoke check failed.");
+        }
+
+        if (!await BackupAsync(run, $"up {Migration.FormatVersion(run.From)} -> {Migration.FormatVersion(plan.TargetVersion)}", ct))
+        {
+            return Finish(run, MigrationRunOutcome.Failed, run.FailureMessage());
+        }
+
+        if (approval is not null)
+        {
+            // Used up under the lock, just before the first script: no other run can apply it, even if this one fails.
+            if (!await MigrationApprovals.TryUseAsync(connection, approval.Id, run.RunId, _time.GetUtcNow(), ct))
+            {
+                return Finish(run, MigrationRunOutcome.AwaitingApproval, $"{pending}, awaiting approval: approval {approval.Id} expired while the backup ran.");
+            }
+
+            run.ApprovalId = approval.Id;
+        }
+
+        return await ApplyAsync(connection, run, plan.Migrations, up: true, ct);
+    }
+
+    /// <summary>The plan to run, and the approval that allows it, if one is named or the policy needs one.</summary>
+    private async Task<(MigrationPlan Plan, MigrationApproval? Approval)> ChoosePlanAsync(
+        NpgsqlConnection connection, RunState run, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
+    {
+        var request = run.Request;
+        var now = _time.GetUtcNow();
+        if (request.ApprovalId is { } id)
+        {
+            var named = await MigrationApprovals.FindAsync(connection, id, ct)
+                ?? throw new MigrationRefusedException(MigrationRefusal.ApprovalNotFound, $"There is no approval {id}.");
+            switch (named.StateAt(now))
+            {
+                case ApprovalState.Used:
+                    throw new MigrationRefusedException(MigrationRefusal.ApprovalUsed, $"Approval {id} was used by run {named.UsedByRun} at {named.UsedAt!.Value.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}; an approval is used once.");
+                case ApprovalState.Expired:
+                    throw new MigrationRefusedException(MigrationRefusal.ApprovalExpired, $"Approval {id} expired at {named.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+            }
+
+            if (request.Target is { } target && target != named.TargetVersion)
+            {
+                throw new MigrationRefusedException(MigrationRefusal.ApprovalTargetMismatch,
+                    $"Approval {id} is for V{Migration.FormatVersion(named.TargetVersion)}, not V{Migration.FormatVersion(target)}.");
+            }
+
+            var current = RunPlanner.CurrentVersion(applied);
+            var plan = named.TargetVersion > current && _migrations.Find(named.TargetVersion) is not null ? RunPlanner.Up(_migrations, applied, named.TargetVersion) : null;
+            return plan is not null && plan.Checksum == named.PlanChecksum
+                ? (plan, named)
+                : throw new MigrationRefusedException(MigrationRefusal.ApprovalPlanChanged,
+                    $"Approval {id} approved another plan than the current plan to V{Migration.FormatVersion(named.TargetVersion)} (the database is at V{Migration.FormatVersion(current)}): review the plan again and approve it anew.");
+        }
+
+        var requested = RunPlanner.Up(_migrations, applied, request.Target ?? _migrations.Latest);
+        if (requested.IsEmpty || _settings.MigrationPolicy != MigrationPolicy.Approval)
+        {
+            return (requested, null);
+        }
+
+        var open = await MigrationApprovals.ReadOpenAsync(connection, now, ct);
+        var match = RunPlanner.Match(_migrations, applied, open, request.Target);
+        return match is null ? (requested, null) : (RunPlanner.Up(_migrations, applied, match.TargetVersion), match);
+    }
+
+    private async Task<MigrationRunReport> DownAsync(NpgsqlConnection connection, RunState run, CancellationToken ct)
+    {
+        var applied = await MigrationHistory.ReadAsync(connection, ct) ?? [];
+        run.From = run.To = RunPlanner.CurrentVersion(applied);
+        var problems = MigrationValidator.FindProblems(_migrations, applied);
+        if (problems.Count > 0)
+        {
+            return Finish(run, MigrationRunOutcome.Refused, "Refusing to roll back: " + string.Join(" ", problems));
+        }
+
+        var target = run.Request.Target!.Value;
+        var toUndo = RunPlanner.Down(_migrations, applied, target);
+        run.Target = target;
+        run.Migrations = toUndo;
+        if (toUndo.Count == 0)
+        {
+            return Finish(run, MigrationRunOutcome.NothingToDo, $"The database is already at V{Migration.FormatVersion(target)}.");
+        }
+
+        if (!await BackupAsync(run, $"down {Migration.FormatVersion(run.From)} -> {Migration.FormatVersion(target)}", ct))
+        {
+            return Finish(run, MigrationRunOutcome.Failed, run.FailureMessage());
+        }
+
+        return await ApplyAsync(connection, run, toUndo, up: false, ct);
+    }
+
+    /// <summary>The backup; false (with the failure noted) when it failed.</summary>
+    private async Task<bool> BackupAsync(RunState run, string description, CancellationToken ct)
+    {
+        if (_backup is null)
+        {
+            return true;
+        }
+
+        try
+        {
+            run.Backup = await _backup.BackupAsync(new BackupRequest(run.RunId, run.From, description), ct);
+            return true;
+        }
+        catch (Exception e) when (e is BackupException || e is OperationCanceledException && ct.IsCancellationRequested)
+        {
+            run.Failure = new MigrationFailure(MigrationFailureStage.Backup, null, null, null, null, e is BackupException ? e.Message : Cancelled);
+            return false;
+        }
+    }
+
+    /// <summary>Runs the scripts of a batch, then the smoke checks; on a failure undoes what ran.</summary>
+    private async Task<MigrationRunReport> ApplyAsync(NpgsqlConnection connection, RunState run, IReadOnlyList<Migration> batch, bool up, CancellationToken ct)
+    {
+        var executor = new MigrationExecutor(connection, _options);
+        var done = new List<Migration>();
+        foreach (var migration in batch)
+        {
+            try
+            {
+                await (up ? executor.UpAsync(migration, ct) : executor.DownAsync(migration, ct));
+            }
+            catch (Exception e) when (e is MigrationException || e is OperationCanceledException && ct.IsCancellationRequested)
+            {
+                var failed = e as MigrationException;
+                run.Failure = new MigrationFailure(MigrationFailureStage.Migration, migration.Version, migration.Description,
+                    failed?.Statement, failed?.StatementNumber, failed?.Error ?? failed?.Message ?? Cancelled);
+                await UndoAsync(executor, run, done, up);
+                return Finish(run, MigrationRunOutcome.Failed, run.FailureMessage());
+            }
+
+            done.Add(migration);
+            run.Ran.Add(migration.Version);
+            run.To = up ? migration.Version : VersionBelow(run, migration.Version);
+        }
+
+        try
+        {
+            run.SmokeChecks = await SmokeChecks.RunAsync(connection, up ? done : [], ct);
+        }
+        catch (OperationCanceledException) when (ct.IsCancellationRequested)
+        {
+            run.SmokeChecks = [new SmokeCheckResult("smoke checks", SmokeCheckStatus.Failed, Cancelled)];
+        }
+
+        var failedChecks = run.SmokeChecks.Where(c => c.Status == SmokeCheckStatus.Failed).ToList();
+        if (failedChecks.Count > 0)
+        {
+            run.Failure = new MigrationFailure(MigrationFailureStage.SmokeCheck, null, null, null, null,
+                string.Join("; ", failedChecks.Select(c => $"{c.Name}: {c.Detail}")));
+            await UndoAsync(executor, run, done, up);
+            return Finish(run, MigrationRunOutcome.Failed, run.FailureMessage());
+        }
+
+        var passed = run.SmokeChecks.Count(c => c.Status == SmokeCheckStatus.Passed);
+        var verb = up ? "Applied" : "Rolled back";
+        return Finish(run, MigrationRunOutcome.Succeeded, string.Create(CultureInfo.InvariantCulture,
+            $"{verb} {RunPlanner.Versions(run.Ran)}; the database is at V{Migration.FormatVersion(run.To)}. {passed} smoke check(s) passed, {run.SmokeChecks.Count - passed} skipped."));
+    }
+
+    /// <summary>
+    /// Undoes the scripts that ran, newest first, with the opposite scripts. Not cancellable: a run cut short by a
+    /// timeout must still get back to where it started.
+    /// </summary>
+    private static async Task UndoAsync(MigrationExecutor executor, RunState run, List<Migration> done, bool up)
+    {
+        for (var i = done.Count - 1; i >= 0; i--)
+        {
+            var migration = done[i];
+            try
+            {
+                await (up ? executor.DownAsync(migration, CancellationToken.None) : executor.UpAsync(migration, CancellationToken.None));
+            }
+            catch (Exception e) when (e is MigrationException or NpgsqlException or InvalidOperationException)
+            {
+                var failed = e as MigrationException;
+                run.UndoFailure = new MigrationFailure(MigrationFailureStage.Undo, migration.Version, migration.Description,
+                    failed?.Statement, failed?.StatementNumber, failed?.Error ?? e.Message);
+                return;
+            }
+
+            run.Undone.Add(migration.Version);
+            run.To = up ? (i == 0 ? run.From : done[i - 1].Version) : migration.Version;
+        }
+    }
+
+    /// <summary>The version a down run is at once <paramref name="version"/> is undone: the next one down in its batch, or its target.</summary>
+    private static int VersionBelow(RunState run, int version) =>
+        run.Migrations.Select(m => m.Version).Where(v => v < version).DefaultIfEmpty(run.Target ?? 0).Max();
+
+    private MigrationRunReport Finish(RunState run, MigrationRunOutcome outcome, string message) => run.Finish(outcome, message, _time.GetUtcNow());
+
+    /// <summary>
+    /// The one place a run is recorded, before the lock is released: the run table, then the migration log line.
+    /// The audit entry belongs here too: once the audit chain (Plant.Core/Audit, AuditTrail.AppendAsync) is on
+    /// main, append the report to it at this point, in the same order as the run table.
+    /// </summary>
+    private async Task RecordAsync(NpgsqlConnection connection, MigrationRunReport report)
+    {
+        // Not cancellable: a run cut short is recorded all the same.
+        await MigrationRuns.InsertAsync(connection, report, CancellationToken.None);
+        var entry = new MigrationLogEntry(
+            report.FinishedAt,
+            report.Environment,
+            report.Operation == MigrationOperation.Up ? "up" : "down",
+            report.FromVersion,
+            report.ToVersion,
+            !report.IsFailure,
+            (int)Math.Clamp((report.FinishedAt - report.StartedAt).TotalMilliseconds, 0, int.MaxValue),
+            report.Message);
+        await MigrationLog.TryWriteAsync(_dataSource, entry, CancellationToken.None);
+    }
+
+    private const string Cancelled = "cancelled (function timeout or shutdown)";
+}

@@ -1,0 +1,154 @@
+using System.Text.Json.Serialization;
+using Plant.Core.Backups;
+using Plant.Core.Configuration;
+using Plant.Core.Migrations.Smoke;
+
+namespace Plant.Core.Migrations.Runs;
+
+/// <summary>What started a run.</summary>
+public enum MigrationTrigger
+{
+    /// <summary>The <c>MigrateOnSchedule</c> timer (in-process or Cloud Scheduler).</summary>
+    Schedule,
+
+    /// <summary>An admin route (<c>POST /api/v1/migrations/apply</c> or <c>/rollback</c>).</summary>
+    Http,
+
+    /// <summary>The command line (<c>up</c>, <c>down</c>).</summary>
+    Cli,
+}
+
+/// <summary>Which way a run goes.</summary>
+public enum MigrationOperation
+{
+    /// <summary>Apply pending migrations.</summary>
+    Up,
+
+    /// <summary>Roll applied migrations back with their down scripts.</summary>
+    Down,
+}
+
+/// <summary>How a run ended.</summary>
+public enum MigrationRunOutcome
+{
+    /// <summary>The migrations ran and the smoke checks passed.</summary>
+    Succeeded,
+
+    /// <summary>Nothing was pending (up) or above the target (down).</summary>
+    NothingToDo,
+
+    /// <summary>The policy needs an approved plan and none matches: nothing changed.</summary>
+    AwaitingApproval,
+
+    /// <summary>A scheduled run under the manual policy: nothing changed.</summary>
+    AwaitingOperator,
+
+    /// <summary>A scheduled run found that this exact plan failed before and does not retry it: nothing changed.</summary>
+    NotRetried,
+
+    /// <summary>The history failed validation (a changed checksum, a failed row...), or the batch could not be rolled back: nothing changed.</summary>
+    Refused,
+
+    /// <summary>The backup, a migration or a smoke check failed; <see cref="MigrationRunReport.Failure"/> says which.</summary>
+    Failed,
+
+    /// <summary>Another run held the migration lock; this run did nothing and is not recorded.</summary>
+    Busy,
+}
+
+/// <summary>Where a failed run failed.</summary>
+public enum MigrationFailureStage
+{
+    /// <summary>Before anything was applied.</summary>
+    Backup,
+
+    /// <summary>A migration script; the batch was rolled back.</summary>
+    Migration,
+
+    /// <summary>A smoke check after the batch; the batch was rolled back.</summary>
+    SmokeCheck,
+
+    /// <summary>Undoing the batch after a failure failed (<see cref="MigrationRunReport.UndoFailure"/>): the database is not at the version the run started from.</summary>
+    Undo,
+}
+
+/// <summary>A migration as a plan or report lists it.</summary>
+public sealed record PlannedMigration(int Version, string Description, string Checksum);
+
+/// <summary>Why a run failed: the stage, and for a script the migration, the statement and PostgreSQL's error.</summary>
+public sealed record MigrationFailure(MigrationFailureStage Stage, int? Version, string? Description, string? Statement, int? StatementNumber, string Error);
+
+/// <summary>
+/// The record of one run of the migration pipeline: stored in <c>plant_migrations.runs</c>, returned by the routes
+/// and printed by the command line.
+/// </summary>
+public sealed record MigrationRunReport
+{
+    public required Guid RunId { get; init; }
+
+    public required MigrationTrigger Trigger { get; init; }
+
+    public required MigrationOperation Operation { get; init; }
+
+    public required MigrationRunOutcome Outcome { get; init; }
+
+    public required PlantEnvironment Environment { get; init; }
+
+    public required MigrationPolicy Policy { get; init; }
+
+    /// <summary>Who asked: the timer, an operator's name from the command line, the admin route.</summary>
+    public required string RequestedBy { get; init; }
+
+    public required DateTimeOffset StartedAt { get; init; }
+
+    public required DateTimeOffset FinishedAt { get; init; }
+
+    /// <summary>The database's version when the run took the lock.</summary>
+    public required int FromVersion { get; init; }
+
+    /// <summary>The database's version when the run released the lock.</summary>
+    public required int ToVersion { get; init; }
+
+    /// <summary>The version the run was going to, when it got that far.</summary>
+    public int? TargetVersion { get; init; }
+
+    /// <summary>The plan's checksum (<see cref="MigrationPlan.ComputeChecksum"/>), for up runs with something pending.</summary>
+    public string? PlanChecksum { get; init; }
+
+    /// <summary>The migrations the run was to apply (up) or roll back (down), in the order it would run them.</summary>
+    public IReadOnlyList<PlannedMigration> Migrations { get; init; } = [];
+
+    /// <summary>The versions whose scripts ran, in order: up scripts for an up run, down scripts for a down run.</summary>
+    public IReadOnlyList<int> Ran { get; init; } = [];
+
+    /// <summary>
+    /// The versions the run undid after a failure, in order: down scripts after an up run, up scripts again after
+    /// a down run. After a failure they are <see cref="Ran"/> in reverse, unless undoing failed too.
+    /// </summary>
+    public IReadOnlyList<int> Undone { get; init; } = [];
+
+    /// <summary>The approval the run used up, if any.</summary>
+    public Guid? ApprovalId { get; init; }
+
+    /// <summary>The backup taken before the scripts ran, if any.</summary>
+    public BackupResult? Backup { get; init; }
+
+    /// <summary>Every smoke check, in the order it ran.</summary>
+    public IReadOnlyList<SmokeCheckResult> SmokeChecks { get; init; } = [];
+
+    /// <summary>Why the run failed, for <see cref="MigrationRunOutcome.Failed"/>.</summary>
+    public MigrationFailure? Failure { get; init; }
+
+    /// <summary>
+    /// Set when undoing the batch after a failure failed too: the database is then at <see cref="ToVersion"/>, not
+    /// at <see cref="FromVersion"/>, and needs an operator.
+    /// </summary>
+    public MigrationFailure? UndoFailure { get; init; }
+
+    /// <summary>One paragraph for people: what happened, and for a failure where and why.</summary>
+    public required string Message { get; init; }
+
+    /// <summary>True for the outcomes that count as a failed run (the timer reports them as failed, the command line exits 1).</summary>
+    [JsonIgnore]
+    public bool IsFailure => Outcome is MigrationRunOutcome.Failed or MigrationRunOutcome.Refused;
+}

@@ -1,0 +1,93 @@
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Plant.Core.Migrations.Runs;
+
+/// <summary>Reads and writes <c>plant_migrations.runs</c>: one row per recorded run, its report as JSON.</summary>
+public static class MigrationRuns
+{
+    /// <summary>How reports are stored: camelCase names, enums as kebab-case strings (<c>awaiting-approval</c>).</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
+    {
+        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+    };
+
+    /// <summary>The name an enum value has in stored reports and in the <c>runs</c> table.</summary>
+    public static string Name<T>(T value)
+        where T : struct, Enum => JsonNamingPolicy.KebabCaseLower.ConvertName(value.ToString());
+
+    /// <summary>The most recent runs, newest first; empty before the first run.</summary>
+    public static async Task<IReadOnlyList<MigrationRunReport>> ReadRecentAsync(NpgsqlDataSource dataSource, int count, CancellationToken ct = default)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await ReadRecentAsync(connection, count, ct);
+    }
+
+    internal static async Task<IReadOnlyList<MigrationRunReport>> ReadRecentAsync(NpgsqlConnection connection, int count, CancellationToken ct)
+    {
+        if (!await RunTables.ExistAsync(connection, ct))
+        {
+            return [];
+        }
+
+        await using var command = new NpgsqlCommand("select report from plant_migrations.runs order by started_at desc, id limit @count", connection);
+        command.Parameters.AddWithValue("count", count);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        var reports = new List<MigrationRunReport>();
+        while (await reader.ReadAsync(ct))
+        {
+            reports.Add(JsonSerializer.Deserialize<MigrationRunReport>(reader.GetString(0), JsonOptions)!);
+        }
+
+        return reports;
+    }
+
+    internal static async Task InsertAsync(NpgsqlConnection connection, MigrationRunReport report, CancellationToken ct)
+    {
+        const string Sql = """
+            insert into plant_migrations.runs
+                (id, started_at, finished_at, environment, trigger, operation, outcome, from_version, to_version, plan_checksum, failure_stage, approval_id, message, report)
+            values (@id, @startedAt, @finishedAt, @environment, @trigger, @operation, @outcome, @fromVersion, @toVersion, @planChecksum, @failureStage, @approvalId, @message, @report)
+            """;
+        await using var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.AddWithValue("id", report.RunId);
+        command.Parameters.AddWithValue("startedAt", report.StartedAt);
+        command.Parameters.AddWithValue("finishedAt", report.FinishedAt);
+        command.Parameters.AddWithValue("environment", MigrationLog.EnvironmentName(report.Environment));
+        command.Parameters.AddWithValue("trigger", Name(report.Trigger));
+        command.Parameters.AddWithValue("operation", Name(report.Operation));
+        command.Parameters.AddWithValue("outcome", Name(report.Outcome));
+        command.Parameters.AddWithValue("fromVersion", report.FromVersion);
+        command.Parameters.AddWithValue("toVersion", report.ToVersion);
+        command.Parameters.AddWithValue("planChecksum", (object?)report.PlanChecksum ?? DBNull.Value);
+        command.Parameters.AddWithValue("failureStage", (report.UndoFailure ?? report.Failure) is { } failure ? (object)Name(failure.Stage) : DBNull.Value);
+        command.Parameters.AddWithValue("approvalId", (object?)report.ApprovalId ?? DBNull.Value);
+        command.Parameters.AddWithValue("message", report.Message);
+        command.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(report, JsonOptions) });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// The last run that tried to apply this exact plan (it succeeded or failed, not one that only waited), or
+    /// null. A scheduled run does not try again a plan whose last attempt failed in a script or a smoke check.
+    /// </summary>
+    internal static async Task<(Guid RunId, DateTimeOffset FinishedAt, string? FailureStage)?> FindLastAttemptAsync(
+        NpgsqlConnection connection, string planChecksum, CancellationToken ct)
+    {
+        const string Sql = """
+            select id, finished_at, failure_stage from plant_migrations.runs
+            where plan_checksum = @checksum and operation = 'up' and outcome in ('succeeded', 'failed')
+            order by started_at desc, id
+            limit 1
+            """;
+        await using var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.AddWithValue("checksum", planChecksum);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        return await reader.ReadAsync(ct)
+            ? (reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2))
+            : null;
+    }
+}

@@ -1,0 +1,104 @@
+using Plant.Core.Backups;
+using Plant.Core.Configuration;
+using Plant.Core.Migrations.Smoke;
+
+namespace Plant.Core.Migrations.Runs;
+
+/// <summary>What a run has done so far; <see cref="Finish"/> turns it into the report.</summary>
+internal sealed class RunState(MigrationRunRequest request, PlantSettings settings, DateTimeOffset startedAt)
+{
+    public Guid RunId { get; } = Guid.NewGuid();
+
+    public MigrationRunRequest Request { get; } = request;
+
+    public int From { get; set; }
+
+    public int To { get; set; }
+
+    public int? Target { get; set; }
+
+    public string? PlanChecksum { get; set; }
+
+    public IReadOnlyList<Migration> Migrations { get; set; } = [];
+
+    public List<int> Ran { get; } = [];
+
+    public List<int> Undone { get; } = [];
+
+    public Guid? ApprovalId { get; set; }
+
+    public BackupResult? Backup { get; set; }
+
+    public IReadOnlyList<SmokeCheckResult> SmokeChecks { get; set; } = [];
+
+    public MigrationFailure? Failure { get; set; }
+
+    public MigrationFailure? UndoFailure { get; set; }
+
+    /// <summary>Notes the plan an up run is about.</summary>
+    public void Plan(MigrationPlan plan)
+    {
+        Target = plan.TargetVersion;
+        PlanChecksum = plan.IsEmpty ? null : plan.Checksum;
+        Migrations = plan.Migrations;
+    }
+
+    public MigrationRunReport Finish(MigrationRunOutcome outcome, string message, DateTimeOffset finishedAt) => new()
+    {
+        RunId = RunId,
+        Trigger = Request.Trigger,
+        Operation = Request.Operation,
+        Outcome = outcome,
+        Environment = settings.Environment,
+        Policy = settings.MigrationPolicy,
+        RequestedBy = Request.RequestedBy,
+        StartedAt = startedAt,
+        FinishedAt = finishedAt,
+        FromVersion = From,
+        ToVersion = To,
+        TargetVersion = Target,
+        PlanChecksum = PlanChecksum,
+        Migrations = [.. Migrations.Select(m => new PlannedMigration(m.Version, m.Description, m.Checksum))],
+        Ran = [.. Ran],
+        Undone = [.. Undone],
+        ApprovalId = ApprovalId,
+        Backup = Backup,
+        SmokeChecks = SmokeChecks,
+        Failure = Failure,
+        UndoFailure = UndoFailure,
+        Message = message,
+    };
+
+    /// <summary>The message of a failed run: what failed, where, and where the database is now.</summary>
+    public string FailureMessage()
+    {
+        var failure = Failure!;
+        var what = failure.Stage switch
+        {
+            MigrationFailureStage.Backup => $"The backup failed, so nothing was applied: {failure.Error}",
+            MigrationFailureStage.SmokeCheck => $"Smoke checks failed after {Request.Operation.ToString().ToLowerInvariant()} {RunPlanner.Versions(Ran)}: {failure.Error}.",
+            _ when failure.Statement is not null =>
+                $"V{Migration.FormatVersion(failure.Version ?? 0)} ({failure.Description}) {(Request.Operation == MigrationOperation.Up ? "failed" : "down script failed")} at statement {failure.StatementNumber}: {OneLine(failure.Statement)} ({failure.Error}).",
+            _ => $"V{Migration.FormatVersion(failure.Version ?? 0)} ({failure.Description}) failed: {failure.Error}.",
+        };
+        if (failure.Stage == MigrationFailureStage.Backup)
+        {
+            return what;
+        }
+
+        if (UndoFailure is { } undo)
+        {
+            return $"{what} Undoing the batch failed at V{Migration.FormatVersion(undo.Version ?? 0)} ({undo.Error}): the database is at V{Migration.FormatVersion(To)}, NOT at V{Migration.FormatVersion(From)} where the run started; it needs an operator.";
+        }
+
+        return Undone.Count == 0
+            ? $"{what} Nothing had been applied; the database is at V{Migration.FormatVersion(To)}, where the run started."
+            : $"{what} Undone: {RunPlanner.Versions(Undone)}; the database is at V{Migration.FormatVersion(To)}, where the run started.";
+    }
+
+    private static string OneLine(string statement)
+    {
+        var oneLine = string.Join(' ', statement.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return oneLine.Length <= 300 ? oneLine : oneLine[..300] + "...";
+    }
+}

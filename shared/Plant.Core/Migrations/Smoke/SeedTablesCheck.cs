@@ -1,0 +1,48 @@
+using System.Globalization;
+using Npgsql;
+
+namespace Plant.Core.Migrations.Smoke;
+
+/// <summary>The catalog tables the Genesis baseline seed writes can be read, and how many current entities each type has.</summary>
+internal static class SeedTablesCheck
+{
+    public const string Name = "seed tables readable";
+
+    private static readonly string[] s_tables =
+        ["entity", "entity_version", "industry", "skill", "job_role", "job_role_skill", "team", "team_member", "agent", "agent_skill"];
+
+    public static async Task<SmokeCheckResult> RunAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        if (!await SmokeChecks.CatalogExistsAsync(connection, ct))
+        {
+            return new SmokeCheckResult(Name, SmokeCheckStatus.Skipped, "no catalog schema at this version");
+        }
+
+        try
+        {
+            foreach (var table in s_tables)
+            {
+                // The names are this file's constants, not input.
+                await using var read = new NpgsqlCommand($"select 1 from catalog.{table} limit 1", connection) { CommandTimeout = SmokeChecks.TimeoutSeconds };
+                await read.ExecuteScalarAsync(ct);
+            }
+
+            await using var count = new NpgsqlCommand(
+                "select entity_type, count(*) from catalog.entity_version where is_current group by entity_type order by entity_type",
+                connection) { CommandTimeout = SmokeChecks.TimeoutSeconds };
+            await using var reader = await count.ExecuteReaderAsync(ct);
+            var counts = new List<string>();
+            while (await reader.ReadAsync(ct))
+            {
+                counts.Add(string.Create(CultureInfo.InvariantCulture, $"{reader.GetInt64(1)} {reader.GetString(0)}"));
+            }
+
+            return new SmokeCheckResult(Name, SmokeCheckStatus.Passed,
+                $"{s_tables.Length} tables readable; current entities: {(counts.Count == 0 ? "none" : string.Join(", ", counts))}");
+        }
+        catch (PostgresException e)
+        {
+            return new SmokeCheckResult(Name, SmokeCheckStatus.Failed, $"{e.SqlState}: {e.MessageText}");
+        }
+    }
+}
