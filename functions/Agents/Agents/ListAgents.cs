@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using Plant.Agents.Http;
+using Plant.Agents.Wire;
+using Plant.Core.Agents;
+using Plant.Hosting;
+
+namespace Plant.Agents.Agents;
+
+/// <summary>
+/// <c>GET /api/v1/agents</c>: current agents, filtered (<c>industry</c>, <c>skill</c> repeatable, <c>jobRole</c>,
+/// <c>team</c>, <c>status</c> repeatable, <c>certified</c>, <c>q</c>), sorted (<c>sort</c>), in keyset pages
+/// (<c>cursor</c>, <c>limit</c>): <c>{ items, nextCursor }</c>.
+/// </summary>
+public sealed class ListAgents(AgentQueries queries, NpgsqlDataSource dataSource)
+{
+    public const int DefaultLimit = 20;
+    public const int MaximumTextLength = 500;
+
+    private static readonly string[] s_parameters = [.. AgentFilterReader.Parameters, "q", "sort", "cursor", "limit"];
+
+    private static readonly Dictionary<string, AgentSort> s_sorts = new(StringComparer.Ordinal)
+    {
+        ["name"] = AgentSort.Name,
+        ["-name"] = AgentSort.NameDescending,
+        ["price"] = AgentSort.Price,
+        ["-price"] = AgentSort.PriceDescending,
+        ["newest"] = AgentSort.Newest,
+    };
+
+    [Function(nameof(ListAgents))]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpAnswers.GuardAsync(async () =>
+        {
+            var query = QueryReader.For(request, s_parameters);
+            var filter = AgentFilterReader.Read(query, query.Text("q", MaximumTextLength));
+            var sort = query.Choice("sort", s_sorts) ?? AgentSort.Name;
+            var limit = query.Int("limit", 1, AgentQueries.MaximumLimit, DefaultLimit);
+            var cursor = query.Single("cursor");
+
+            if (await CatalogRoutes.NotModifiedAsync(request, dataSource, cancellationToken) is { } notModified)
+            {
+                return notModified;
+            }
+
+            var page = await queries.ListAsync(filter, sort, limit, cursor, cancellationToken);
+            return HttpAnswers.Json(request, AgentPageDto.From(page), HttpAnswers.CatalogETag(request, page.CatalogVersion));
+        });
+}

@@ -1,0 +1,39 @@
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using Plant.Agents.Http;
+using Plant.Agents.Wire;
+using Plant.Core.Agents.Search;
+using Plant.Hosting;
+
+namespace Plant.Agents.Agents;
+
+/// <summary>
+/// <c>GET /api/v1/agents/search?q=...&amp;k=10</c> plus the filters of <c>/agents</c>: the <c>k</c> agents whose
+/// profile text is nearest to <c>q</c>, best first, each with its score (cosine similarity).
+/// </summary>
+public sealed class SearchAgents(AgentSearch search, NpgsqlDataSource dataSource)
+{
+    public const int DefaultK = 10;
+
+    private static readonly string[] s_parameters = [.. AgentFilterReader.Parameters, "q", "k"];
+
+    [Function(nameof(SearchAgents))]
+    public Task<IResult> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents/search")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        HttpAnswers.GuardAsync(async () =>
+        {
+            var query = QueryReader.For(request, s_parameters);
+            var text = query.Text("q", ListAgents.MaximumTextLength) ?? throw new BadInputException("q", "q is required: the text to search for.");
+            var k = query.Int("k", 1, AgentSearch.MaximumK, DefaultK);
+            var filter = AgentFilterReader.Read(query);
+
+            if (await CatalogRoutes.NotModifiedAsync(request, dataSource, cancellationToken) is { } notModified)
+            {
+                return notModified;
+            }
+
+            var result = await search.SearchAsync(text, k, filter, cancellationToken);
+            return HttpAnswers.Json(request, SearchResultDto.From(result), HttpAnswers.CatalogETag(request, result.CatalogVersion));
+        });
+}

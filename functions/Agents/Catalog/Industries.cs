@@ -1,0 +1,26 @@
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using Plant.Agents.Http;
+using Plant.Agents.Wire;
+using Plant.Core.Catalog;
+using Plant.Hosting;
+
+namespace Plant.Agents.Catalog;
+
+/// <summary><c>GET /api/v1/industries</c> and <c>GET /api/v1/industries/{id}</c>.</summary>
+public sealed class Industries(CatalogQueries catalog, NpgsqlDataSource dataSource)
+{
+    [Function(nameof(ListIndustries))]
+    public Task<IResult> ListIndustries(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/industries")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        CatalogRoutes.ListAsync<IndustryView, IndustryDto>(request, dataSource, [], _ =>
+            (limit, cursor) => catalog.ListIndustriesAsync(limit, cursor, cancellationToken), IndustryDto.From, cancellationToken);
+
+    [Function(nameof(GetIndustry))]
+    public Task<IResult> GetIndustry(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/industries/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        CatalogRoutes.GetAsync(request, id, dataSource, "industry", industryId => catalog.GetIndustryAsync(industryId, cancellationToken), IndustryDto.From, cancellationToken);
+}

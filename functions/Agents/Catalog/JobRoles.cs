@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using Plant.Agents.Http;
+using Plant.Agents.Wire;
+using Plant.Core.Catalog;
+using Plant.Hosting;
+
+namespace Plant.Agents.Catalog;
+
+/// <summary><c>GET /api/v1/job-roles</c> (filter <c>industry</c>) and <c>GET /api/v1/job-roles/{id}</c>.</summary>
+public sealed class JobRoles(CatalogQueries catalog, NpgsqlDataSource dataSource)
+{
+    [Function(nameof(ListJobRoles))]
+    public Task<IResult> ListJobRoles(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/job-roles")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        CatalogRoutes.ListAsync<JobRoleView, JobRoleDto>(request, dataSource, ["industry"], query =>
+        {
+            var industry = query.Guid("industry");
+            return (limit, cursor) => catalog.ListJobRolesAsync(industry, limit, cursor, cancellationToken);
+        }, JobRoleDto.From, cancellationToken);
+
+    [Function(nameof(GetJobRole))]
+    public Task<IResult> GetJobRole(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/job-roles/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        CatalogRoutes.GetAsync(request, id, dataSource, "job role", roleId => catalog.GetJobRoleAsync(roleId, cancellationToken), JobRoleDto.From, cancellationToken);
+}

@@ -1,0 +1,32 @@
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using Plant.Agents.Http;
+using Plant.Agents.Wire;
+using Plant.Core.Catalog;
+using Plant.Hosting;
+
+namespace Plant.Agents.Catalog;
+
+/// <summary><c>GET /api/v1/skills</c> (filter <c>category</c>) and <c>GET /api/v1/skills/{id}</c>.</summary>
+public sealed class Skills(CatalogQueries catalog, NpgsqlDataSource dataSource)
+{
+    private static readonly Dictionary<string, int> s_categories =
+        CatalogQueries.SkillCategories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
+
+    [Function(nameof(ListSkills))]
+    public Task<IResult> ListSkills(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/skills")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        CatalogRoutes.ListAsync<SkillView, SkillDto>(request, dataSource, ["category"], query =>
+        {
+            var category = query.Choice("category", s_categories) is { } index ? CatalogQueries.SkillCategories[index] : null;
+            return (limit, cursor) => catalog.ListSkillsAsync(category, limit, cursor, cancellationToken);
+        }, SkillDto.From, cancellationToken);
+
+    [Function(nameof(GetSkill))]
+    public Task<IResult> GetSkill(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/skills/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        CatalogRoutes.GetAsync(request, id, dataSource, "skill", skillId => catalog.GetSkillAsync(skillId, cancellationToken), SkillDto.From, cancellationToken);
+}

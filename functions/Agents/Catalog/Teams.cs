@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http;
+using Npgsql;
+using Plant.Agents.Http;
+using Plant.Agents.Wire;
+using Plant.Core.Catalog;
+using Plant.Hosting;
+
+namespace Plant.Agents.Catalog;
+
+/// <summary><c>GET /api/v1/teams</c> (filter <c>jobRole</c>) and <c>GET /api/v1/teams/{id}</c>.</summary>
+public sealed class Teams(CatalogQueries catalog, NpgsqlDataSource dataSource)
+{
+    [Function(nameof(ListTeams))]
+    public Task<IResult> ListTeams(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/teams")] HttpRequest request,
+        CancellationToken cancellationToken) =>
+        CatalogRoutes.ListAsync<TeamView, TeamDto>(request, dataSource, ["jobRole"], query =>
+        {
+            var jobRole = query.Guid("jobRole");
+            return (limit, cursor) => catalog.ListTeamsAsync(jobRole, limit, cursor, cancellationToken);
+        }, TeamDto.From, cancellationToken);
+
+    [Function(nameof(GetTeam))]
+    public Task<IResult> GetTeam(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/teams/{id}")] HttpRequest request,
+        string id,
+        CancellationToken cancellationToken) =>
+        CatalogRoutes.GetAsync(request, id, dataSource, "team", teamId => catalog.GetTeamAsync(teamId, cancellationToken), TeamDto.From, cancellationToken);
+}

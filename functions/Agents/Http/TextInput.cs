@@ -1,0 +1,31 @@
+using System.Text;
+
+namespace Plant.Agents.Http;
+
+/// <summary>What text from a client may reach the database.</summary>
+internal static class TextInput
+{
+    private static readonly UTF8Encoding s_strict = new(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: true);
+
+    /// <summary>No NUL (PostgreSQL text cannot hold it) and valid UTF-16 (no lone surrogates).</summary>
+    public static bool IsStorable(string value)
+    {
+        if (value.Contains('\0', StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        try
+        {
+            s_strict.GetByteCount(value);
+            return true;
+        }
+        catch (EncoderFallbackException)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>Storable and free of control characters (identifiers, keys, addresses).</summary>
+    public static bool IsPlain(string value) => IsStorable(value) && !value.Any(char.IsControl);
+}

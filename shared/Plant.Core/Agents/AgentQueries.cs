@@ -1,0 +1,354 @@
+using System.Text;
+using Npgsql;
+using Plant.Core.Agents.Paging;
+using Plant.Core.Catalog;
+
+namespace Plant.Core.Agents;
+
+/// <summary>
+/// Agent queries for the portals: a filtered, sorted list with keyset pagination, one agent's whole profile, and
+/// the profiles of search hits. Current versions only. Each answer carries the catalog change marker read before
+/// the data, from which the HTTP layer derives ETags.
+/// </summary>
+public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursors)
+{
+    /// <summary>The largest page.</summary>
+    public const int MaximumLimit = 100;
+
+    /// <summary>How many columns <see cref="ViewColumnsSql"/> has.</summary>
+    private const int ViewColumns = 25;
+
+    // The columns of AgentView, for the rows of a CTE named "page" (entity_id, version_id); what agents refer to
+    // is resolved to the current version of each referenced entity.
+    private const string ViewColumnsSql = """
+        v.entity_id, v.name, v.description, v.status, v.certification_status, v.certified_at, v.certificate_ref,
+               v.version, e.created_at, v.updated_at, v.tags,
+               a.availability, a.price_per_hour, a.currency,
+               a.industry_id, iv.name, i.code,
+               a.job_role_id, rv.name, r.seniority,
+               a.team_id, tv.name,
+               coalesce(sk.ids, '{}'), coalesce(sk.names, '{}'), coalesce(sk.categories, '{}')
+        """;
+
+    private const string ViewFromSql = """
+        from page p
+        join catalog.entity_version v on v.version_id = p.version_id
+        join catalog.agent a on a.version_id = p.version_id
+        join catalog.entity e on e.entity_id = p.entity_id
+        left join catalog.entity_version iv on iv.entity_id = a.industry_id and iv.is_current
+        left join catalog.industry i on i.version_id = iv.version_id
+        left join catalog.entity_version rv on rv.entity_id = a.job_role_id and rv.is_current
+        left join catalog.job_role r on r.version_id = rv.version_id
+        left join catalog.entity_version tv on tv.entity_id = a.team_id and tv.is_current
+        left join lateral (
+            select array_agg(s.skill_id order by lower(sv.name), s.skill_id) as ids,
+                   array_agg(sv.name order by lower(sv.name), s.skill_id) as names,
+                   array_agg(k.category order by lower(sv.name), s.skill_id) as categories
+            from catalog.agent_skill s
+            join catalog.entity_version sv on sv.entity_id = s.skill_id and sv.is_current
+            join catalog.skill k on k.version_id = sv.version_id
+            where s.agent_version_id = p.version_id
+        ) sk on true
+        """;
+
+    private const string ReferencesSql =
+        "select entity_id, entity_type from catalog.entity_version where is_current and entity_id = any(@refs)";
+
+    private readonly NpgsqlDataSource _dataSource = dataSource;
+    private readonly PageCursors _cursors = cursors;
+
+    /// <summary>
+    /// One page of the agents that pass <paramref name="filter"/>, in <paramref name="sort"/> order:
+    /// <paramref name="limit"/> (1 to <see cref="MaximumLimit"/>) agents after <paramref name="cursor"/> (the
+    /// <see cref="AgentPage.NextCursor"/> of the previous page; null for the first).
+    /// </summary>
+    /// <exception cref="QueryParameterException">The cursor is not valid for this query, or a filter id names no entity of its type.</exception>
+    public async Task<AgentPage> ListAsync(AgentFilter filter, AgentSort sort, int limit, string? cursor, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaximumLimit);
+        CheckStatuses(filter);
+
+        var fingerprint = PageCursors.Fingerprint($"agents|{sort}|{filter.Canonical()}");
+        var after = cursor is null ? null : await _cursors.DecodeAsync(cursor, fingerprint, KeyKind(sort), ct);
+
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+        var references = References(filter);
+        if (references.Count > 0)
+        {
+            batch.BatchCommands.Add(ReferencesCommand(references.Select(r => r.Id)));
+        }
+
+        batch.BatchCommands.Add(PageCommand(filter, sort, limit + 1, after));
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var catalogVersion = await ReadMarkerAsync(reader, ct);
+        if (references.Count > 0)
+        {
+            await reader.NextResultAsync(ct);
+            await ReadReferenceCheckAsync(reader, references, ct);
+        }
+
+        await reader.NextResultAsync(ct);
+        var rows = new List<(AgentView View, object SortKey)>(limit + 1);
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add((ReadView(reader), reader.GetValue(0)));
+        }
+
+        string? next = null;
+        if (rows.Count > limit)
+        {
+            var (last, key) = rows[limit - 1];
+            next = await _cursors.EncodeAsync(fingerprint, Position(sort, key, last.Id), ct);
+            rows.RemoveAt(limit);
+        }
+
+        return new AgentPage([.. rows.Select(r => r.View)], next, catalogVersion);
+    }
+
+    /// <summary>
+    /// The current version of one agent, if it exists and its listing status is one of <paramref name="statuses"/>
+    /// (by default active only: a suspended agent is not shown unless asked for), with the catalog marker.
+    /// </summary>
+    public async Task<(AgentView? Agent, long CatalogVersion)> GetAsync(Guid id, IReadOnlyList<AgentListingStatus> statuses, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(statuses);
+        var filter = new AgentFilter { Statuses = statuses };
+        CheckStatuses(filter);
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+        batch.BatchCommands.Add(ByIdsCommand([id], filter));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var catalogVersion = await ReadMarkerAsync(reader, ct);
+        await reader.NextResultAsync(ct);
+        return (await reader.ReadAsync(ct) ? ReadView(reader) : null, catalogVersion);
+    }
+
+    /// <summary>
+    /// The agents with these ids that still pass <paramref name="filter"/> (search hits are checked again, so that
+    /// an agent suspended after the ranking is not shown), by id.
+    /// </summary>
+    public async Task<IReadOnlyDictionary<Guid, AgentView>> GetManyAsync(IReadOnlyList<Guid> ids, AgentFilter filter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(ids);
+        ArgumentNullException.ThrowIfNull(filter);
+        if (ids.Count == 0)
+        {
+            return new Dictionary<Guid, AgentView>();
+        }
+
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(ByIdsCommand(ids, filter));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var views = new Dictionary<Guid, AgentView>(ids.Count);
+        while (await reader.ReadAsync(ct))
+        {
+            var view = ReadView(reader);
+            views[view.Id] = view;
+        }
+
+        return views;
+    }
+
+    /// <summary>Checks that every id in the filter names a current entity of its type.</summary>
+    /// <exception cref="QueryParameterException">One does not; the exception names its parameter.</exception>
+    public async Task CheckReferencesAsync(AgentFilter filter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(filter);
+        var references = References(filter);
+        if (references.Count == 0)
+        {
+            return;
+        }
+
+        await using var batch = _dataSource.CreateBatch();
+        batch.BatchCommands.Add(ReferencesCommand(references.Select(r => r.Id)));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        await ReadReferenceCheckAsync(reader, references, ct);
+    }
+
+    /// <summary>
+    /// Throws <see cref="QueryParameterException"/> naming the parameter of the first filter id that does not name a
+    /// current entity of its type. Reads the result of <see cref="ReferencesSql"/>.
+    /// </summary>
+    internal static async Task ReadReferenceCheckAsync(NpgsqlDataReader reader, IReadOnlyList<(string Parameter, string Type, Guid Id)> references, CancellationToken ct)
+    {
+        var found = new HashSet<(Guid, string)>();
+        while (await reader.ReadAsync(ct))
+        {
+            found.Add((reader.GetGuid(0), reader.GetString(1)));
+        }
+
+        foreach (var (parameter, type, id) in references)
+        {
+            if (!found.Contains((id, type)))
+            {
+                throw new QueryParameterException(parameter, $"{parameter} '{id}' names no {type.Replace('_', ' ')} in the catalog.");
+            }
+        }
+    }
+
+    /// <summary>The statement that <see cref="ReadReferenceCheckAsync"/> reads, for a batch of another query.</summary>
+    internal static NpgsqlBatchCommand ReferencesCommand(IEnumerable<Guid> ids)
+    {
+        var command = new NpgsqlBatchCommand(ReferencesSql);
+        command.Parameters.AddWithValue("refs", ids.Distinct().ToArray());
+        return command;
+    }
+
+    internal static async Task<long> ReadMarkerAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        await reader.ReadAsync(ct);
+        return reader.GetInt64(0);
+    }
+
+    private static void CheckStatuses(AgentFilter filter)
+    {
+        if (filter.Statuses.Count == 0)
+        {
+            throw new ArgumentException("At least one status is needed.", nameof(filter));
+        }
+    }
+
+    private static List<(string Parameter, string Type, Guid Id)> References(AgentFilter filter)
+    {
+        var references = new List<(string, string, Guid)>();
+        if (filter.Industry is { } industry)
+        {
+            references.Add(("industry", "industry", industry));
+        }
+
+        references.AddRange(filter.Skills.Distinct().Select(s => ("skill", "skill", s)));
+        if (filter.JobRole is { } jobRole)
+        {
+            references.Add(("jobRole", "job_role", jobRole));
+        }
+
+        if (filter.Team is { } team)
+        {
+            references.Add(("team", "team", team));
+        }
+
+        return references;
+    }
+
+    private static CursorValueKind KeyKind(AgentSort sort) => sort switch
+    {
+        AgentSort.Name or AgentSort.NameDescending => CursorValueKind.Text,
+        AgentSort.Price or AgentSort.PriceDescending => CursorValueKind.Decimal,
+        _ => CursorValueKind.Timestamp,
+    };
+
+    private static CursorPosition Position(AgentSort sort, object key, Guid id) => KeyKind(sort) switch
+    {
+        CursorValueKind.Text => CursorPosition.AfterText((string)key, id),
+        CursorValueKind.Decimal => CursorPosition.AfterDecimal((decimal)key, id),
+        _ => CursorPosition.AfterTimestamp((DateTime)key, id),
+    };
+
+    /// <summary>
+    /// The page: the ids come first from a CTE that filters, orders and limits (using the indexes), and only the
+    /// page's rows are joined to what they refer to.
+    /// </summary>
+    private static NpgsqlBatchCommand PageCommand(AgentFilter filter, AgentSort sort, int take, CursorPosition? after)
+    {
+        var (key, direction) = sort switch
+        {
+            AgentSort.Name => ("lower(v.name)", "asc"),
+            AgentSort.NameDescending => ("lower(v.name)", "desc"),
+            AgentSort.Price => ("a.price_per_hour", "asc"),
+            AgentSort.PriceDescending => ("a.price_per_hour", "desc"),
+            _ => ("e.created_at", "desc"),
+        };
+
+        var command = new NpgsqlBatchCommand();
+        var sql = new StringBuilder($"""
+            with page as (
+                select v.entity_id, v.version_id, {key} as sort_key
+                from catalog.entity_version v
+                join catalog.agent a on a.version_id = v.version_id
+                join catalog.entity e on e.entity_id = v.entity_id
+                where v.is_current and v.entity_type = 'agent'
+            """);
+        AgentFilterSql.Append(sql, command.Parameters, filter);
+        if (after is not null)
+        {
+            // Row comparison: strictly after the last row of the previous page in this order, ties broken by id.
+            sql.Append(direction == "asc" ? $" and ({key}, v.entity_id) > (@after_key, @after_id)" : $" and ({key}, v.entity_id) < (@after_key, @after_id)");
+            command.Parameters.AddWithValue("after_key", after.Value);
+            command.Parameters.AddWithValue("after_id", after.Id);
+        }
+
+        sql.Append($"""
+
+                order by {key} {direction}, v.entity_id {direction}
+                limit @take
+            )
+            select p.sort_key, {ViewColumnsSql}
+            {ViewFromSql}
+            order by p.sort_key {direction}, p.entity_id {direction}
+            """);
+        command.Parameters.AddWithValue("take", take);
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    private static NpgsqlBatchCommand ByIdsCommand(IReadOnlyList<Guid> ids, AgentFilter filter)
+    {
+        var command = new NpgsqlBatchCommand();
+        var sql = new StringBuilder("""
+            with page as (
+                select v.entity_id, v.version_id
+                from catalog.entity_version v
+                join catalog.agent a on a.version_id = v.version_id
+                where v.is_current and v.entity_type = 'agent' and v.entity_id = any(@ids)
+            """);
+        AgentFilterSql.Append(sql, command.Parameters, filter);
+        sql.Append($"""
+
+            )
+            select {ViewColumnsSql}
+            {ViewFromSql}
+            """);
+        command.Parameters.AddWithValue("ids", ids.Distinct().ToArray());
+        command.CommandText = sql.ToString();
+        return command;
+    }
+
+    /// <summary>Reads the <see cref="ViewColumnsSql"/> columns; a page query has its sort key before them.</summary>
+    private static AgentView ReadView(NpgsqlDataReader reader)
+    {
+        var o = reader.FieldCount > ViewColumns ? 1 : 0;
+        var skillIds = reader.GetFieldValue<Guid[]>(o + 22);
+        var skillNames = reader.GetFieldValue<string[]>(o + 23);
+        var skillCategories = reader.GetFieldValue<string[]>(o + 24);
+        var lifecycle = reader.GetString(o + 3);
+        var certification = reader.GetString(o + 4);
+        return new AgentView(
+            Id: reader.GetGuid(o + 0),
+            Name: reader.GetString(o + 1),
+            Description: reader.GetString(o + 2),
+            Status: AgentFilterSql.ListingStatus(lifecycle, certification),
+            Lifecycle: lifecycle,
+            Availability: reader.GetString(o + 11),
+            PricePerHour: reader.GetDecimal(o + 12),
+            Currency: reader.GetString(o + 13),
+            Industry: new IndustryRef(reader.GetGuid(o + 14), NullableString(reader, o + 15), NullableString(reader, o + 16)),
+            JobRole: reader.IsDBNull(o + 17) ? null : new JobRoleRef(reader.GetGuid(o + 17), NullableString(reader, o + 18), NullableString(reader, o + 19)),
+            Team: reader.IsDBNull(o + 20) ? null : new EntityRef(reader.GetGuid(o + 20), NullableString(reader, o + 21) ?? ""),
+            Skills: [.. skillIds.Select((id, i) => new SkillRef(id, skillNames[i], skillCategories[i]))],
+            Certification: new Certification(
+                certification,
+                reader.IsDBNull(o + 5) ? null : reader.GetFieldValue<DateTimeOffset>(o + 5),
+                NullableString(reader, o + 6)),
+            Version: reader.GetInt32(o + 7),
+            CreatedAt: reader.GetFieldValue<DateTimeOffset>(o + 8),
+            UpdatedAt: reader.GetFieldValue<DateTimeOffset>(o + 9),
+            Tags: reader.GetFieldValue<string[]>(o + 10));
+    }
+
+    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
+}

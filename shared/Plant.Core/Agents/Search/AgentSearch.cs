@@ -1,0 +1,207 @@
+using System.Globalization;
+using System.Numerics.Tensors;
+using System.Text;
+using Npgsql;
+using Plant.Core.Embeddings;
+
+namespace Plant.Core.Agents.Search;
+
+/// <summary>How a search ranks.</summary>
+public enum SearchPath
+{
+    /// <summary>The pgvector path where the <c>vector</c> column exists, the array path otherwise.</summary>
+    Automatic,
+
+    /// <summary>Exact ranking in process over the profile vectors (stored as <c>real[]</c>), with SIMD dot products.</summary>
+    Array,
+
+    /// <summary><c>&lt;=&gt;</c> on <c>agent_profile_embedding.embedding_vector</c> in PostgreSQL (HNSW index).</summary>
+    Pgvector,
+}
+
+/// <summary>A ranked agent id and its cosine similarity to the query.</summary>
+public readonly record struct RankedAgent(Guid Id, double Score);
+
+/// <summary>A search hit: the agent as queries show it, and its score (cosine similarity, -1 to 1).</summary>
+public sealed record AgentSearchHit(AgentView Agent, double Score);
+
+/// <summary>The hits, best first, and the catalog change marker they are current for.</summary>
+public sealed record AgentSearchResult(IReadOnlyList<AgentSearchHit> Hits, long CatalogVersion);
+
+/// <summary>
+/// Semantic search over each agent's profile text (name, description, skills, job role, industry; see
+/// <see cref="AgentProfileText"/>), with the filters of agent lists. One instance per process: it holds the index.
+/// </summary>
+/// <remarks>
+/// <para>Both paths rank the same stored vectors by cosine similarity, exactly (ties broken by entity id) on the
+/// array path; the pgvector path asks the HNSW index for an exact-enough answer (<c>hnsw.ef_search</c> above the
+/// candidates, iterative scans so that filters do not starve it), which on catalogs of the seed's size is exact.</para>
+/// <para>Measured (docs/BENCHMARKS.md): the array path over 10,000 agents answers in a few milliseconds, while cosine
+/// computed in SQL over <c>real[]</c> takes about a second; so without pgvector the index lives in process.</para>
+/// </remarks>
+public sealed class AgentSearch
+{
+    /// <summary>The most hits one search returns.</summary>
+    public const int MaximumK = 100;
+
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly IEmbedder _embedder;
+    private readonly AgentQueries _queries;
+    private readonly AgentSearchIndex _index;
+
+    /// <summary>
+    /// A search over <paramref name="dataSource"/>'s catalog with <paramref name="embedder"/>, which
+    /// <paramref name="embedderId"/> names (<see cref="EmbedderIdentity"/>: stored vectors of another embedder are
+    /// recomputed); hits are shown as <paramref name="queries"/> shows agents.
+    /// </summary>
+    public AgentSearch(NpgsqlDataSource dataSource, IEmbedder embedder, string embedderId, AgentQueries queries)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(embedder);
+        ArgumentNullException.ThrowIfNull(queries);
+        ArgumentException.ThrowIfNullOrWhiteSpace(embedderId);
+        if (embedder.Dimensions != Embedders.Dimensions)
+        {
+            throw new ArgumentException($"The embedder gives {embedder.Dimensions} dimensions; profile vectors hold {Embedders.Dimensions}.", nameof(embedder));
+        }
+
+        _dataSource = dataSource;
+        _embedder = embedder;
+        _queries = queries;
+        _index = new AgentSearchIndex(dataSource, embedder, embedderId);
+    }
+
+    /// <summary>The <paramref name="k"/> agents passing <paramref name="filter"/> whose profiles are nearest to <paramref name="text"/>.</summary>
+    /// <exception cref="QueryParameterException">A filter id names no entity of its type.</exception>
+    public async Task<AgentSearchResult> SearchAsync(string text, int k, AgentFilter filter, CancellationToken ct, SearchPath path = SearchPath.Automatic)
+    {
+        var (ranked, catalogVersion) = await RankAsync(text, k, filter, path, ct);
+        var views = await _queries.GetManyAsync([.. ranked.Select(r => r.Id)], filter, ct);
+        var hits = ranked.Where(r => views.ContainsKey(r.Id)).Select(r => new AgentSearchHit(views[r.Id], r.Score)).ToList();
+        return new AgentSearchResult(hits, catalogVersion);
+    }
+
+    /// <summary>The ranking alone: ids and scores, best first, and the catalog marker of the index used.</summary>
+    /// <exception cref="QueryParameterException">A filter id names no entity of its type.</exception>
+    /// <exception cref="InvalidOperationException">The pgvector path was asked for where the vector column does not exist.</exception>
+    public async Task<(IReadOnlyList<RankedAgent> Ranked, long CatalogVersion)> RankAsync(string text, int k, AgentFilter filter, SearchPath path, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentOutOfRangeException.ThrowIfLessThan(k, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(k, MaximumK);
+        if (filter.Text is not null)
+        {
+            throw new ArgumentException("A search has its own text; the text filter applies to lists only.", nameof(filter));
+        }
+
+        // Before the index: a request refused for a bad filter must not make the index refresh (and store vectors).
+        await _queries.CheckReferencesAsync(filter, ct);
+        var snapshot = await _index.CurrentAsync(ct);
+        var query = (await _embedder.EmbedAsync([text], ct))[0];
+        VectorMath.Normalize(query);
+        var usePgvector = path switch
+        {
+            SearchPath.Pgvector when !snapshot.HasVectorColumn =>
+                throw new InvalidOperationException("The pgvector path needs catalog.agent_profile_embedding.embedding_vector, which V0005 creates only where the vector extension exists."),
+            SearchPath.Pgvector => true,
+            SearchPath.Array => false,
+            _ => snapshot.HasVectorColumn,
+        };
+
+        var ranked = usePgvector ? await RankInDatabaseAsync(query, k, filter, ct) : RankInProcess(snapshot, query, k, filter);
+        return (ranked, snapshot.CatalogVersion);
+    }
+
+    /// <summary>Exact top k by cosine (vectors are unit length, so a dot product), ties by entity id as PostgreSQL orders uuids.</summary>
+    private static List<RankedAgent> RankInProcess(IndexSnapshot snapshot, float[] query, int k, AgentFilter filter)
+    {
+        var statuses = filter.Statuses.Distinct().ToArray();
+        // A min-heap of the best k so far: its root is the worst of them, the one a better candidate replaces.
+        var best = new PriorityQueue<RankedAgent, RankedAgent>(k + 1, WorstFirst.Instance);
+        foreach (var agent in snapshot.Agents)
+        {
+            if (!agent.Passes(filter, statuses))
+            {
+                continue;
+            }
+
+            var candidate = new RankedAgent(agent.Id, TensorPrimitives.Dot(query, agent.Vector));
+            if (best.Count < k)
+            {
+                best.Enqueue(candidate, candidate);
+            }
+            else if (WorstFirst.Instance.Compare(candidate, best.Peek()) > 0)
+            {
+                best.EnqueueDequeue(candidate, candidate);
+            }
+        }
+
+        var ranked = new List<RankedAgent>(best.Count);
+        while (best.TryDequeue(out var hit, out _))
+        {
+            ranked.Add(hit);
+        }
+
+        ranked.Reverse();
+        return ranked;
+    }
+
+    /// <summary>
+    /// The pgvector path: the same filters in SQL (<see cref="AgentFilterSql"/>) and <c>&lt;=&gt;</c> (cosine distance)
+    /// on the HNSW-indexed column. ef_search above k, and strict-order iterative scans (pgvector 0.8) so that a
+    /// selective filter still gets k hits in exact distance order.
+    /// </summary>
+    private async Task<List<RankedAgent>> RankInDatabaseAsync(float[] query, int k, AgentFilter filter, CancellationToken ct)
+    {
+        var sql = new StringBuilder("""
+            select v.entity_id, 1 - (e.embedding_vector <=> @query::vector) as score
+            from catalog.agent_profile_embedding e
+            join catalog.entity_version v on v.entity_id = e.agent_id and v.is_current and v.entity_type = 'agent'
+            join catalog.agent a on a.version_id = v.version_id
+            where true
+            """);
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(ct);
+        await using (var settings = new NpgsqlCommand(
+            "select set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'strict_order', true)", connection, transaction))
+        {
+            settings.Parameters.AddWithValue("ef", Math.Max(200, k * 4).ToString(CultureInfo.InvariantCulture));
+            await settings.ExecuteNonQueryAsync(ct);
+        }
+
+        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
+        AgentFilterSql.Append(sql, command.Parameters, filter);
+        sql.Append(" order by e.embedding_vector <=> @query::vector limit @k");
+        command.CommandText = sql.ToString();
+        command.Parameters.AddWithValue("query", VectorText(query));
+        command.Parameters.AddWithValue("k", k);
+        var ranked = new List<RankedAgent>(k);
+        await using (var reader = await command.ExecuteReaderAsync(ct))
+        {
+            while (await reader.ReadAsync(ct))
+            {
+                ranked.Add(new RankedAgent(reader.GetGuid(0), reader.GetDouble(1)));
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return ranked;
+    }
+
+    /// <summary>pgvector's text form, <c>[0.1,0.2,...]</c> (Npgsql has no working vector type mapping here: REGISTRY.md).</summary>
+    private static string VectorText(float[] vector) =>
+        "[" + string.Join(',', vector.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]";
+
+    /// <summary>Lower score first; among equal scores the larger id (PostgreSQL's uuid order) first.</summary>
+    private sealed class WorstFirst : IComparer<RankedAgent>
+    {
+        public static readonly WorstFirst Instance = new();
+
+        public int Compare(RankedAgent x, RankedAgent y)
+        {
+            var byScore = x.Score.CompareTo(y.Score);
+            return byScore != 0 ? byScore : UuidOrder.Compare(y.Id, x.Id);
+        }
+    }
+}

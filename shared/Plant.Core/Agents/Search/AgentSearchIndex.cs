@@ -1,0 +1,271 @@
+using System.Data;
+using Npgsql;
+using Plant.Core.Catalog;
+using Plant.Core.Embeddings;
+
+namespace Plant.Core.Agents.Search;
+
+/// <summary>
+/// The in-process index of every current agent's profile vector and filter attributes, as of one value of the
+/// catalog change marker. Immutable: a refresh builds a new snapshot and swaps it in.
+/// </summary>
+internal sealed class IndexSnapshot
+{
+    /// <summary>Before the first refresh: its marker (0) is below any the database holds (1 and up).</summary>
+    public static readonly IndexSnapshot Empty = new(0, [], new Dictionary<Guid, (string, string)>(), false);
+
+    public IndexSnapshot(long catalogVersion, IndexedAgent[] agents, IReadOnlyDictionary<Guid, (string Type, string Name)> entities, bool hasVectorColumn)
+    {
+        CatalogVersion = catalogVersion;
+        Agents = agents;
+        Entities = entities;
+        HasVectorColumn = hasVectorColumn;
+        ByVersion = agents.ToDictionary(a => a.VersionId);
+    }
+
+    /// <summary>The change marker this snapshot is current for.</summary>
+    public long CatalogVersion { get; }
+
+    public IndexedAgent[] Agents { get; }
+
+    public Dictionary<Guid, IndexedAgent> ByVersion { get; }
+
+    /// <summary>Current industries, skills and job roles: type and name, for profile texts.</summary>
+    public IReadOnlyDictionary<Guid, (string Type, string Name)> Entities { get; }
+
+    /// <summary>Whether <c>agent_profile_embedding.embedding_vector</c> (pgvector) exists.</summary>
+    public bool HasVectorColumn { get; }
+}
+
+/// <summary>
+/// Keeps <see cref="IndexSnapshot"/> current. Every query first reads the change marker (one indexed row); when it
+/// moved, the index is refreshed incrementally: the narrow list of current agents (id, version, status) and the
+/// names of what they refer to are read again in one snapshot, only new versions are read in full, a profile text
+/// is composed again only when its agent or a name in it changed, and a vector is taken from the store or computed
+/// only when the profile text changed. So a change made by any process (Genesis, a seed, an operator) is seen by the
+/// next query, and a restart costs one read of the stored vectors rather than one embedder call per agent.
+/// </summary>
+internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder embedder, string embedderId)
+{
+    private const int EmbedChunk = 256;
+
+    private readonly NpgsqlDataSource _dataSource = dataSource;
+    private readonly IEmbedder _embedder = embedder;
+    private readonly string _embedderId = embedderId;
+    private readonly SemaphoreSlim _refreshLock = new(1, 1);
+    private volatile IndexSnapshot _snapshot = IndexSnapshot.Empty;
+
+    /// <summary>The snapshot as of the marker's value now, refreshed first if the catalog changed.</summary>
+    public async Task<IndexSnapshot> CurrentAsync(CancellationToken ct)
+    {
+        var marker = await CatalogChanges.ReadVersionAsync(_dataSource, ct);
+        var snapshot = _snapshot;
+        if (snapshot.CatalogVersion >= marker)
+        {
+            return snapshot;
+        }
+
+        await _refreshLock.WaitAsync(ct);
+        try
+        {
+            // Another query may have refreshed while this one waited.
+            snapshot = _snapshot;
+            if (snapshot.CatalogVersion >= marker)
+            {
+                return snapshot;
+            }
+
+            snapshot = await RefreshAsync(snapshot, ct);
+            _snapshot = snapshot;
+            return snapshot;
+        }
+        finally
+        {
+            _refreshLock.Release();
+        }
+    }
+
+    private async Task<IndexSnapshot> RefreshAsync(IndexSnapshot previous, CancellationToken ct)
+    {
+        var (catalogVersion, current, entities, details, hasVectorColumn) = await ReadCatalogAsync(previous, ct);
+
+        var changedNames = entities.Where(e => !previous.Entities.TryGetValue(e.Key, out var old) || old != e.Value)
+            .Select(e => e.Key)
+            .Concat(previous.Entities.Keys.Where(k => !entities.ContainsKey(k)))
+            .ToHashSet();
+
+        var agents = new IndexedAgent[current.Count];
+        var needed = new List<(int Index, string Text)>();
+        for (var i = 0; i < current.Count; i++)
+        {
+            var (id, versionId, status, certified) = current[i];
+            if (previous.ByVersion.TryGetValue(versionId, out var known) && !RefersTo(known, changedNames))
+            {
+                agents[i] = known with { Status = status, Certified = certified };
+                continue;
+            }
+
+            var d = known is null ? details[versionId] : new AgentDetails(known.Name, known.Description, known.IndustryId, known.JobRoleId, known.TeamId, known.SkillIds);
+            var text = AgentProfileText.Compose(
+                d.Name,
+                d.Description,
+                d.SkillIds.Select(s => entities.TryGetValue(s, out var skill) ? skill.Name : null).OfType<string>(),
+                d.JobRoleId is { } role && entities.TryGetValue(role, out var r) ? r.Name : null,
+                entities.TryGetValue(d.IndustryId, out var industry) ? industry.Name : null);
+            var key = AgentProfileText.Key(_embedderId, text);
+            var vector = known is not null && known.ProfileKey.AsSpan().SequenceEqual(key) ? known.Vector : null;
+            agents[i] = new IndexedAgent(id, versionId, status, certified, d.IndustryId, d.JobRoleId, d.TeamId, d.SkillIds, d.Name, d.Description, key, vector!);
+            if (vector is null)
+            {
+                needed.Add((i, text));
+            }
+        }
+
+        await FillVectorsAsync(agents, needed, catalogVersion, ct);
+        return new IndexSnapshot(catalogVersion, agents, entities, hasVectorColumn);
+    }
+
+    private static bool RefersTo(IndexedAgent agent, HashSet<Guid> changed) =>
+        changed.Count > 0
+        && (changed.Contains(agent.IndustryId) || agent.JobRoleId is { } role && changed.Contains(role) || agent.SkillIds.Any(changed.Contains));
+
+    /// <summary>Vectors from the store where its key matches, from the embedder otherwise (then stored).</summary>
+    private async Task FillVectorsAsync(IndexedAgent[] agents, List<(int Index, string Text)> needed, long catalogVersion, CancellationToken ct)
+    {
+        if (needed.Count == 0)
+        {
+            return;
+        }
+
+        var stored = await ProfileEmbeddingStore.ReadAsync(_dataSource, needed.ToDictionary(n => agents[n.Index].Id, n => agents[n.Index].ProfileKey), ct);
+        var missing = new List<(int Index, string Text)>();
+        foreach (var (index, text) in needed)
+        {
+            if (stored.TryGetValue(agents[index].Id, out var vector))
+            {
+                agents[index] = agents[index] with { Vector = Unit(vector) };
+            }
+            else
+            {
+                missing.Add((index, text));
+            }
+        }
+
+        foreach (var chunk in missing.Chunk(EmbedChunk))
+        {
+            var vectors = await _embedder.EmbedAsync([.. chunk.Select(c => c.Text)], ct);
+            if (vectors.Count != chunk.Length || vectors.Any(v => v.Length != Embedders.Dimensions))
+            {
+                throw new EmbedderException($"The embedder returned {vectors.Count} vectors for {chunk.Length} texts, or a vector without {Embedders.Dimensions} dimensions.");
+            }
+
+            var rows = new List<(Guid, byte[], float[])>(chunk.Length);
+            for (var i = 0; i < chunk.Length; i++)
+            {
+                var agent = agents[chunk[i].Index] = agents[chunk[i].Index] with { Vector = Unit(vectors[i]) };
+                rows.Add((agent.Id, agent.ProfileKey, agent.Vector));
+            }
+
+            await ProfileEmbeddingStore.WriteAsync(_dataSource, rows, catalogVersion, ct);
+        }
+    }
+
+    /// <summary>A copy scaled to unit length, so that a dot product is the cosine whatever the embedder returned.</summary>
+    private static float[] Unit(float[] vector)
+    {
+        var copy = (float[])vector.Clone();
+        VectorMath.Normalize(copy);
+        return copy;
+    }
+
+    private sealed record AgentDetails(string Name, string Description, Guid IndustryId, Guid? JobRoleId, Guid? TeamId, Guid[] SkillIds);
+
+    /// <summary>
+    /// Everything the refresh reads, in one repeatable-read snapshot, so that the marker and the data agree: a change
+    /// committed during the read is either wholly in it or leaves the marker behind, and the next query refreshes.
+    /// </summary>
+    private async Task<(long CatalogVersion, List<(Guid Id, Guid VersionId, AgentListingStatus Status, bool Certified)> Current,
+        Dictionary<Guid, (string Type, string Name)> Entities, Dictionary<Guid, AgentDetails> Details, bool HasVectorColumn)>
+        ReadCatalogAsync(IndexSnapshot previous, CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new(CatalogChanges.Sql),
+                new("""
+                    select v.entity_id, v.version_id, v.status, v.certification_status
+                    from catalog.entity_version v
+                    where v.is_current and v.entity_type = 'agent'
+                    order by v.entity_id
+                    """),
+                new("""
+                    select entity_id, entity_type, name from catalog.entity_version
+                    where is_current and entity_type in ('industry', 'skill', 'job_role')
+                    """),
+                new("""
+                    select exists (select 1 from pg_attribute
+                                   where attrelid = 'catalog.agent_profile_embedding'::regclass and attname = 'embedding_vector' and not attisdropped)
+                    """),
+            },
+        };
+
+        long catalogVersion;
+        var current = new List<(Guid, Guid, AgentListingStatus, bool)>();
+        var entities = new Dictionary<Guid, (string, string)>();
+        bool hasVectorColumn;
+        await using (var reader = await batch.ExecuteReaderAsync(ct))
+        {
+            await reader.ReadAsync(ct);
+            catalogVersion = reader.GetInt64(0);
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var certification = reader.GetString(3);
+                current.Add((reader.GetGuid(0), reader.GetGuid(1), IndexedAgent.ListingStatus(reader.GetString(2), certification), certification == "certified"));
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                entities[reader.GetGuid(0)] = (reader.GetString(1), reader.GetString(2));
+            }
+
+            await reader.NextResultAsync(ct);
+            await reader.ReadAsync(ct);
+            hasVectorColumn = reader.GetBoolean(0);
+        }
+
+        var details = new Dictionary<Guid, AgentDetails>();
+        var fresh = current.Select(c => c.Item2).Where(v => !previous.ByVersion.ContainsKey(v)).ToArray();
+        if (fresh.Length > 0)
+        {
+            await using var command = new NpgsqlCommand("""
+                select a.version_id, v.name, v.description, a.industry_id, a.job_role_id, a.team_id,
+                       array(select s.skill_id from catalog.agent_skill s where s.agent_version_id = a.version_id)
+                from catalog.agent a
+                join catalog.entity_version v on v.version_id = a.version_id
+                where a.version_id = any(@versions)
+                """, connection, transaction);
+            command.Parameters.AddWithValue("versions", fresh);
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                var skills = reader.GetFieldValue<Guid[]>(6);
+                Array.Sort(skills);
+                details[reader.GetGuid(0)] = new AgentDetails(
+                    reader.GetString(1),
+                    reader.GetString(2),
+                    reader.GetGuid(3),
+                    reader.IsDBNull(4) ? null : reader.GetGuid(4),
+                    reader.IsDBNull(5) ? null : reader.GetGuid(5),
+                    skills);
+            }
+        }
+
+        await transaction.CommitAsync(ct);
+        return (catalogVersion, current, entities, details, hasVectorColumn);
+    }
+}

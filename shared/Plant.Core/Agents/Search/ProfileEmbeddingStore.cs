@@ -1,0 +1,76 @@
+using Npgsql;
+
+namespace Plant.Core.Agents.Search;
+
+/// <summary>
+/// <c>catalog.agent_profile_embedding</c>: the profile vector of each agent, filed under its profile key, so that a
+/// new process (or another instance) does not call the embedder for the whole catalog again.
+/// </summary>
+internal static class ProfileEmbeddingStore
+{
+    private const int WriteChunk = 500;
+
+    /// <summary>The stored vectors of these agents whose key is the expected one; stale rows are left out.</summary>
+    public static async Task<Dictionary<Guid, float[]>> ReadAsync(NpgsqlDataSource dataSource, IReadOnlyDictionary<Guid, byte[]> expectedKeys, CancellationToken ct)
+    {
+        var found = new Dictionary<Guid, float[]>(expectedKeys.Count);
+        if (expectedKeys.Count == 0)
+        {
+            return found;
+        }
+
+        await using var command = dataSource.CreateCommand(
+            "select agent_id, profile_key, embedding from catalog.agent_profile_embedding where agent_id = any(@ids)");
+        command.Parameters.AddWithValue("ids", expectedKeys.Keys.ToArray());
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            var id = reader.GetGuid(0);
+            if (reader.GetFieldValue<byte[]>(1).AsSpan().SequenceEqual(expectedKeys[id]))
+            {
+                found[id] = reader.GetFieldValue<float[]>(2);
+            }
+        }
+
+        return found;
+    }
+
+    /// <summary>
+    /// Stores vectors computed from the catalog as of <paramref name="catalogVersion"/>. A row written from a newer
+    /// catalog is never replaced by one from an older catalog, so a lagging instance cannot make the store stale.
+    /// </summary>
+    public static async Task WriteAsync(NpgsqlDataSource dataSource, IReadOnlyList<(Guid Id, byte[] Key, float[] Vector)> rows, long catalogVersion, CancellationToken ct)
+    {
+        const string Sql = """
+            insert into catalog.agent_profile_embedding as e (agent_id, profile_key, catalog_version, embedding)
+            select @id, @key, @version, @embedding where exists (select 1 from catalog.entity where entity_id = @id)
+            on conflict (agent_id) do update
+                set profile_key = excluded.profile_key, catalog_version = excluded.catalog_version,
+                    embedding = excluded.embedding, updated_at = now()
+                where e.catalog_version <= excluded.catalog_version and e.profile_key <> excluded.profile_key
+            """;
+        foreach (var chunk in rows.Chunk(WriteChunk))
+        {
+            await using var batch = dataSource.CreateBatch();
+            foreach (var (id, key, vector) in chunk)
+            {
+                var command = new NpgsqlBatchCommand(Sql);
+                command.Parameters.AddWithValue("id", id);
+                command.Parameters.AddWithValue("key", key);
+                command.Parameters.AddWithValue("version", catalogVersion);
+                command.Parameters.AddWithValue("embedding", vector);
+                batch.BatchCommands.Add(command);
+            }
+
+            try
+            {
+                await batch.ExecuteNonQueryAsync(ct);
+            }
+            catch (PostgresException e) when (e.SqlState == PostgresErrorCodes.ForeignKeyViolation)
+            {
+                // An agent was removed between the check above and the insert: the chunk is rolled back and its
+                // vectors are computed again on the next refresh, which no longer sees that agent.
+            }
+        }
+    }
+}

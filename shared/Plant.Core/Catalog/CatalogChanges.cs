@@ -1,0 +1,30 @@
+using Npgsql;
+
+namespace Plant.Core.Catalog;
+
+/// <summary>
+/// The catalog change marker (V0005, <c>catalog.change_marker</c>): a number that grows in the same commit as every
+/// change of the catalog (trials aside), whichever process makes it. A cache that remembers the number it was built
+/// at is current exactly while the number has not moved; ETags of catalog answers are derived from it.
+/// </summary>
+public static class CatalogChanges
+{
+    /// <summary>The statement that reads the marker; batches put it first, so data read after it is never older.</summary>
+    public const string Sql = "select version from catalog.change_marker";
+
+    /// <summary>The current value of the marker.</summary>
+    public static async Task<long> ReadVersionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        await using var command = dataSource.CreateCommand(Sql);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+
+    /// <summary>The current value of the marker, read on an open connection (inside its transaction, if any).</summary>
+    public static async Task<long> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        await using var command = new NpgsqlCommand(Sql, connection, transaction);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
+    }
+}
