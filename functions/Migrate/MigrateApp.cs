@@ -1,3 +1,12 @@
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Npgsql;
+using Plant.Core.Backups;
+using Plant.Core.Configuration;
+using Plant.Core.Data;
+using Plant.Core.Migrations;
+using Plant.Core.Migrations.Runs;
 using Plant.Hosting;
 
 namespace Plant.Migrate;
@@ -5,5 +14,21 @@ namespace Plant.Migrate;
 /// <summary>The Migrate function app: its functions and the services they need.</summary>
 public static class MigrateApp
 {
-    public static FunctionApp Definition { get; } = FunctionApp.FromAssembly("Migrate", typeof(MigrateApp).Assembly);
+    public static FunctionApp Definition { get; } = FunctionApp
+        .FromAssembly("Migrate", typeof(MigrateApp).Assembly, ConfigureServices)
+        .WithDefaultSettings(new Dictionary<string, string?> { [MigrationSettings.ScheduleSetting] = MigrationSettings.DefaultSchedule });
+
+    private static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
+    {
+        // Built here rather than on first use, so that a backup setting that cannot work stops start-up with its name.
+        var settings = PlantSettings.Load(configuration);
+        var backup = DatabaseBackups.Create(settings.Migrations, PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate"), TimeProvider.System);
+        services.TryAddSingleton(MigrationSet.Embedded);
+        services.AddSingleton(sp => new MigrationPipeline(
+            sp.GetRequiredService<NpgsqlDataSource>(),
+            sp.GetRequiredService<MigrationSet>(),
+            sp.GetRequiredService<PlantSettings>(),
+            backup,
+            sp.GetRequiredService<TimeProvider>()));
+    }
 }

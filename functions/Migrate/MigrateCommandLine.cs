@@ -1,23 +1,27 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using Plant.Core.Backups;
 using Plant.Core.Configuration;
 using Plant.Core.Data;
 using Plant.Core.Embeddings;
 using Plant.Core.Migrations;
+using Plant.Core.Migrations.Runs;
+using Plant.Core.Migrations.Smoke;
 using Plant.Core.Seed;
 
 namespace Plant.Migrate;
 
 /// <summary>
-/// <c>status | plan [--to V] | up [--to V] | down --to V | seed</c>, run against <c>DATABASE_URL</c>. Exit code 0 on
-/// success, 1 when the operation fails or is refused, 2 for a usage error. Errors are one line on stderr, without a
-/// stack trace and without the password.
+/// <c>status | plan [--to V] | up [--to V] [--approval ID] | down --to V | approve [--to V] [--checksum C] [--by NAME] [--note TEXT] | seed</c>,
+/// run against <c>DATABASE_URL</c>. Exit code 0 on success, 1 when the operation fails or is refused, 2 for a
+/// usage error. Errors are one line on stderr, without a stack trace and without the password.
 /// </summary>
 /// <remarks>
-/// <c>seed</c> writes the Genesis baseline where the environment allows it (local, demo). It never migrates: with
-/// pending migrations it exits 1 and asks for <c>up</c> first, whatever the migration policy, so that a command
-/// named seed changes no schema.
+/// <c>up</c> and <c>down</c> are runs of the same pipeline as the Migrate function's timer and routes (backup,
+/// smoke checks, undo on failure, run record), under the environment's policy: where it needs an approval,
+/// <c>up</c> applies only an approved plan. <c>seed</c> writes the Genesis baseline where the environment allows it
+/// (local, demo); it never migrates.
 /// </remarks>
 public static class MigrateCommandLine
 {
@@ -25,30 +29,48 @@ public static class MigrateCommandLine
     public const int Failure = 1;
     public const int UsageError = 2;
 
-    private const string Usage = "usage: Plant.Migrate status | plan [--to V] | up [--to V] | down --to V | seed   (with DATABASE_URL set)";
+    private const string Usage =
+        "usage: Plant.Migrate status | plan [--to V] | up [--to V] [--approval ID] | down --to V | approve [--to V] [--checksum C] [--by NAME] [--note TEXT] | seed   (with DATABASE_URL set)";
+
+    private static readonly Dictionary<string, string[]> s_options = new()
+    {
+        ["status"] = [],
+        ["seed"] = [],
+        ["plan"] = ["--to"],
+        ["up"] = ["--to", "--approval"],
+        ["down"] = ["--to"],
+        ["approve"] = ["--to", "--checksum", "--by", "--note"],
+    };
 
     /// <summary>True when the arguments ask for a command rather than for the function host.</summary>
     public static bool IsCommand(string[] args) => args is [var first, ..] && !first.StartsWith('-');
 
+    /// <summary>Runs a command with the settings of the process environment.</summary>
+    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
+        RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), output, error);
+
     /// <summary>Runs a command.</summary>
     /// <param name="args">The command and its options.</param>
+    /// <param name="configuration">The settings (<c>DATABASE_URL</c>, <c>PLANT_ENVIRONMENT</c>...).</param>
     /// <param name="output">Where results go.</param>
     /// <param name="error">Where the one-line error goes.</param>
-    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    /// <param name="migrations">The migrations; <see cref="MigrationSet.Embedded"/> unless testing.</param>
+    public static async Task<int> RunAsync(string[] args, IConfiguration configuration, TextWriter output, TextWriter error, MigrationSet? migrations = null)
     {
         ArgumentNullException.ThrowIfNull(args);
+        ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(output);
         ArgumentNullException.ThrowIfNull(error);
-        if (!TryParse(args, out var command, out var target))
+        if (!TryParse(args, out var command, out var options))
         {
             await error.WriteLineAsync(Usage);
             return UsageError;
         }
 
+        migrations ??= MigrationSet.Embedded;
         string? password = null;
         try
         {
-            var configuration = new ConfigurationBuilder().AddEnvironmentVariables().Build();
             var environment = PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]);
             // Refused before DATABASE_URL is even read: a prod seed must not depend on the database being reachable.
             if (command == "seed" && environment == PlantEnvironment.Prod)
@@ -57,24 +79,22 @@ public static class MigrateCommandLine
                 return Failure;
             }
 
-            var settings = PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate");
-            password = settings.Password;
-            var options = new MigratorOptions { Environment = environment };
-            await using var dataSource = PlantDataSource.Create(settings);
-            var migrator = new Migrator(dataSource, MigrationSet.Embedded, options);
+            var connection = PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate");
+            password = connection.Password;
+            await using var dataSource = PlantDataSource.Create(connection);
+            var migrator = new Migrator(dataSource, migrations, new MigratorOptions { Environment = environment });
             return command switch
             {
                 "status" => await StatusAsync(migrator, output),
-                "plan" => await PlanAsync(migrator, target, output),
-                "up" => Report(await migrator.UpAsync(target), "up", output),
+                "plan" => await PlanAsync(migrator, migrations, Version(options, "--to"), output),
                 "seed" => await SeedAsync(dataSource, configuration, output),
-                _ => Report(await migrator.DownAsync(target!.Value), "down", output),
+                _ => await RunPipelineAsync(command, options, Pipeline(dataSource, migrations, configuration, connection), output, error),
             };
         }
         catch (Exception e)
         {
             // Expected failures print their message alone; anything else also names its type. Never a stack trace.
-            var expected = e is ConfigurationException or MigrationException or SeedException or EmbedderException or NpgsqlException or TimeoutException;
+            var expected = e is ConfigurationException or MigrationException or MigrationRefusedException or SeedException or EmbedderException or NpgsqlException or TimeoutException;
             var message = (expected ? e.Message : $"{e.GetType().Name}: {e.Message}").ReplaceLineEndings(" ");
             if (!string.IsNullOrEmpty(password))
             {
@@ -86,32 +106,110 @@ public static class MigrateCommandLine
         }
     }
 
-    private static bool TryParse(string[] args, out string command, out int? target)
+    private static MigrationPipeline Pipeline(NpgsqlDataSource dataSource, MigrationSet migrations, IConfiguration configuration, NpgsqlConnectionStringBuilder connection)
+    {
+        var settings = PlantSettings.Load(configuration);
+        return new MigrationPipeline(dataSource, migrations, settings, DatabaseBackups.Create(settings.Migrations, connection, TimeProvider.System));
+    }
+
+    private static async Task<int> RunPipelineAsync(string command, Dictionary<string, string> options, MigrationPipeline pipeline, TextWriter output, TextWriter error)
+    {
+        // An operator at a terminal, or a CI job: waiting a little for another run is better than failing at once.
+        var wait = new MigratorOptions().LockWaitTimeout;
+        if (command == "approve")
+        {
+            var by = options.GetValueOrDefault("--by") ?? $"{Environment.UserName}@{Environment.MachineName}";
+            var approval = await pipeline.ApproveAsync(
+                new ApprovalRequest(Version(options, "--to"), options.GetValueOrDefault("--checksum"), by, options.GetValueOrDefault("--note")) { LockWait = wait });
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"approved: target V{Migration.FormatVersion(approval.TargetVersion)} plan {approval.PlanChecksum} ({Migration.FormatVersions(approval.Versions)})"));
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  approval {approval.Id} by {approval.ApprovedBy}, usable once until {approval.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}"));
+            return Success;
+        }
+
+        Guid? approvalId = null;
+        if (options.TryGetValue("--approval", out var id))
+        {
+            approvalId = Guid.TryParse(id, CultureInfo.InvariantCulture, out var parsed)
+                ? parsed
+                : throw new MigrationException($"--approval '{id}' is not an approval id.");
+        }
+
+        var report = await pipeline.RunAsync(new MigrationRunRequest
+        {
+            Operation = command == "up" ? MigrationOperation.Up : MigrationOperation.Down,
+            Trigger = MigrationTrigger.Cli,
+            RequestedBy = $"{Environment.UserName}@{Environment.MachineName}",
+            Target = Version(options, "--to"),
+            ApprovalId = approvalId,
+            LockWait = wait,
+        });
+        await WriteReportAsync(report, output);
+        if (report.Outcome is MigrationRunOutcome.Succeeded or MigrationRunOutcome.NothingToDo)
+        {
+            return Success;
+        }
+
+        await error.WriteLineAsync($"{command}: {report.Message}".ReplaceLineEndings(" "));
+        return Failure;
+    }
+
+    private static async Task WriteReportAsync(MigrationRunReport report, TextWriter output)
+    {
+        var operation = report.Operation == MigrationOperation.Up ? "up" : "down";
+        var what = report.Outcome switch
+        {
+            MigrationRunOutcome.NothingToDo => "nothing to do",
+            MigrationRunOutcome.Succeeded => Migration.FormatVersions(report.Ran),
+            _ => MigrationRuns.Name(report.Outcome),
+        };
+        await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+            $"{operation} {Migration.FormatVersion(report.FromVersion)} -> {Migration.FormatVersion(report.ToVersion)}: {what} ({(report.FinishedAt - report.StartedAt).TotalMilliseconds:0} ms)"));
+        if (report.Backup is { } backup)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
+                $"  backup  {backup.Kind} {backup.Location}{(backup.SizeBytes is { } size ? $" ({size} bytes)" : "")}"));
+        }
+
+        foreach (var check in report.SmokeChecks)
+        {
+            await output.WriteLineAsync($"  smoke   {MigrationRuns.Name(check.Status),-7} {check.Name}: {check.Detail}");
+        }
+
+        if (report.Outcome != MigrationRunOutcome.Busy)
+        {
+            await output.WriteLineAsync($"  run     {report.RunId} {MigrationRuns.Name(report.Outcome)}");
+        }
+    }
+
+    private static bool TryParse(string[] args, out string command, out Dictionary<string, string> options)
     {
         command = args.Length > 0 ? args[0] : "";
-        target = null;
-        if (args.Length == 3 && args[1] == "--to")
-        {
-            if (!TryParseVersion(args[2], out var version))
-            {
-                return false;
-            }
-
-            target = version;
-        }
-        else if (args.Length != 1)
+        options = [];
+        if (!s_options.TryGetValue(command, out var allowed))
         {
             return false;
         }
 
-        return command switch
+        for (var i = 1; i < args.Length; i += 2)
         {
-            "status" or "seed" => target is null,
-            "plan" or "up" => true,
-            "down" => target is not null,
-            _ => false,
-        };
+            if (!allowed.Contains(args[i]) || i + 1 >= args.Length || !options.TryAdd(args[i], args[i + 1]))
+            {
+                return false;
+            }
+        }
+
+        if (options.TryGetValue("--to", out var to) && !TryParseVersion(to, out _))
+        {
+            return false;
+        }
+
+        return command != "down" || options.ContainsKey("--to");
     }
+
+    private static int? Version(Dictionary<string, string> options, string name) =>
+        options.TryGetValue(name, out var text) && TryParseVersion(text, out var version) ? version : null;
 
     /// <summary>Accepts 3, 0003 and V0003.</summary>
     private static bool TryParseVersion(string text, out int version)
@@ -144,12 +242,13 @@ public static class MigrateCommandLine
         return status.Problems.Count == 0 ? Success : Failure;
     }
 
-    private static async Task<int> PlanAsync(Migrator migrator, int? target, TextWriter output)
+    private static async Task<int> PlanAsync(Migrator migrator, MigrationSet migrations, int? target, TextWriter output)
     {
         var pending = await migrator.PlanAsync(target);
         if (pending.Count == 0)
         {
             await output.WriteLineAsync("nothing to apply");
+            return Success;
         }
 
         foreach (var migration in pending)
@@ -159,6 +258,9 @@ public static class MigrateCommandLine
             await output.WriteLineAsync();
         }
 
+        // What an approval names: the target and the checksum of exactly these migrations.
+        var checksum = MigrationPlan.ComputeChecksum(pending.Select(p => migrations.Find(p.Version)!));
+        await output.WriteLineAsync($"plan to V{Migration.FormatVersion(pending[^1].Version)}: checksum {checksum}");
         return Success;
     }
 
@@ -171,14 +273,6 @@ public static class MigrateCommandLine
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,
             $"seed at {Migration.FormatVersion(result.SchemaVersion)}: inserted {inserted.Total} ({inserted.Industries} industries, {inserted.Skills} skills, {inserted.JobRoles} job roles, {inserted.Teams} teams, {inserted.Agents} agents), {result.AlreadyPresent} already present ({result.Duration.TotalMilliseconds:0} ms)"));
-        return Success;
-    }
-
-    private static int Report(MigrationRunResult result, string operation, TextWriter output)
-    {
-        output.WriteLine(string.Create(
-            CultureInfo.InvariantCulture,
-            $"{operation} {Migration.FormatVersion(result.FromVersion)} -> {Migration.FormatVersion(result.ToVersion)}: {(result.Versions.Count == 0 ? "nothing to do" : string.Join(", ", result.Versions.Select(v => "V" + Migration.FormatVersion(v))))} ({result.Duration.TotalMilliseconds:0} ms)"));
         return Success;
     }
 }

@@ -54,6 +54,7 @@ public static class FunctionHost
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.Args] });
         LocalSettings.AddTo(builder.Configuration, options.ContentRoot ?? Directory.GetCurrentDirectory(), options.Settings);
+        AddAppDefaults(builder.Configuration, options.Apps);
 
         var settings = HostSettings.Read(builder.Configuration, options.HostJsonPath ?? Path.Combine(AppContext.BaseDirectory, "host.json"));
         var keys = FunctionKeys.Load(builder.Configuration, settings);
@@ -113,6 +114,21 @@ public static class FunctionHost
         ArgumentNullException.ThrowIfNull(app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    /// <summary>The apps' <see cref="FunctionApp.DefaultSettings"/>, below every other source; the first app to set one wins.</summary>
+    private static void AddAppDefaults(ConfigurationManager configuration, IEnumerable<FunctionApp> apps)
+    {
+        var defaults = new Dictionary<string, string?>(StringComparer.OrdinalIgnoreCase);
+        foreach (var (key, value) in apps.SelectMany(a => a.DefaultSettings))
+        {
+            defaults.TryAdd(key, value);
+        }
+
+        if (defaults.Count > 0)
+        {
+            configuration.Sources.Insert(0, new Microsoft.Extensions.Configuration.Memory.MemoryConfigurationSource { InitialData = defaults });
+        }
     }
 
     private static List<FunctionDescriptor> SelectTargets(IReadOnlyList<FunctionDescriptor> functions, IReadOnlyList<string>? targets)

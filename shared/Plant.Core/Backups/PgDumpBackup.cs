@@ -114,8 +114,8 @@ public sealed partial class PgDumpBackup : IDatabaseBackup
         info.Environment["PGAPPNAME"] = "plant-backup";
         info.Environment["PGCONNECT_TIMEOUT"] = _connection.Timeout.ToString(CultureInfo.InvariantCulture);
         info.Environment["PGSSLMODE"] = SslMode(_connection.SslMode);
-        // An empty passfile path would make libpq fall back to ~/.pgpass: without a password, point at nothing.
-        info.Environment["PGPASSFILE"] = passFile ?? "/dev/null";
+        // Without a password in the settings, libpq looks in ~/.pgpass as Npgsql does.
+        SetIfPresent(info, "PGPASSFILE", passFile);
         return info;
     }
 
@@ -169,7 +169,7 @@ public sealed partial class PgDumpBackup : IDatabaseBackup
     }
 
     /// <summary>A passfile (<c>*:*:*:*:password</c>, with ':' and '\' escaped) that only this user can read, as libpq requires.</summary>
-    private static string WritePassFile(string password)
+    internal static string WritePassFile(string password)
     {
         var path = Path.Combine(Path.GetTempPath(), $"plant-pgpass-{Guid.NewGuid():N}");
         var escaped = password.Replace(@"\", @"\\", StringComparison.Ordinal).Replace(":", @"\:", StringComparison.Ordinal);

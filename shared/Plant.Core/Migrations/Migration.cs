@@ -68,6 +68,13 @@ public sealed record Migration
     /// <summary>Formats a version with at least four digits.</summary>
     public static string FormatVersion(int version) => version.ToString("D4", System.Globalization.CultureInfo.InvariantCulture);
 
+    /// <summary>Versions as messages list them: <c>V0003, V0004</c>, or <c>none</c>.</summary>
+    public static string FormatVersions(IEnumerable<int> versions)
+    {
+        var list = (versions ?? []).Select(v => "V" + FormatVersion(v)).ToList();
+        return list.Count == 0 ? "none" : string.Join(", ", list);
+    }
+
     /// <summary>The checksum the history table records for a script.</summary>
     public static string ComputeChecksum(string sql)
     {

@@ -24,6 +24,16 @@ public sealed class FunctionApp
 
     public Action<IServiceCollection, IConfiguration> ConfigureServices { get; }
 
+    /// <summary>
+    /// Settings the app falls back to when neither the environment nor local.settings.json sets them, such as the
+    /// default of a <c>%Setting%</c> timer schedule. They sit below every other configuration source.
+    /// </summary>
+    public IReadOnlyDictionary<string, string?> DefaultSettings { get; init; } = new Dictionary<string, string?>();
+
+    /// <summary>This app with <see cref="DefaultSettings"/>.</summary>
+    public FunctionApp WithDefaultSettings(IReadOnlyDictionary<string, string?> defaults) =>
+        new(Name, FunctionTypes, ConfigureServices) { DefaultSettings = defaults };
+
     /// <summary>Every class in the assembly that has a <see cref="FunctionAttribute"/> method.</summary>
     public static FunctionApp FromAssembly(string name, Assembly assembly, Action<IServiceCollection, IConfiguration>? configureServices = null)
     {

@@ -85,9 +85,8 @@ public sealed partial class MigrationPipeline
 
     private async Task<MigrationRunReport> UpAsync(NpgsqlConnection connection, RunState run, CancellationToken ct)
     {
-        var applied = await MigrationHistory.ReadAsync(connection, ct) ?? [];
+        var (applied, problems) = await ReadHistoryAsync(connection, ct);
         run.From = run.To = RunPlanner.CurrentVersion(applied);
-        var problems = MigrationValidator.FindProblems(_migrations, applied);
         if (problems.Count > 0)
         {
             return Finish(run, MigrationRunOutcome.Refused, "Refusing to migrate: " + string.Join(" ", problems));
@@ -192,9 +191,8 @@ public sealed partial class MigrationPipeline
 
     private async Task<MigrationRunReport> DownAsync(NpgsqlConnection connection, RunState run, CancellationToken ct)
     {
-        var applied = await MigrationHistory.ReadAsync(connection, ct) ?? [];
+        var (applied, problems) = await ReadHistoryAsync(connection, ct);
         run.From = run.To = RunPlanner.CurrentVersion(applied);
-        var problems = MigrationValidator.FindProblems(_migrations, applied);
         if (problems.Count > 0)
         {
             return Finish(run, MigrationRunOutcome.Refused, "Refusing to roll back: " + string.Join(" ", problems));
@@ -215,6 +213,20 @@ public sealed partial class MigrationPipeline
         }
 
         return await ApplyAsync(connection, run, toUndo, up: false, ct);
+    }
+
+    /// <summary>The history and every reason to refuse to run; an unreadable history is such a reason (fail closed).</summary>
+    private async Task<(IReadOnlyList<AppliedMigration> Applied, IReadOnlyList<string> Problems)> ReadHistoryAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        try
+        {
+            var applied = await MigrationHistory.ReadAsync(connection, ct) ?? [];
+            return (applied, MigrationValidator.FindProblems(_migrations, applied));
+        }
+        catch (MigrationException e)
+        {
+            return ([], [e.Message]);
+        }
     }
 
     /// <summary>The backup; false (with the failure noted) when it failed.</summary>

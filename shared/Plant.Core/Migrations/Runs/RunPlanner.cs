@@ -76,9 +76,5 @@ internal static class RunPlanner
     }
 
     /// <summary>V0003, V0004.</summary>
-    public static string Versions(IEnumerable<int> versions)
-    {
-        var list = versions.Select(v => "V" + Migration.FormatVersion(v)).ToList();
-        return list.Count == 0 ? "none" : string.Join(", ", list);
-    }
+    public static string Versions(IEnumerable<int> versions) => Migration.FormatVersions(versions);
 }

@@ -1,0 +1,58 @@
+using Plant.Core.Migrations;
+
+namespace Plant.Migrate.Tests.Pipeline;
+
+/// <summary>The <c>-- expects:</c> lines a migration declares its objects with.</summary>
+public sealed class DeclaredObjectsTests
+{
+    [Fact]
+    public void Declarations_are_read_from_every_expects_line_of_the_script_and_its_manifest_without_repeats()
+    {
+        var migration = new Migration(4, "x", """
+            -- expects: table app.a, index app.a_name
+            create table app.a (name text);
+              -- EXPECTS: column app.a.name, trigger app.a.a_audit
+            -- expects: table app.a
+            """, null, "-- expects: function app.touch, extension pg_trgm, schema app, view app.v, sequence app.s, type app.t");
+
+        Assert.Equal(
+            ["table app.a", "index app.a_name", "column app.a.name", "trigger app.a.a_audit", "function app.touch", "extension pg_trgm", "schema app", "view app.v", "sequence app.s", "type app.t"],
+            migration.Expects.Select(e => e.ToString()));
+    }
+
+    [Theory]
+    [InlineData("-- expects: table a", "schema.name")]
+    [InlineData("-- expects: column app.a", "schema.table.name")]
+    [InlineData("-- expects: tabel app.a", "kind one of")]
+    [InlineData("-- expects: 3 app.a", "kind one of")]
+    [InlineData("-- expects: table app.\"A\"", "schema.name")]
+    public void A_malformed_declaration_is_refused_naming_the_migration(string line, string problem)
+    {
+        var error = Assert.Throws<MigrationException>(() => new Migration(7, "bad", line + "\nselect 1;", null));
+
+        Assert.StartsWith("V0007 (bad): ", error.Message, StringComparison.Ordinal);
+        Assert.Contains(problem, error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void V0001_declares_its_catalog_through_its_manifest_without_changing_its_checksum()
+    {
+        var v1 = MigrationSet.Embedded.Find(1)!;
+
+        Assert.Contains(new SchemaObject(SchemaObjectKind.Table, "catalog.agent"), v1.Expects);
+        Assert.Contains(new SchemaObject(SchemaObjectKind.Trigger, "catalog.entity_version.entity_version_append_only"), v1.Expects);
+        Assert.Equal(v1.Checksum, Migration.ComputeChecksum(v1.UpSql));
+        Assert.DoesNotContain(SchemaObject.DeclarationPrefix, v1.UpSql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void The_plan_checksum_is_the_sha256_of_version_colon_checksum_lines()
+    {
+        var a = new Migration(3, "a", "select 3;", null);
+        var b = new Migration(4, "b", "select 4;", null);
+        var text = $"3:{a.Checksum}\n4:{b.Checksum}\n";
+
+        Assert.Equal(Migration.ComputeChecksum(text), MigrationPlan.ComputeChecksum([b, a]));
+        Assert.NotEqual(MigrationPlan.ComputeChecksum([a, b]), MigrationPlan.ComputeChecksum([b]));
+    }
+}
