@@ -20,8 +20,9 @@ namespace Plant.Core.Retention;
 internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<string> protectedCreators, bool skipForeignKeyChecks) : PurgePass
 {
     // Selection and locking: the current version's trial row decides; the keyset (time, version_id) walks the
-    // index so that no batch scans past what earlier batches removed. Rows a user transaction holds (a trial
-    // being cancelled right now) are skipped, not waited for.
+    // index so that no batch scans past what earlier batches removed. The entity row is the trial's lock: anything
+    // that writes a version of it or points at it takes a share lock on that row first, so a trial someone is
+    // writing to or about right now is skipped, not waited for.
     private const string SelectSql = """
         select e.entity_id, t.{0}, t.version_id
         from catalog.trial t
@@ -33,7 +34,7 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
           and e.created_by <> all(@protected)
         order by t.{0}, t.version_id
         limit @limit
-        for update of e, v skip locked
+        for update of e skip locked
         """;
 
     private const string AfterClause = "and (t.{0}, t.version_id) > (@after_at, @after_id)";
