@@ -19,14 +19,16 @@ using Plant.Testing.Hosting;
 //
 //   1. A throwaway PostgreSQL (or PLANT_TEST_DATABASE_URL's server), a database at the latest version with the
 //      Genesis baseline, N expired trials and N/100 live ones written as the Agents app writes them (not timed).
-//   2. The Agents app in-process on 127.0.0.1; CLIENTS closed-loop clients GET /api/v1/agents with a pause between
-//      requests, for BASELINE seconds with nothing else running: the baseline p99.
+//   2. The Agents app in-process on 127.0.0.1; CLIENTS closed-loop clients GET /api/v1/agents?limit=20 with PAUSE ms
+//      between requests (a steady portal load, not a saturating one), for BASELINE seconds with nothing else
+//      running: the baseline p99.
 //   3. The same clients while RetentionPurge.RunAsync removes the expired trials (batches adapted to 200 ms,
 //      foreign key checks as the guard decides unless --checked), then VACUUM (ANALYZE): p99 during the purge.
 //
-// Usage: dotnet run -c Release --project bench/Plant.Retention.Bench -- [--trials N] [--clients C] [--baseline S] [--checked]
+// Usage: dotnet run -c Release --project bench/Plant.Retention.Bench -- [--trials N] [--clients C] [--pause MS] [--baseline S] [--checked]
 var trials = Option("--trials", 1_000_000);
-var clients = Option("--clients", 2);
+var clients = Option("--clients", 1);
+var pause = TimeSpan.FromMilliseconds(Option("--pause", 50));
 var baselineSeconds = Option("--baseline", 30);
 var checkedDeletes = args.Contains("--checked");
 var cutoff = DateTimeOffset.UtcNow.AddDays(-30);
@@ -40,12 +42,12 @@ try
     await new Migrator(dataSource).UpAsync();
     await new CatalogSeeder(dataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local)).SeedAsync();
     await LoadTrialsAsync(dataSource, trials, cutoff);
-    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"setup: {trials:N0} expired trials, {trials / 100:N0} live, in {setup.Elapsed.TotalSeconds:0} s"));
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"setup: {trials:N0} expired trials, {trials / 100:N0} live, in {setup.Elapsed.TotalSeconds:0} s; {clients} client(s), {pause.TotalMilliseconds:0} ms pause"));
 
     await using var host = await TestHost.StartAsync(connectionString, AgentsApp.Definition, new Dictionary<string, string?> { ["PLANT_LOG_FORMAT"] = "json" });
     // Warm up the JIT, the pool and the plan cache.
-    await MeasureAsync(host, clients, TimeSpan.FromSeconds(5), null);
-    var baseline = await MeasureAsync(host, clients, TimeSpan.FromSeconds(baselineSeconds), null);
+    await MeasureAsync(host, clients, pause, TimeSpan.FromSeconds(5), null);
+    var baseline = await MeasureAsync(host, clients, pause, TimeSpan.FromSeconds(baselineSeconds), null);
     Print("agents, no purge", baseline);
 
     using var rsa = RSA.Create(2048);
@@ -55,7 +57,7 @@ try
     var purge = new RetentionPurge(dataSource, audit, settings, NullLogger<RetentionPurge>.Instance, null,
         new RetentionPurgeOptions { AllowSkippingForeignKeyChecks = !checkedDeletes });
     var purgeTask = purge.RunAsync(new PurgeRequest { Actor = "bench", Cutoffs = new PurgeCutoffs(cutoff, null, null) }, default);
-    var during = await MeasureAsync(host, clients, null, purgeTask);
+    var during = await MeasureAsync(host, clients, pause, null, purgeTask);
     var report = await purgeTask;
     Print("agents, during purge", during);
 
@@ -128,9 +130,8 @@ static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql, Dat
     return (long)(await command.ExecuteScalarAsync())!;
 }
 
-// Closed-loop clients with a 20 ms pause between requests (about 50 requests per second per client when fast), for
-// a fixed time or until the purge ends.
-static async Task<Latencies> MeasureAsync(TestHost host, int clients, TimeSpan? duration, Task? until)
+// Closed-loop clients with a pause between requests, for a fixed time or until the purge ends.
+static async Task<Latencies> MeasureAsync(TestHost host, int clients, TimeSpan pause, TimeSpan? duration, Task? until)
 {
     var samples = new List<double>[clients];
     using var stop = duration is { } d ? new CancellationTokenSource(d) : new CancellationTokenSource();
@@ -154,7 +155,7 @@ static async Task<Latencies> MeasureAsync(TestHost host, int clients, TimeSpan? 
                 Interlocked.Increment(ref errors);
             }
 
-            await Task.Delay(20);
+            await Task.Delay(pause);
         }
     }));
 
