@@ -1,7 +1,9 @@
-using System.Buffers;
+using System.Collections.Concurrent;
 using System.Data;
+using System.Globalization;
 using System.Data.Common;
 using System.Security.Cryptography;
+using System.Threading.Channels;
 using Npgsql;
 using Plant.Core.Signing;
 
@@ -11,7 +13,7 @@ namespace Plant.Core.Audit;
 /// One pass over the chain in sequence order, in one read-only snapshot: checks that sequences follow on,
 /// each stored previous hash is the hash before it, each hash is SHA-256(previous hash || canonical JSON), every
 /// checkpoint is signed and lies on the chain, and the head row agrees with the last entry. Rows stream through
-/// one reused buffer; nothing is kept per entry.
+/// a few reused batches; nothing is kept per entry.
 /// </summary>
 internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRing keys)
 {
@@ -46,123 +48,84 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             }
         }
 
-        await using var command = new NpgsqlCommand(
-            """
-            select sequence, prev_hash, hash, canonical from genesis.audit_entry
-            where sequence <= @through
-            order by sequence
-            """,
-            connection,
-            transaction);
-        command.Parameters.AddWithValue("through", through ?? long.MaxValue);
-        await using var reader = await command.ExecuteReaderAsync(CommandBehavior.SequentialAccess, ct);
+        // COPY takes no parameters; the bound is a number formatted here, not text from outside.
+        var copyCommand = string.Create(
+            CultureInfo.InvariantCulture,
+            $"copy (select sequence, prev_hash, hash, canonical from genesis.audit_entry where sequence <= {through ?? long.MaxValue} order by sequence) to stdout (format binary)");
 
-        // The buffer holds the running hash followed by the entry's canonical bytes: exactly what is hashed.
-        var buffer = ArrayPool<byte>.Shared.Rent(4096);
-        var storedPrevious = new byte[HashSize];
-        var storedHash = new byte[HashSize];
-        var computed = new byte[HashSize];
-        long entries = 0;
-        long expected = 0;
-        long lastSequence = 0;
-        AuditCheckpoint? start = null;
+        // Reading rows and hashing them take about as long as each other, so they run side by side: this task
+        // parses rows into batches, a second one checks them in order. Batches are reused, so memory stays flat.
+        var full = Channel.CreateBounded<EntryBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
+        var spare = new ConcurrentQueue<EntryBatch>();
+        var verifier = new ChainVerifier(checkpoints, this);
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var verifying = Task.Run(
+            async () =>
+            {
+                try
+                {
+                    await verifier.RunAsync(full.Reader, spare, stop.Token);
+                }
+                catch
+                {
+                    await stop.CancelAsync(); // so that the reader does not wait on a full channel forever
+                    throw;
+                }
+            },
+            CancellationToken.None);
         try
         {
-            while (await reader.ReadAsync(ct))
+            await using var copy = await connection.BeginRawBinaryCopyAsync(copyCommand, stop.Token);
+            var rows = new AuditCopyReader(copy);
+            await rows.ReadHeaderAsync(stop.Token);
+            var batch = new EntryBatch();
+            while (await rows.ReadAsync(stop.Token))
             {
-                var sequence = reader.GetInt64(0);
-                entries++;
-                if (_brokenAt is not null)
+                batch.Add(rows);
+                if (batch.IsFull)
                 {
-                    continue; // only counting from here on
-                }
-
-                if (entries == 1)
-                {
-                    // The chain starts at entry 1 from 32 zero bytes, or just after the checkpoint it was cut at.
-                    if (sequence == 1)
-                    {
-                        buffer.AsSpan(0, HashSize).Clear();
-                    }
-                    else if (checkpoints.TryGetValue(sequence - 1, out var checkpoint))
-                    {
-                        start = checkpoint;
-                        Convert.FromHexString(checkpoint.Hash, buffer.AsSpan(0, HashSize), out _, out _);
-                    }
-                    else
-                    {
-                        Broken(1, $"the chain starts at {sequence}, and no checkpoint at {sequence - 1} covers the entries before it");
-                        continue;
-                    }
-
-                    expected = sequence;
-                }
-
-                if (sequence != expected)
-                {
-                    Broken(expected, $"entry {expected} is missing (the next entry is {sequence})");
-                    continue;
-                }
-
-                reader.GetBytes(1, 0, storedPrevious, 0, HashSize);
-                reader.GetBytes(2, 0, storedHash, 0, HashSize);
-                var length = (int)reader.GetBytes(3, 0, null, 0, 0);
-                if (buffer.Length < HashSize + length)
-                {
-                    ArrayPool<byte>.Shared.Return(buffer);
-                    var previous = buffer.AsSpan(0, HashSize).ToArray();
-                    buffer = ArrayPool<byte>.Shared.Rent(HashSize + length);
-                    previous.CopyTo(buffer, 0);
-                }
-
-                reader.GetBytes(3, 0, buffer, HashSize, length);
-                if (!storedPrevious.AsSpan().SequenceEqual(buffer.AsSpan(0, HashSize)))
-                {
-                    Broken(sequence, $"entry {sequence} does not link to the entry before it (its previous hash differs)");
-                    continue;
-                }
-
-                SHA256.HashData(buffer.AsSpan(0, HashSize + length), computed);
-                if (!computed.AsSpan().SequenceEqual(storedHash))
-                {
-                    Broken(sequence, $"entry {sequence} was altered (its hash does not match its content)");
-                    continue;
-                }
-
-                if (checkpoints.TryGetValue(sequence, out var passed) && !Convert.FromHexString(passed.Hash).AsSpan().SequenceEqual(computed.AsSpan()))
-                {
-                    Broken(sequence, $"the checkpoint at {sequence} records another hash than the chain has there");
-                    continue;
-                }
-
-                computed.CopyTo(buffer, 0);
-                lastSequence = sequence;
-                expected = sequence + 1;
-            }
-
-            var lastHash = Convert.ToHexStringLower(buffer.AsSpan(0, HashSize));
-            if (entries == 0)
-            {
-                // Everything may have been cut: then the chain ends at the newest checkpoint.
-                start = checkpoints.Count > 0 ? checkpoints.Values[^1] : null;
-                (lastSequence, lastHash) = start is null ? (0, AuditTrail.GenesisHash) : (start.Sequence, start.Hash);
-            }
-
-            if (through is null && _brokenAt is null)
-            {
-                CheckHead(lastSequence, lastHash, headSequence, headHash);
-                if (checkpoints.Count > 0 && checkpoints.Keys[^1] > lastSequence)
-                {
-                    Broken(lastSequence + 1, $"a checkpoint at {checkpoints.Keys[^1]} lies beyond the last entry {lastSequence}");
+                    await full.Writer.WriteAsync(batch, stop.Token);
+                    batch = spare.TryDequeue(out var reused) ? reused : new EntryBatch();
                 }
             }
 
-            return new Result(entries, _brokenAt, _problem, new AuditHead(lastSequence, lastHash), start);
+            if (batch.Count > 0)
+            {
+                await full.Writer.WriteAsync(batch, stop.Token);
+            }
+
+            full.Writer.Complete();
         }
-        finally
+        catch (Exception e) when (!verifying.IsFaulted)
         {
-            ArrayPool<byte>.Shared.Return(buffer);
+            full.Writer.TryComplete(e);
+            await verifying.ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            throw;
         }
+        catch (OperationCanceledException)
+        {
+            // The verifier failed and stopped the reading: its exception is the one to report, below.
+        }
+
+        await verifying;
+        var (entries, lastSequence, lastHash, start) = (verifier.Entries, verifier.LastSequence, Convert.ToHexStringLower(verifier.LastHash), verifier.Start);
+        if (entries == 0)
+        {
+            // Everything may have been cut: then the chain ends at the newest checkpoint.
+            start = checkpoints.Count > 0 ? checkpoints.Values[^1] : null;
+            (lastSequence, lastHash) = start is null ? (0, AuditTrail.GenesisHash) : (start.Sequence, start.Hash);
+        }
+
+        if (through is null && _brokenAt is null)
+        {
+            CheckHead(lastSequence, lastHash, headSequence, headHash);
+            if (checkpoints.Count > 0 && checkpoints.Keys[^1] > lastSequence)
+            {
+                Broken(lastSequence + 1, $"a checkpoint at {checkpoints.Keys[^1]} lies beyond the last entry {lastSequence}");
+            }
+        }
+
+        return new Result(entries, _brokenAt, _problem, new AuditHead(lastSequence, lastHash), start);
     }
 
     public static AuditCheckpoint ReadCheckpoint(DbDataReader reader) => new(
@@ -197,10 +160,156 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
 
     private void Broken(long at, string problem)
     {
+        // Called by the verifier task too, but never at the same time as here: it runs between the two awaits.
         if (_brokenAt is null || at < _brokenAt)
         {
             (_brokenAt, _problem) = (at, problem);
         }
+    }
+
+    private bool IsBroken => _brokenAt is not null;
+
+    /// <summary>
+    /// Checks entries in sequence order: each follows on from the one before (or from 32 zero bytes, or from the
+    /// checkpoint the chain was cut at), links to its stored hash, and hashes to its own stored hash. With every
+    /// link checked against the stored hash before it, the hashes of different entries do not depend on one
+    /// another's computation.
+    /// </summary>
+    private sealed class ChainVerifier(SortedList<long, AuditCheckpoint> checkpoints, AuditChainWalker walker)
+    {
+        private readonly byte[] _computed = new byte[HashSize];
+        private long _expected;
+
+        public long Entries { get; private set; }
+
+        public long LastSequence { get; private set; }
+
+        /// <summary>The hash of the last entry that verified; 32 zero bytes before the first.</summary>
+        public byte[] LastHash { get; } = new byte[HashSize];
+
+        public AuditCheckpoint? Start { get; private set; }
+
+        public async Task RunAsync(ChannelReader<EntryBatch> batches, ConcurrentQueue<EntryBatch> spare, CancellationToken ct)
+        {
+            await foreach (var batch in batches.ReadAllAsync(ct))
+            {
+                for (var i = 0; i < batch.Count; i++)
+                {
+                    Entries++;
+                    if (!walker.IsBroken)
+                    {
+                        Check(batch, i);
+                    }
+                }
+
+                batch.Clear();
+                spare.Enqueue(batch);
+            }
+        }
+
+        private void Check(EntryBatch batch, int index)
+        {
+            var sequence = batch.Sequence(index);
+            if (Entries == 1 && !StartAt(sequence))
+            {
+                return;
+            }
+
+            if (sequence != _expected)
+            {
+                walker.Broken(_expected, $"entry {_expected} is missing (the next entry is {sequence})");
+                return;
+            }
+
+            // The entry's stored previous hash followed by its canonical bytes: exactly what its hash covers.
+            var hashed = batch.Entry(index);
+            if (!hashed[..HashSize].SequenceEqual(LastHash))
+            {
+                walker.Broken(sequence, $"entry {sequence} does not link to the entry before it (its previous hash differs)");
+                return;
+            }
+
+            SHA256.HashData(hashed, _computed);
+            if (!batch.Hash(index).SequenceEqual(_computed))
+            {
+                walker.Broken(sequence, $"entry {sequence} was altered (its hash does not match its content)");
+                return;
+            }
+
+            if (checkpoints.TryGetValue(sequence, out var passed) && !string.Equals(passed.Hash, Convert.ToHexStringLower(_computed), StringComparison.Ordinal))
+            {
+                walker.Broken(sequence, $"the checkpoint at {sequence} records another hash than the chain has there");
+                return;
+            }
+
+            _computed.CopyTo(LastHash, 0);
+            LastSequence = sequence;
+            _expected = sequence + 1;
+        }
+
+        /// <summary>The chain starts at entry 1 from 32 zero bytes, or just after the checkpoint it was cut at.</summary>
+        private bool StartAt(long sequence)
+        {
+            _expected = sequence;
+            if (sequence == 1)
+            {
+                return true;
+            }
+
+            if (checkpoints.TryGetValue(sequence - 1, out var checkpoint))
+            {
+                Start = checkpoint;
+                Convert.FromHexString(checkpoint.Hash).CopyTo(LastHash, 0);
+                return true;
+            }
+
+            walker.Broken(1, $"the chain starts at {sequence}, and no checkpoint at {sequence - 1} covers the entries before it");
+            return false;
+        }
+    }
+
+    /// <summary>Up to 1,024 entries as read: sequence, stored hash, and the stored previous hash followed by the canonical bytes.</summary>
+    private sealed class EntryBatch
+    {
+        private const int Capacity = 1024;
+
+        private readonly long[] _sequences = new long[Capacity];
+        private readonly byte[] _hashes = new byte[Capacity * HashSize];
+        private readonly int[] _ends = new int[Capacity];
+        private byte[] _data = new byte[Capacity * 512];
+        private int _length;
+
+        public int Count { get; private set; }
+
+        public bool IsFull => Count == Capacity;
+
+        public long Sequence(int index) => _sequences[index];
+
+        public ReadOnlySpan<byte> Entry(int index) => _data.AsSpan(index == 0 ? 0 : _ends[index - 1], _ends[index] - (index == 0 ? 0 : _ends[index - 1]));
+
+        public ReadOnlySpan<byte> Hash(int index) => _hashes.AsSpan(index * HashSize, HashSize);
+
+        public void Add(AuditCopyReader row)
+        {
+            var canonical = row.Canonical;
+            EnsureRoom(HashSize + canonical.Length);
+            _sequences[Count] = row.Sequence;
+            row.Hash.CopyTo(_hashes.AsSpan(Count * HashSize));
+            row.PreviousHash.CopyTo(_data.AsSpan(_length));
+            canonical.CopyTo(_data.AsSpan(_length + HashSize));
+            _length += HashSize + canonical.Length;
+            _ends[Count++] = _length;
+        }
+
+        private void EnsureRoom(int size)
+        {
+            if (_data.Length < _length + size)
+            {
+                Array.Resize(ref _data, Math.Max(_data.Length * 2, _length + size));
+            }
+        }
+
+        public void Clear() => (Count, _length) = (0, 0);
     }
 
     private static async Task<SortedList<long, AuditCheckpoint>> ReadCheckpointsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)

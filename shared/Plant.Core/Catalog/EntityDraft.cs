@@ -5,7 +5,7 @@ namespace Plant.Core.Catalog;
 
 /// <summary>
 /// What a client sends to create or amend a catalog entity: the fields every type has. A draft is unvalidated
-/// input; the constitution (<c>Plant.Core.Constitution</c>) says what is wrong with it.
+/// input; <see cref="Constitution.ConstitutionValidator"/> says what is wrong with it.
 /// </summary>
 /// <remarks>
 /// JSON (System.Text.Json, camelCase): a route that knows the type deserialises the concrete record

@@ -6,12 +6,13 @@ namespace Plant.Core.Tests.Migrations;
 public sealed class MigrationEngineTests
 {
     [Fact]
-    public void Embedded_set_holds_the_catalog_and_the_vector_migration_with_down_scripts()
+    public void Embedded_set_holds_the_catalog_the_vector_and_the_audit_migration_with_down_scripts()
     {
         var set = MigrationSet.Embedded;
 
-        Assert.Equal([1, 2], set.Migrations.Select(m => m.Version));
+        Assert.Equal([1, 2, 3], set.Migrations.Select(m => m.Version).Take(3));
         Assert.Equal("catalog base", set.Migrations[0].Description);
+        Assert.Equal("genesis audit", set.Migrations[2].Description);
         Assert.All(set.Migrations, m => Assert.NotNull(m.DownSql));
         Assert.All(set.Migrations, m => Assert.Matches("^[0-9a-f]{64}$", m.Checksum));
     }
@@ -25,15 +26,16 @@ public sealed class MigrationEngineTests
         var first = await migrator.UpAsync();
         var firstDump = await db.SchemaDumpAsync();
         var down = await migrator.DownAsync(0);
-        var afterDown = await db.ScalarAsync<bool>("select to_regnamespace('catalog') is null");
+        var afterDown = await db.ScalarAsync<bool>("select to_regnamespace('catalog') is null and to_regnamespace('genesis') is null");
         var second = await migrator.UpAsync();
         var secondDump = await db.SchemaDumpAsync();
+        var versions = MigrationSet.Embedded.Migrations.Select(m => m.Version).ToList();
 
-        Assert.Equal((0, 2), (first.FromVersion, first.ToVersion));
-        Assert.Equal([2, 1], down.Versions);
+        Assert.Equal((0, MigrationSet.Embedded.Latest), (first.FromVersion, first.ToVersion));
+        Assert.Equal(Enumerable.Reverse(versions), down.Versions);
         Assert.Equal(0, down.ToVersion);
         Assert.True(afterDown);
-        Assert.Equal([1, 2], second.Versions);
+        Assert.Equal(versions, second.Versions);
         Assert.Contains("CREATE TABLE catalog.entity_version", firstDump, StringComparison.Ordinal);
         Assert.Equal(firstDump, secondDump);
         Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => (m.Version, m.Checksum, true)), await db.HistoryAsync());
