@@ -2,11 +2,14 @@ using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Plant.Core.Audit;
 using Plant.Core.Backups;
 using Plant.Core.Configuration;
 using Plant.Core.Data;
 using Plant.Core.Migrations;
 using Plant.Core.Migrations.Runs;
+using Plant.Core.Retention;
+using Plant.Core.Signing;
 using Plant.Hosting;
 
 namespace Plant.Migrate;
@@ -16,7 +19,11 @@ public static class MigrateApp
 {
     public static FunctionApp Definition { get; } = FunctionApp
         .FromAssembly("Migrate", typeof(MigrateApp).Assembly, ConfigureServices)
-        .WithDefaultSettings(new Dictionary<string, string?> { [MigrationSettings.ScheduleSetting] = MigrationSettings.DefaultSchedule });
+        .WithDefaultSettings(new Dictionary<string, string?>
+        {
+            [MigrationSettings.ScheduleSetting] = MigrationSettings.DefaultSchedule,
+            [RetentionSettings.ScheduleSetting] = RetentionSettings.DefaultSchedule,
+        });
 
     private static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
@@ -30,5 +37,12 @@ public static class MigrateApp
             sp.GetRequiredService<PlantSettings>(),
             backup,
             sp.GetRequiredService<TimeProvider>()));
+
+        // The retention purge records its runs in the audit trail and signs the checkpoints it cuts the chain at.
+        // The key is loaded here so that a missing one stops start-up with its setting's name; TryAdd because
+        // locally all apps share one process and Genesis registers the same services.
+        services.TryAddSingleton(SigningKeyRing.Load(configuration, settings));
+        services.TryAddSingleton<AuditTrail>();
+        services.TryAddSingleton<RetentionPurge>();
     }
 }

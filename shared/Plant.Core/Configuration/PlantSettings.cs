@@ -105,9 +105,12 @@ public sealed record PlantSettings
     /// <summary>The Migrate function's schedule, approvals and backups (docs/MIGRATIONS.md).</summary>
     public MigrationSettings Migrations { get; init; } = MigrationSettings.Defaults(PlantEnvironment.Local);
 
+    /// <summary>The retention purge's schedule, the audit trail's and migration records' retention, and its limits (docs/RETENTION.md).</summary>
+    public RetentionSettings Retention { get; init; } = RetentionSettings.Defaults(PlantEnvironment.Local);
+
     /// <summary>The defaults of <paramref name="environment"/>, before any override.</summary>
     public static PlantSettings Defaults(PlantEnvironment environment) =>
-        s_defaults[environment] with { Migrations = MigrationSettings.Defaults(environment) };
+        s_defaults[environment] with { Migrations = MigrationSettings.Defaults(environment), Retention = RetentionSettings.Defaults(environment) };
 
     /// <summary>
     /// Reads <c>PLANT_ENVIRONMENT</c>, starts from its defaults and applies every override that is set.
@@ -129,6 +132,7 @@ public sealed record PlantSettings
             SigningKeyId = ReadSigningKeyId(configuration[SigningKeyIdSetting]),
             LocalDirectory = configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : DefaultLocalDirectory,
             Migrations = MigrationSettings.Load(configuration, defaults.Environment),
+            Retention = RetentionSettings.Load(configuration, defaults.Environment),
         };
 
         if (settings.Environment == PlantEnvironment.Prod && settings.MigrationPolicy != MigrationPolicy.Approval)

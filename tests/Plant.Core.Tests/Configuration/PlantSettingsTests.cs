@@ -71,6 +71,7 @@ public sealed class PlantSettingsTests
                 TrialDays = 14,
                 Debug = true,
                 Migrations = MigrationSettings.Defaults(PlantEnvironment.Demo),
+                Retention = RetentionSettings.Defaults(PlantEnvironment.Demo),
             },
             settings);
     }

@@ -32,7 +32,8 @@ internal static class MigrateHosts
     /// </summary>
     public static Task<TestHost> StartAsync(string connectionString, MigrationSet? migrations, string environment, IDictionary<string, string?>? settings = null)
     {
-        var all = new Dictionary<string, string?> { ["PLANT_ENVIRONMENT"] = environment };
+        // The app signs the audit checkpoints of its retention purge: outside local it needs a key.
+        var all = new Dictionary<string, string?>(TestSigningKey.Settings()) { ["PLANT_ENVIRONMENT"] = environment };
         if (environment != "prod")
         {
             all["PLANT_BACKUP"] = "none";

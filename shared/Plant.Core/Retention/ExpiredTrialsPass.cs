@@ -1,0 +1,184 @@
+using Npgsql;
+using NpgsqlTypes;
+
+namespace Plant.Core.Retention;
+
+/// <summary>
+/// Trials that ended (<c>ends_at</c>) or were cancelled (<c>cancelled_at</c>, V0005) before the cutoff, judged on
+/// their current version, go whole: the entity, every version, their trial rows, their free relationships and
+/// their Idempotency-Keys. A trial something still points at (a relationship targeting it, a certificate) stays.
+/// </summary>
+/// <remarks>
+/// A trial is a catalog entity, and catalog.entity and catalog.entity_version are referenced by some twenty
+/// foreign keys, each of which PostgreSQL checks with a query per deleted row. At a million trials those checks
+/// are most of the work (docs/RETENTION.md has the figures). Where the role may, and <see cref="ReferenceGuard"/>
+/// has confirmed that every foreign key onto those tables is one this pass accounts for, batches run with
+/// <c>session_replication_role = replica</c>, which skips the checks: the pass deletes everything that may point
+/// at a trial itself, and checks what it may not delete (relationships, certificates) after it holds the trial's
+/// row lock, so that nothing can start pointing at it before it is gone. Otherwise the checks run as usual.
+/// </remarks>
+internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<string> protectedCreators, bool skipForeignKeyChecks) : PurgePass
+{
+    // Selection and locking: the current version's trial row decides; the keyset (time, version_id) walks the
+    // index so that no batch scans past what earlier batches removed. The entity row is the trial's lock: anything
+    // that writes a version of it or points at it takes a share lock on that row first, so a trial someone is
+    // writing to or about right now is skipped, not waited for.
+    private const string SelectSql = """
+        select e.entity_id, t.{0}, t.version_id
+        from catalog.trial t
+        join catalog.entity_version v on v.version_id = t.version_id
+        join catalog.entity e on e.entity_id = v.entity_id
+        where t.{0} < @cutoff {1}
+          and v.is_current
+          and e.entity_type = 'trial'
+          and e.created_by <> all(@protected)
+        order by t.{0}, t.version_id
+        limit @limit
+        for update of e skip locked
+        """;
+
+    private const string AfterClause = "and (t.{0}, t.version_id) > (@after_at, @after_id)";
+
+    // Runs after the selection's locks are held, in a new snapshot: a relationship or certificate committed in
+    // between is seen here, and one that would be added now has to wait for the trial's row lock, then fails.
+    private const string DeleteSql = """
+        with doomed as materialized (
+            select e.entity_id from catalog.entity e
+            where e.entity_id = any(@ids)
+              and not exists (select 1 from catalog.relationship r where r.target_id = e.entity_id)
+              and not exists (select 1 from catalog.certificate c where c.entity_id = e.entity_id)
+        ), versions as materialized (
+            select v.version_id from catalog.entity_version v join doomed d on d.entity_id = v.entity_id
+        ), keys as (
+            delete from plant_agents.idempotency_key k using doomed d where k.trial_id = d.entity_id returning 1
+        ), links as (
+            delete from catalog.relationship r using versions s where r.version_id = s.version_id returning 1
+        ), trials as (
+            delete from catalog.trial t using versions s where t.version_id = s.version_id returning 1
+        ), removed_versions as (
+            delete from catalog.entity_version v using versions s where v.version_id = s.version_id returning 1
+        ), entities as (
+            delete from catalog.entity e using doomed d where e.entity_id = d.entity_id returning 1
+        )
+        select (select count(*) from entities), (select count(*) from removed_versions), (select count(*) from trials),
+               (select count(*) from keys), (select count(*) from links)
+        """;
+
+    private const string CountSql = """
+        with doomed as materialized (
+            select distinct e.entity_id
+            from catalog.trial t
+            join catalog.entity_version v on v.version_id = t.version_id
+            join catalog.entity e on e.entity_id = v.entity_id
+            where (t.ends_at < @cutoff or t.cancelled_at < @cutoff)
+              and v.is_current
+              and e.entity_type = 'trial'
+              and e.created_by <> all(@protected)
+              and not exists (select 1 from catalog.relationship r where r.target_id = e.entity_id)
+              and not exists (select 1 from catalog.certificate c where c.entity_id = e.entity_id)
+        ), versions as materialized (
+            select v.version_id from catalog.entity_version v join doomed d on d.entity_id = v.entity_id
+        )
+        select (select count(*) from doomed),
+               (select count(*) from versions),
+               (select count(*) from catalog.trial t join versions s on s.version_id = t.version_id),
+               (select count(*) from plant_agents.idempotency_key k join doomed d on d.entity_id = k.trial_id),
+               (select count(*) from catalog.relationship r join versions s on s.version_id = r.version_id)
+        """;
+
+    private static readonly string[] s_tables =
+        ["catalog.trial", "catalog.entity", "catalog.entity_version", "plant_agents.idempotency_key", "catalog.relationship"];
+
+    private readonly string[] _protected = [.. protectedCreators];
+
+    // First every trial that ended before the cutoff, then those cancelled before it whose end is still to come.
+    private string _clock = "ends_at";
+    private (DateTime At, Guid Id)? _after;
+
+    public override string Name => "expired-trials";
+
+    public override DateTimeOffset? Cutoff { get; } = cutoff;
+
+    public override IReadOnlyList<string> Tables => s_tables;
+
+    /// <summary>Whether batches skip PostgreSQL's foreign key checks (<see cref="ReferenceGuard"/>).</summary>
+    public bool SkipsForeignKeyChecks { get; } = skipForeignKeyChecks;
+
+    public override async Task<TableCounts> CountAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand(CountSql, connection);
+        command.Parameters.AddWithValue("cutoff", Cutoff!.Value);
+        command.Parameters.AddWithValue("protected", _protected);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return Counts(reader);
+    }
+
+    public override async Task<BatchResult> DeleteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken ct)
+    {
+        if (SkipsForeignKeyChecks)
+        {
+            await using var replica = new NpgsqlCommand("set local session_replication_role = replica", connection, transaction);
+            await replica.ExecuteNonQueryAsync(ct);
+        }
+
+        var ids = new List<Guid>(limit);
+        await using (var select = new NpgsqlCommand(
+            string.Format(System.Globalization.CultureInfo.InvariantCulture, SelectSql, _clock, _after is null ? "" : string.Format(System.Globalization.CultureInfo.InvariantCulture, AfterClause, _clock)),
+            connection,
+            transaction))
+        {
+            select.Parameters.AddWithValue("cutoff", Cutoff!.Value);
+            select.Parameters.AddWithValue("protected", _protected);
+            select.Parameters.AddWithValue("limit", limit);
+            if (_after is { } after)
+            {
+                select.Parameters.Add(new NpgsqlParameter<DateTime>("after_at", NpgsqlDbType.TimestampTz) { TypedValue = after.At });
+                select.Parameters.AddWithValue("after_id", after.Id);
+            }
+
+            await using var reader = await select.ExecuteReaderAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                ids.Add(reader.GetGuid(0));
+                _after = (reader.GetFieldValue<DateTime>(1), reader.GetGuid(2));
+            }
+        }
+
+        var counts = new TableCounts();
+        if (ids.Count > 0)
+        {
+            await using var delete = new NpgsqlCommand(DeleteSql, connection, transaction);
+            delete.Parameters.AddWithValue("ids", ids.ToArray());
+            await using var reader = await delete.ExecuteReaderAsync(ct);
+            await reader.ReadAsync(ct);
+            counts = Counts(reader);
+        }
+
+        if (SkipsForeignKeyChecks)
+        {
+            await using var origin = new NpgsqlCommand("set local session_replication_role = origin", connection, transaction);
+            await origin.ExecuteNonQueryAsync(ct);
+        }
+
+        if (ids.Count < limit && _clock == "ends_at")
+        {
+            _clock = "cancelled_at";
+            _after = null;
+            return new BatchResult(ids.Count, counts, Done: false);
+        }
+
+        return new BatchResult(ids.Count, counts, Done: ids.Count < limit);
+    }
+
+    private static TableCounts Counts(NpgsqlDataReader reader)
+    {
+        var counts = new TableCounts();
+        counts.Add("catalog.entity", reader.GetInt64(0));
+        counts.Add("catalog.entity_version", reader.GetInt64(1));
+        counts.Add("catalog.trial", reader.GetInt64(2));
+        counts.Add("plant_agents.idempotency_key", reader.GetInt64(3));
+        counts.Add("catalog.relationship", reader.GetInt64(4));
+        return counts;
+    }
+}
