@@ -69,6 +69,11 @@ export K_SERVICE=genesis-bench PORT="$port" FUNCTION_TARGET="$target" PLANT_ENVI
   PLANT_MASTER_KEY=cold-start-bench-master-key-0123456789 ASPNETCORE_HTTP_PORTS='' \
   DATABASE_URL="Host=127.0.0.1;Port=1;Username=bench;Database=bench"
 unset PLANT_FUNCTION_KEYS PLANT_TIMERS_IN_PROCESS
+# Genesis and Migrate sign (certificates, audit heads): a throwaway key, made once, outside the timed starts.
+signing_key=$(mktemp)
+trap 'rm -f "$signing_key"' EXIT
+openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$signing_key" 2>/dev/null
+export PLANT_SIGNING_KEY_FILE="$signing_key" PLANT_SIGNING_KEY_ID=cold-start-bench PLANT_SIGNING_KEY_BITS=2048
 
 # read -t on a pipe that never has data: a sleep without forking sleep(1).
 exec {pause}<> <(:)

@@ -55,6 +55,10 @@ public sealed class PublishedGenesisFixture : IAsyncLifetime
         ["PLANT_ENVIRONMENT"] = "uat",
         ["PLANT_RETENTION_DAYS"] = "30",
         ["PLANT_MASTER_KEY"] = MasterKey,
+        // Genesis signs certificates: outside local runs its key is a required secret.
+        ["PLANT_SIGNING_KEY"] = TestSigningKeys.Pem,
+        ["PLANT_SIGNING_KEY_ID"] = TestSigningKeys.KeyId,
+        ["PLANT_SIGNING_KEY_BITS"] = "2048",
         ["DATABASE_URL"] = _database.ConnectionString,
         // The aspnet base image sets both; the Dockerfile clears the second.
         ["DOTNET_RUNNING_IN_CONTAINER"] = "true",
