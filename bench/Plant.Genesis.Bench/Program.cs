@@ -4,8 +4,9 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Plant.Genesis.Bench;
 
-// dotnet run -c Release --project bench/Plant.Genesis.Bench -- audit [appends] [entries]
-//     audit appends with 16 writers and verification of a long chain, against a throwaway PostgreSQL
+// dotnet run -c Release --project bench/Plant.Genesis.Bench -- audit [appends] [entries] [writers]
+//     audit appends (default 32,000 by 16 writers) and verification of a chain (default 1,000,000 entries; 0 skips it),
+//     against a throwaway PostgreSQL
 // dotnet run -c Release --project bench/Plant.Genesis.Bench -- --filter '*'
 //     every BenchmarkDotNet class of this project (CanonicalJsonBenchmarks, and any added beside it)
 if (args is ["audit", ..])
