@@ -19,6 +19,9 @@ internal static class AttributeRules
     /// <summary>Text longer than this is decoded into a pooled buffer instead of the stack.</summary>
     private const int StackChars = 256;
 
+    private static readonly SearchValues<byte> s_printableAscii = SearchValues.Create(
+        " !\"#$%&'()*+,-./0123456789:;<=>?@ABCDEFGHIJKLMNOPQRSTUVWXYZ[\\]^_`abcdefghijklmnopqrstuvwxyz{|}~"u8);
+
     public static void Check(JsonElement attributes, ref ViolationCollector violations)
     {
         // An absent or null attributes property means "no attributes"; the catalog stores it as {}.
@@ -33,18 +36,88 @@ internal static class AttributeRules
             return;
         }
 
-        var walk = new Walk();
-        var size = Measure(attributes, Field, 1, ref walk, ref violations);
+        long size;
+        int depth;
+        if (!TryCheckQuickly(JsonMarshal.GetRawUtf8Value(attributes), out size, out depth))
+        {
+            var walk = new Walk();
+            size = Measure(attributes, Field, 1, ref walk, ref violations);
+            depth = walk.Depth;
+        }
+
         if (size > AttributesMaxBytes)
         {
             violations.Add(AttributesSize, Field, $"They take {size}.");
         }
 
-        if (walk.Depth > AttributesMaxDepth)
+        if (depth > AttributesMaxDepth)
         {
-            violations.Add(AttributesDepth, Field, $"They nest {walk.Depth} levels.");
+            violations.Add(AttributesDepth, Field, $"They nest {depth} levels.");
         }
     }
+
+    /// <summary>
+    /// The common case in one pass over the raw JSON: no escapes, every key plain ASCII of a good length, and
+    /// nothing sensitive anywhere in the text. Then only the size and depth remain, computed on the way. Returns
+    /// false when any of that is not so, and the element-by-element walk (<see cref="Measure"/>) finds what is wrong
+    /// and where; a finding that spans two strings of the raw text is harmless, since the walk then finds nothing.
+    /// </summary>
+    private static bool TryCheckQuickly(ReadOnlySpan<byte> json, out long size, out int depth)
+    {
+        size = 0;
+        depth = 0;
+        if (json.Contains((byte)'\\'))
+        {
+            return false;
+        }
+
+        var level = 0;
+        for (var i = 0; i < json.Length; i++)
+        {
+            var b = json[i];
+            switch (b)
+            {
+                case (byte)'"':
+                {
+                    var end = i + 1 + json[(i + 1)..].IndexOf((byte)'"');
+                    size += end - i + 1;
+                    var next = end + 1;
+                    while (next < json.Length && json[next] is (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r')
+                    {
+                        next++;
+                    }
+
+                    if (next < json.Length && json[next] == (byte)':' && !IsPlainKey(json[(i + 1)..end]))
+                    {
+                        return false;
+                    }
+
+                    i = end;
+                    break;
+                }
+
+                case (byte)' ' or (byte)'\t' or (byte)'\n' or (byte)'\r':
+                    break;
+                case (byte)'{' or (byte)'[':
+                    size++;
+                    depth = Math.Max(depth, ++level);
+                    break;
+                case (byte)'}' or (byte)']':
+                    size++;
+                    level--;
+                    break;
+                default:
+                    size++;
+                    break;
+            }
+        }
+
+        return InspectUtf8(json, key: false, out _) == SensitiveKind.None;
+    }
+
+    /// <summary>A key of 1 to <see cref="ConstitutionLimits.AttributeKeyMaxLength"/> printable ASCII characters.</summary>
+    private static bool IsPlainKey(ReadOnlySpan<byte> key) =>
+        key.Length is > 0 and <= AttributeKeyMaxLength && !key.ContainsAnyExcept(s_printableAscii);
 
     /// <summary>The compact JSON size in bytes of <paramref name="element"/>, checking what it holds on the way.</summary>
     private static long Measure(JsonElement element, string path, int depth, ref Walk walk, ref ViolationCollector violations)

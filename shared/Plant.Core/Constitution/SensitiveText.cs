@@ -28,18 +28,25 @@ internal enum SensitiveKind
 /// </remarks>
 internal static class SensitiveText
 {
-    // Matched without regard to case so that "Bearer", "bearer" and "BEARER" are one entry; each hit is then
-    // verified with the exact case its issuer uses.
+    // Matched with case: the issuers' prefixes are case-sensitive, and a case-sensitive search has fewer false
+    // candidates in prose to verify. "Bearer" is listed in the three cases it is written in.
     private static readonly string[] s_keyPrefixes =
     [
         "sk-", "sk_live_", "sk_test_", "rk_live_", "rk_test_", "AKIA", "ASIA", "ghp_", "gho_", "ghu_", "ghs_", "ghr_",
-        "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "AIza", "npm_", "eyJ", "-----BEGIN", "bearer",
+        "github_pat_", "glpat-", "xoxb-", "xoxp-", "xoxa-", "xoxr-", "xoxs-", "AIza", "npm_", "eyJ", "-----BEGIN",
+        "Bearer", "bearer", "BEARER",
     ];
+
+    private static readonly SearchValues<string> s_prefixes = SearchValues.Create(s_keyPrefixes, StringComparison.Ordinal);
+
+    /// <summary>The shortest text that can hold a key: "xoxb-" and 10 characters.</summary>
+    private const int ShortestKey = 15;
+
+    /// <summary>From this length on, the vectorised prefix search is faster than a look at each word.</summary>
+    private const int VectorisedSearchLength = 64;
 
     // SearchValues rather than IndexOfAnyInRange: on this runtime the range overloads allocate on every call.
     private static readonly SearchValues<char> s_digits = SearchValues.Create("0123456789");
-
-    private static readonly SearchValues<string> s_prefixes = SearchValues.Create(s_keyPrefixes, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Every kind of sensitive content found in <paramref name="text"/>.</summary>
     public static SensitiveKind Find(ReadOnlySpan<char> text)
@@ -55,7 +62,7 @@ internal static class SensitiveText
             found |= FindNumbers(text);
         }
 
-        if (text.ContainsAny(s_prefixes))
+        if (text.Length >= ShortestKey)
         {
             found |= FindKeys(text);
         }
@@ -223,9 +230,27 @@ internal static class SensitiveText
         return end;
     }
 
+    /// <summary>
+    /// Keys, tokens and private-key headers, each starting at a word boundary. Longer text is searched for the
+    /// prefixes with the vectorised multi-string search; on short text (names, tags, attribute values) that search
+    /// tries each prefix in turn, so a plain look at each word's first character is faster there.
+    /// </summary>
     private static SensitiveKind FindKeys(ReadOnlySpan<char> text)
     {
         var found = SensitiveKind.None;
+        if (text.Length < VectorisedSearchLength)
+        {
+            for (var at = 0; at < text.Length; at++)
+            {
+                if (IsKeyStart(text[at..]) && (at == 0 || !IsTokenCharacter(text[at - 1])))
+                {
+                    found |= KeyAt(text[at..]);
+                }
+            }
+
+            return found;
+        }
+
         var offset = 0;
         while (offset < text.Length)
         {
@@ -247,6 +272,21 @@ internal static class SensitiveText
         return found;
     }
 
+    /// <summary>Whether the text starts with the first two characters of one of <see cref="s_keyPrefixes"/>.</summary>
+    private static bool IsKeyStart(ReadOnlySpan<char> text) => text.Length >= 2 && text[0] switch
+    {
+        's' or 'r' => text[1] == 'k',
+        'A' => text[1] is 'K' or 'S' or 'I',
+        'g' => text[1] is 'h' or 'i' or 'l',
+        'x' => text[1] == 'o',
+        'n' => text[1] == 'p',
+        'e' => text[1] == 'y',
+        '-' => text[1] == '-',
+        'B' => text[1] is 'e' or 'E',
+        'b' => text[1] == 'e',
+        _ => false,
+    };
+
     /// <summary>What the text at a prefix hit is, if anything: its issuer's exact prefix followed by a realistic token.</summary>
     private static SensitiveKind KeyAt(ReadOnlySpan<char> text)
     {
@@ -257,7 +297,7 @@ internal static class SensitiveText
             return close > 0 && header[..close].Contains("PRIVATE KEY", StringComparison.Ordinal) ? SensitiveKind.PrivateKey : SensitiveKind.None;
         }
 
-        if (text.StartsWith("bearer", StringComparison.OrdinalIgnoreCase))
+        if (text.StartsWith("Bearer", StringComparison.Ordinal) || text.StartsWith("bearer", StringComparison.Ordinal) || text.StartsWith("BEARER", StringComparison.Ordinal))
         {
             var i = 6;
             if (i < text.Length && text[i] == ':')
@@ -275,23 +315,24 @@ internal static class SensitiveText
             return spaces > 0 && Run(text[i..], IsBearerCharacter) >= 20 ? SensitiveKind.BearerToken : SensitiveKind.None;
         }
 
-        var key = text switch
+        // One look at the first character picks the few prefixes worth comparing.
+        var key = text[0] switch
         {
-            _ when text.StartsWith("sk_live_", StringComparison.Ordinal) || text.StartsWith("sk_test_", StringComparison.Ordinal)
+            's' or 'r' when text.StartsWith("sk_live_", StringComparison.Ordinal) || text.StartsWith("sk_test_", StringComparison.Ordinal)
                 || text.StartsWith("rk_live_", StringComparison.Ordinal) || text.StartsWith("rk_test_", StringComparison.Ordinal)
                 => Run(text[8..], char.IsAsciiLetterOrDigit) >= 16,
-            _ when text.StartsWith("sk-", StringComparison.Ordinal) => Run(text[3..], IsTokenCharacter) >= 20,
-            _ when text.StartsWith("AKIA", StringComparison.Ordinal) || text.StartsWith("ASIA", StringComparison.Ordinal)
+            's' when text.StartsWith("sk-", StringComparison.Ordinal) => Run(text[3..], IsTokenCharacter) >= 20,
+            'A' when text.StartsWith("AKIA", StringComparison.Ordinal) || text.StartsWith("ASIA", StringComparison.Ordinal)
                 => Run(text[4..], IsUpperOrDigit) == 16 && (text.Length == 20 || !char.IsAsciiLetterOrDigit(text[20])),
-            _ when text.StartsWith("github_pat_", StringComparison.Ordinal) => Run(text[11..], IsWordCharacter) >= 22,
-            _ when text.Length > 4 && text.StartsWith("gh", StringComparison.Ordinal) && text[2] is 'p' or 'o' or 'u' or 's' or 'r' && text[3] == '_'
+            'A' when text.StartsWith("AIza", StringComparison.Ordinal) => Run(text[4..], IsTokenCharacter) >= 30,
+            'g' when text.StartsWith("github_pat_", StringComparison.Ordinal) => Run(text[11..], IsWordCharacter) >= 22,
+            'g' when text.Length > 4 && text[1] == 'h' && text[2] is 'p' or 'o' or 'u' or 's' or 'r' && text[3] == '_'
                 => Run(text[4..], char.IsAsciiLetterOrDigit) >= 30,
-            _ when text.StartsWith("glpat-", StringComparison.Ordinal) => Run(text[6..], IsTokenCharacter) >= 20,
-            _ when text.Length > 5 && text.StartsWith("xox", StringComparison.Ordinal) && text[3] is 'b' or 'p' or 'a' or 'r' or 's' && text[4] == '-'
+            'g' when text.StartsWith("glpat-", StringComparison.Ordinal) => Run(text[6..], IsTokenCharacter) >= 20,
+            'x' when text.Length > 5 && text.StartsWith("xox", StringComparison.Ordinal) && text[3] is 'b' or 'p' or 'a' or 'r' or 's' && text[4] == '-'
                 => Run(text[5..], IsSlackCharacter) >= 10,
-            _ when text.StartsWith("AIza", StringComparison.Ordinal) => Run(text[4..], IsTokenCharacter) >= 30,
-            _ when text.StartsWith("npm_", StringComparison.Ordinal) => Run(text[4..], char.IsAsciiLetterOrDigit) >= 30,
-            _ when text.StartsWith("eyJ", StringComparison.Ordinal) => IsJwt(text),
+            'n' when text.StartsWith("npm_", StringComparison.Ordinal) => Run(text[4..], char.IsAsciiLetterOrDigit) >= 30,
+            'e' when text.StartsWith("eyJ", StringComparison.Ordinal) => IsJwt(text),
             _ => false,
         };
         return key ? SensitiveKind.ApiKey : SensitiveKind.None;
