@@ -16,6 +16,9 @@ public sealed record EntityContent
     /// <summary>The version of this definition, written into the hashed JSON so that a later definition cannot be confused with it.</summary>
     public const string Schema = "plant.catalog.entity/1";
 
+    /// <summary>The members of each type's content (indexed by <see cref="Catalog.EntityType"/>), in ordinal order.</summary>
+    private static readonly string[][] s_members = BuildMembers();
+
     /// <param name="entityId">The entity.</param>
     /// <param name="version">The version number, from 1.</param>
     /// <param name="previousHash">The content hash of the version this one supersedes; null for version 1.</param>
@@ -70,54 +73,71 @@ public sealed record EntityContent
 
     private void Write(CanonicalJsonWriter writer)
     {
-        // The writer sorts members itself; they are written here in the order docs/GENESIS.md lists them.
+        // Members go out in RFC 8785 order (ordinal), so the writer never has to reorder them.
         writer.WriteStartObject();
-        writer.WriteString("schema", Schema);
-        writer.WriteString("entityId", Id(EntityId)!);
-        writer.WriteString("entityType", EntityType.SchemaName());
-        writer.WriteNumber("version", Version);
-        NullableString(writer, "previousHash", PreviousHash);
-        writer.WriteString("name", Draft.Name);
-        writer.WriteString("description", Draft.Description);
-        writer.WriteStartArray("tags");
-        foreach (var tag in Draft.Tags)
+        foreach (var member in s_members[(int)EntityType])
         {
-            writer.WriteString(tag);
-        }
-
-        writer.WriteEndArray();
-        writer.WriteValue("attributes", Draft.Attributes);
-        switch (Draft)
-        {
-            case IndustryDraft industry:
-                NullableString(writer, "code", industry.Code);
-                break;
-            case SkillDraft skill:
-                writer.WriteString("category", skill.Category);
-                break;
-            case JobRoleDraft role:
-                writer.WriteString("seniority", role.Seniority);
-                NullableString(writer, "industryId", Id(role.IndustryId));
-                Ids(writer, "requiredSkillIds", role.RequiredSkillIds);
-                break;
-            case TeamDraft team:
-                NullableString(writer, "jobRoleId", Id(team.JobRoleId));
-                Ids(writer, "memberAgentIds", team.MemberAgentIds);
-                break;
-            case AgentDraft agent:
-                NullableString(writer, "industryId", Id(agent.IndustryId));
-                NullableString(writer, "jobRoleId", Id(agent.JobRoleId));
-                NullableString(writer, "teamId", Id(agent.TeamId));
-                Ids(writer, "skillIds", agent.SkillIds);
-                writer.WriteString("availability", agent.Availability);
-                NullableString(writer, "pricePerHour", Price(agent.PricePerHour));
-                writer.WriteString("currency", agent.Currency);
-                break;
-            default:
-                throw new InvalidOperationException($"{Draft.GetType().Name} is not a catalog draft.");
+            WriteMember(writer, member);
         }
 
         writer.WriteEndObject();
+    }
+
+    private void WriteMember(CanonicalJsonWriter writer, string member)
+    {
+        switch (member)
+        {
+            case "attributes": writer.WriteValue(member, Draft.Attributes); break;
+            case "description": writer.WriteString(member, Draft.Description); break;
+            case "entityId": writer.WriteString(member, Id(EntityId)!); break;
+            case "entityType": writer.WriteString(member, EntityType.SchemaName()); break;
+            case "name": writer.WriteString(member, Draft.Name); break;
+            case "previousHash": NullableString(writer, member, PreviousHash); break;
+            case "schema": writer.WriteString(member, Schema); break;
+            case "version": writer.WriteNumber(member, Version); break;
+            case "tags":
+                writer.WriteStartArray(member);
+                foreach (var tag in Draft.Tags)
+                {
+                    writer.WriteString(tag);
+                }
+
+                writer.WriteEndArray();
+                break;
+            case "code": NullableString(writer, member, ((IndustryDraft)Draft).Code); break;
+            case "category": writer.WriteString(member, ((SkillDraft)Draft).Category); break;
+            case "seniority": writer.WriteString(member, ((JobRoleDraft)Draft).Seniority); break;
+            case "requiredSkillIds": Ids(writer, member, ((JobRoleDraft)Draft).RequiredSkillIds); break;
+            case "memberAgentIds": Ids(writer, member, ((TeamDraft)Draft).MemberAgentIds); break;
+            case "industryId": NullableString(writer, member, Id(Draft is JobRoleDraft role ? role.IndustryId : ((AgentDraft)Draft).IndustryId)); break;
+            case "jobRoleId": NullableString(writer, member, Id(Draft is TeamDraft team ? team.JobRoleId : ((AgentDraft)Draft).JobRoleId)); break;
+            case "teamId": NullableString(writer, member, Id(((AgentDraft)Draft).TeamId)); break;
+            case "skillIds": Ids(writer, member, ((AgentDraft)Draft).SkillIds); break;
+            case "availability": writer.WriteString(member, ((AgentDraft)Draft).Availability); break;
+            case "pricePerHour": NullableString(writer, member, Price(((AgentDraft)Draft).PricePerHour)); break;
+            case "currency": writer.WriteString(member, ((AgentDraft)Draft).Currency); break;
+            default: throw new InvalidOperationException($"No content member '{member}'.");
+        }
+    }
+
+    private static string[][] BuildMembers()
+    {
+        string[] common = ["attributes", "description", "entityId", "entityType", "name", "previousHash", "schema", "tags", "version"];
+        var byType = new Dictionary<EntityType, string[]>
+        {
+            [EntityType.Industry] = ["code"],
+            [EntityType.Skill] = ["category"],
+            [EntityType.JobRole] = ["seniority", "industryId", "requiredSkillIds"],
+            [EntityType.Team] = ["jobRoleId", "memberAgentIds"],
+            [EntityType.Agent] = ["industryId", "jobRoleId", "teamId", "skillIds", "availability", "pricePerHour", "currency"],
+        };
+        var members = new string[byType.Count][];
+        foreach (var (type, own) in byType)
+        {
+            members[(int)type] = [.. common.Concat(own).Order(StringComparer.Ordinal)];
+        }
+
+        return members;
     }
 
     private static void NullableString(CanonicalJsonWriter writer, string name, string? value)
