@@ -19,7 +19,8 @@ public sealed class AgentProfileTests(SeededCatalog catalog)
         Assert.Equal("active", agent.GetProperty("status").GetString());
         Assert.Equal("available", agent.GetProperty("availability").GetString());
         Assert.Equal((85.00m, "USD"), (agent.GetProperty("price").GetProperty("perHour").GetDecimal(), agent.GetProperty("price").GetProperty("currency").GetString()));
-        Assert.Equal(1, agent.GetProperty("version").GetInt32());
+        // The seed certifies team members without their team, then amends them into it (version 2).
+        Assert.Equal(2, agent.GetProperty("version").GetInt32());
 
         var skills = agent.GetProperty("skills").EnumerateArray().ToDictionary(s => s.GetProperty("name").GetString()!, s => (s.GetProperty("id").GetGuid(), s.GetProperty("category").GetString()));
         Assert.Equal(["Fraud Detection", "Machine Learning Modeling", "Report Writing", "SQL and Data Modeling"], skills.Keys.Order());
@@ -34,7 +35,10 @@ public sealed class AgentProfileTests(SeededCatalog catalog)
 
         var certification = agent.GetProperty("certification");
         Assert.Equal("certified", certification.GetProperty("status").GetString());
-        Assert.Equal("genesis-baseline-seed", certification.GetProperty("certificateId").GetString());
+        Assert.Equal(
+            await catalog.ScalarAsync<string>("select certificate_ref from catalog.entity_version where entity_id = @id and is_current", ("id", Seeded.Agent("Sentinel"))),
+            certification.GetProperty("certificateId").GetString());
+        Assert.False(string.IsNullOrEmpty(certification.GetProperty("certificateId").GetString()));
         Assert.True(certification.GetProperty("certifiedAt").GetDateTimeOffset() > DateTimeOffset.UtcNow.AddDays(-1));
         Assert.Equal(["genesis-baseline"], agent.GetProperty("tags").EnumerateArray().Select(t => t.GetString()));
     }
@@ -45,6 +49,7 @@ public sealed class AgentProfileTests(SeededCatalog catalog)
         var agent = await catalog.GetJsonAsync($"/api/v1/agents/{Seeded.Agent("Takeover Guard")}");
 
         Assert.Equal(System.Text.Json.JsonValueKind.Null, agent.GetProperty("team").ValueKind);
+        Assert.Equal(1, agent.GetProperty("version").GetInt32());
     }
 
     [Fact]

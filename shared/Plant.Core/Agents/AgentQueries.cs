@@ -73,31 +73,36 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         var fingerprint = PageCursors.Fingerprint($"agents|{sort}|{filter.Canonical()}");
         var after = cursor is null ? null : await _cursors.DecodeAsync(cursor, fingerprint, KeyKind(sort), ct);
 
-        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
-        batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
-        var references = References(filter);
-        if (references.Count > 0)
-        {
-            batch.Add(ReferencesCommand(references.Select(r => r.Id)));
-        }
-
-        batch.Add(PageCommand(filter, sort, limit + 1, after));
-
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        var catalogVersion = await ReadMarkerAsync(reader, ct);
-        if (references.Count > 0)
-        {
-            await reader.NextResultAsync(ct);
-            await ReadReferenceCheckAsync(reader, references, ct);
-        }
-
-        await reader.NextResultAsync(ct);
+        long catalogVersion;
         var rows = new List<(AgentView View, object SortKey)>(limit + 1);
-        while (await reader.ReadAsync(ct))
+        await using (var batch = await PreparedBatch.OpenAsync(_dataSource, ct))
         {
-            rows.Add((ReadView(reader), reader.GetValue(0)));
+            batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+            var references = References(filter);
+            if (references.Count > 0)
+            {
+                batch.Add(ReferencesCommand(references.Select(r => r.Id)));
+            }
+
+            batch.Add(PageCommand(filter, sort, limit + 1, after));
+
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            catalogVersion = await ReadMarkerAsync(reader, ct);
+            if (references.Count > 0)
+            {
+                await reader.NextResultAsync(ct);
+                await ReadReferenceCheckAsync(reader, references, ct);
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((ReadView(reader), reader.GetValue(0)));
+            }
         }
 
+        // After the connection went back to the pool: the first cursor of a process reads (or creates) the key on a
+        // connection of its own, and holding one while waiting for another could starve a small pool.
         string? next = null;
         if (rows.Count > limit)
         {

@@ -109,47 +109,51 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
         var fingerprint = PageCursors.Fingerprint($"catalog|{kind.Type}|{condition?.Parameter}={condition?.Value}");
         var after = cursor is null ? null : await _cursors.DecodeAsync(cursor, fingerprint, CursorValueKind.Text, ct);
 
-        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
-        batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
-        if (condition?.Reference is { } reference)
-        {
-            batch.Add(AgentQueries.ReferencesCommand([reference.Id]));
-        }
-
-        var command = new NpgsqlBatchCommand();
-        var where = new StringBuilder();
-        if (condition is not null)
-        {
-            where.Append(" and ").Append(condition.Sql);
-            command.Parameters.AddWithValue(condition.Parameter, condition.Value);
-        }
-
-        if (after is not null)
-        {
-            where.Append(" and (lower(v.name), v.entity_id) > (@after_key, @after_id)");
-            command.Parameters.AddWithValue("after_key", after.Text!);
-            command.Parameters.AddWithValue("after_id", after.Id);
-        }
-
-        command.CommandText = kind.Sql(where.ToString());
-        command.Parameters.AddWithValue("take", limit + 1);
-        batch.Add(command);
-
-        await using var reader = await batch.ExecuteReaderAsync(ct);
-        var catalogVersion = await AgentQueries.ReadMarkerAsync(reader, ct);
-        if (condition?.Reference is { } checkedReference)
-        {
-            await reader.NextResultAsync(ct);
-            await AgentQueries.ReadReferenceCheckAsync(reader, [checkedReference], ct);
-        }
-
-        await reader.NextResultAsync(ct);
+        long catalogVersion;
         var rows = new List<(T Item, string Key, Guid Id)>(limit + 1);
-        while (await reader.ReadAsync(ct))
+        await using (var batch = await PreparedBatch.OpenAsync(_dataSource, ct))
         {
-            rows.Add((kind.Read(reader), reader.GetString(0), reader.GetGuid(1)));
+            batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+            if (condition?.Reference is { } reference)
+            {
+                batch.Add(AgentQueries.ReferencesCommand([reference.Id]));
+            }
+
+            var command = new NpgsqlBatchCommand();
+            var where = new StringBuilder();
+            if (condition is not null)
+            {
+                where.Append(" and ").Append(condition.Sql);
+                command.Parameters.AddWithValue(condition.Parameter, condition.Value);
+            }
+
+            if (after is not null)
+            {
+                where.Append(" and (lower(v.name), v.entity_id) > (@after_key, @after_id)");
+                command.Parameters.AddWithValue("after_key", after.Text!);
+                command.Parameters.AddWithValue("after_id", after.Id);
+            }
+
+            command.CommandText = kind.Sql(where.ToString());
+            command.Parameters.AddWithValue("take", limit + 1);
+            batch.Add(command);
+
+            await using var reader = await batch.ExecuteReaderAsync(ct);
+            catalogVersion = await AgentQueries.ReadMarkerAsync(reader, ct);
+            if (condition?.Reference is { } checkedReference)
+            {
+                await reader.NextResultAsync(ct);
+                await AgentQueries.ReadReferenceCheckAsync(reader, [checkedReference], ct);
+            }
+
+            await reader.NextResultAsync(ct);
+            while (await reader.ReadAsync(ct))
+            {
+                rows.Add((kind.Read(reader), reader.GetString(0), reader.GetGuid(1)));
+            }
         }
 
+        // Encoded after the connection went back to the pool (see AgentQueries.ListAsync).
         string? next = null;
         if (rows.Count > limit)
         {
