@@ -36,9 +36,11 @@ public static class MigrateApp
             sp.GetRequiredService<MigrationSet>(),
             sp.GetRequiredService<PlantSettings>(),
             backup,
-            sp.GetRequiredService<TimeProvider>()));
+            sp.GetRequiredService<TimeProvider>(),
+            audit: sp.GetRequiredService<AuditTrail>()));
 
-        // The retention purge records its runs in the audit trail and signs the checkpoints it cuts the chain at.
+        // Migration runs and approvals, and the retention purge's runs, are recorded in the audit trail; the purge
+        // also signs the checkpoints it cuts the chain at.
         // The key is loaded here so that a missing one stops start-up with its setting's name; TryAdd because
         // locally all apps share one process and Genesis registers the same services.
         services.TryAddSingleton(SigningKeyRing.Load(configuration, settings));

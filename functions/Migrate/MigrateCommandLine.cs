@@ -1,6 +1,8 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
+using Plant.Core.Audit;
 using Plant.Core.Backups;
 using Plant.Core.Configuration;
 using Plant.Core.Data;
@@ -89,7 +91,7 @@ public static class MigrateCommandLine
                 "status" => await StatusAsync(migrator, output),
                 "plan" => await PlanAsync(migrator, migrations, Version(options, "--to"), output),
                 "seed" => await SeedAsync(dataSource, configuration, output),
-                _ => await RunPipelineAsync(command, options, Pipeline(dataSource, migrations, configuration, connection), output, error),
+                _ => await RunPipelineAsync(command, options, dataSource, migrations, configuration, connection, output, error),
             };
         }
         catch (Exception e)
@@ -107,14 +109,22 @@ public static class MigrateCommandLine
         }
     }
 
-    private static MigrationPipeline Pipeline(NpgsqlDataSource dataSource, MigrationSet migrations, IConfiguration configuration, NpgsqlConnectionStringBuilder connection)
+    private static async Task<int> RunPipelineAsync(
+        string command,
+        Dictionary<string, string> options,
+        NpgsqlDataSource dataSource,
+        MigrationSet migrations,
+        IConfiguration configuration,
+        NpgsqlConnectionStringBuilder connection,
+        TextWriter output,
+        TextWriter error)
     {
+        // The same pipeline as the function's, audit trail included: its runs and approvals are recorded there too.
         var settings = PlantSettings.Load(configuration);
-        return new MigrationPipeline(dataSource, migrations, settings, DatabaseBackups.Create(settings.Migrations, connection, TimeProvider.System));
-    }
+        using var keys = SigningKeyRing.Load(configuration, settings);
+        var pipeline = new MigrationPipeline(dataSource, migrations, settings, DatabaseBackups.Create(settings.Migrations, connection, TimeProvider.System),
+            audit: new AuditTrail(dataSource, keys, NullLogger<AuditTrail>.Instance));
 
-    private static async Task<int> RunPipelineAsync(string command, Dictionary<string, string> options, MigrationPipeline pipeline, TextWriter output, TextWriter error)
-    {
         // An operator at a terminal, or a CI job: waiting a little for another run is better than failing at once.
         var wait = new MigratorOptions().LockWaitTimeout;
         if (command == "approve")
@@ -141,7 +151,7 @@ public static class MigrateCommandLine
         {
             Operation = command == "up" ? MigrationOperation.Up : MigrationOperation.Down,
             Trigger = MigrationTrigger.Cli,
-            RequestedBy = $"{Environment.UserName}@{Environment.MachineName}",
+            RequestedBy = $"cli:{Environment.UserName}@{Environment.MachineName}",
             Target = Version(options, "--to"),
             ApprovalId = approvalId,
             LockWait = wait,

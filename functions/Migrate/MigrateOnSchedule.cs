@@ -14,13 +14,16 @@ namespace Plant.Migrate;
 /// </summary>
 public sealed class MigrateOnSchedule(MigrationPipeline pipeline)
 {
+    /// <summary>Who the run report and the audit trail name as having asked.</summary>
+    public const string Actor = "timer:" + nameof(MigrateOnSchedule);
+
     [Function(nameof(MigrateOnSchedule))]
     public async Task Run(
         [TimerTrigger("%" + MigrationSettings.ScheduleSetting + "%")] TimerInfo timer, FunctionContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);
         var report = await pipeline.RunAsync(
-            new MigrationRunRequest { Operation = MigrationOperation.Up, Trigger = MigrationTrigger.Schedule, RequestedBy = "schedule" },
+            new MigrationRunRequest { Operation = MigrationOperation.Up, Trigger = MigrationTrigger.Schedule, RequestedBy = Actor },
             cancellationToken);
         var logger = context.GetLogger<MigrateOnSchedule>();
         if (report.IsFailure)
@@ -29,5 +32,9 @@ public sealed class MigrateOnSchedule(MigrationPipeline pipeline)
         }
 
         logger.LogInformation("Migration run {RunId}: {Outcome}. {Message}", report.RunId, MigrationRuns.Name(report.Outcome), report.Message);
+        if (report.AuditProblem is not null && report.Outcome != MigrationRunOutcome.Busy)
+        {
+            logger.LogWarning("Migration run {RunId} has no audit entry: {AuditProblem}", report.RunId, report.AuditProblem);
+        }
     }
 }

@@ -31,7 +31,7 @@ public sealed class ApplyMigrations(MigrationPipeline pipeline)
             {
                 Operation = MigrationOperation.Up,
                 Trigger = MigrationTrigger.Http,
-                RequestedBy = "admin api",
+                RequestedBy = MigrationRoute.Actor,
                 Target = body?.Target,
                 ApprovalId = body?.ApprovalId,
             }, cancellationToken);

@@ -27,7 +27,7 @@ public sealed class ApproveMigrations(MigrationPipeline pipeline, TimeProvider t
                 return invalid;
             }
 
-            var approval = await pipeline.ApproveAsync(new ApprovalRequest(body.Target, body.PlanChecksum, body.ApprovedBy, body.Note), cancellationToken);
+            var approval = await pipeline.ApproveAsync(new ApprovalRequest(body.Target, body.PlanChecksum, body.ApprovedBy, body.Note) { Actor = MigrationRoute.Actor }, cancellationToken);
             return Results.Created($"/api/v1/migrations/approvals/{approval.Id}", MigrationResponses.Approval(approval, time.GetUtcNow()));
         });
 

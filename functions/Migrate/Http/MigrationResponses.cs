@@ -58,7 +58,12 @@ public sealed record RunReportResponse(
     IReadOnlyList<SmokeCheckResponse> SmokeChecks,
     FailureResponse? Failure,
     FailureResponse? UndoFailure,
-    string Message);
+    string Message,
+    AuditEntryResponse? AuditEntry,
+    string? AuditProblem);
+
+/// <summary>A run's entry in the audit trail.</summary>
+public sealed record AuditEntryResponse(long Sequence, DateTimeOffset OccurredAt, string Hash);
 
 public sealed record BackupResponse(string Kind, string Location, long? SizeBytes, long DurationMs, IReadOnlyList<string> Removed);
 
@@ -119,7 +124,9 @@ internal static class MigrationResponses
         [.. report.SmokeChecks.Select(c => new SmokeCheckResponse(c.Name, MigrationRuns.Name(c.Status), c.Detail))],
         Failure(report.Failure),
         Failure(report.UndoFailure),
-        report.Message);
+        report.Message,
+        report.AuditEntry is { } entry ? new AuditEntryResponse(entry.Sequence, entry.OccurredAt, entry.Hash) : null,
+        report.AuditProblem);
 
     private static PendingMigrationResponse Pending(PlannedMigration m) => new(m.Version, m.Description, m.Checksum);
 

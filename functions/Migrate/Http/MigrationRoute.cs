@@ -9,6 +9,9 @@ namespace Plant.Migrate.Http;
 /// <summary>What every migration route does with a refusal and a database failure: a problem, never a 500.</summary>
 internal static class MigrationRoute
 {
+    /// <summary>Who the run reports and the audit trail name for these routes: they take only the master key.</summary>
+    public const string Actor = "master";
+
     public static async Task<IResult> AnswerAsync(FunctionContext context, Func<Task<IResult>> body)
     {
         try

@@ -28,7 +28,7 @@ public sealed class RollbackMigrations(MigrationPipeline pipeline)
             {
                 Operation = MigrationOperation.Down,
                 Trigger = MigrationTrigger.Http,
-                RequestedBy = "admin api",
+                RequestedBy = MigrationRoute.Actor,
                 Target = body.Target,
             }, cancellationToken);
             return MigrationProblems.ForRun(report);

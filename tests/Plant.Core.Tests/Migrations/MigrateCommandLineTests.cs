@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Reflection;
+using Plant.Testing;
 using Plant.Core.Migrations;
 
 namespace Plant.Core.Tests.Migrations;
@@ -148,6 +149,11 @@ public sealed class MigrateCommandLineTests
         info.Environment["PLANT_ENVIRONMENT"] = "local";
         // The engine is under test here; backups have their own tests (tests/Plant.Migrate.Tests/Backups).
         info.Environment["PLANT_BACKUP"] = "none";
+        // up and down record their runs in the audit trail, which loads the signing key.
+        foreach (var (name, value) in TestSigningKeys.Settings)
+        {
+            info.Environment[name] = value;
+        }
         foreach (var (name, value) in environment)
         {
             info.Environment[name] = value;

@@ -42,7 +42,11 @@ public sealed class MigrationRoutesTests
 
         var (planStatus, plan) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/plan");
         var (applyStatus, applied) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/apply");
-        await new CatalogSeeder(db.DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
+        using (var keys = TestSigningKey.Ring())
+        {
+            await new CatalogSeeder(db.DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), keys).SeedAsync();
+        }
+
         var (rollbackStatus, rolledBack) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/rollback", new { target = 1 });
         var (_, overview) = await MigrateHosts.GetAsync(host, "/api/v1/migrations");
 

@@ -43,4 +43,7 @@ public sealed record ApprovalRequest(int? TargetVersion, string? PlanChecksum, s
 {
     /// <summary>How long to wait for a run in progress; zero tries once.</summary>
     public TimeSpan LockWait { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Who the audit trail names as having approved: the caller's identity ("master"); <see cref="ApprovedBy"/> when null.</summary>
+    public string? Actor { get; init; }
 }

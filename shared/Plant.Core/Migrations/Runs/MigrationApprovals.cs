@@ -7,13 +7,13 @@ internal static class MigrationApprovals
 {
     private const string Columns = "id, target_version, plan_checksum, versions, approved_by, note, created_at, expires_at, used_at, used_by_run";
 
-    public static async Task InsertAsync(NpgsqlConnection connection, MigrationApproval approval, CancellationToken ct)
+    public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MigrationApproval approval, CancellationToken ct)
     {
         const string Sql = """
             insert into plant_migrations.approvals (id, target_version, plan_checksum, versions, approved_by, note, created_at, expires_at)
             values (@id, @target, @checksum, @versions, @approvedBy, @note, @createdAt, @expiresAt)
             """;
-        await using var command = new NpgsqlCommand(Sql, connection);
+        await using var command = new NpgsqlCommand(Sql, connection, transaction);
         command.Parameters.AddWithValue("id", approval.Id);
         command.Parameters.AddWithValue("target", approval.TargetVersion);
         command.Parameters.AddWithValue("checksum", approval.PlanChecksum);

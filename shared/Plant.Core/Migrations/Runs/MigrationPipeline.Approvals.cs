@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Npgsql;
+using Plant.Core.Audit;
 
 namespace Plant.Core.Migrations.Runs;
 
@@ -46,7 +48,30 @@ public sealed partial class MigrationPipeline
             var now = _time.GetUtcNow();
             var approval = new MigrationApproval(Guid.NewGuid(), plan.TargetVersion, plan.Checksum, [.. plan.Migrations.Select(m => m.Version)],
                 request.ApprovedBy.Trim(), string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(), now, now + _settings.Migrations.ApprovalLifetime, null, null);
-            await MigrationApprovals.InsertAsync(connection, approval, ct);
+            var details = JsonSerializer.SerializeToElement(new
+            {
+                approvalId = approval.Id,
+                approvedBy = approval.ApprovedBy,
+                targetVersion = approval.TargetVersion,
+                planChecksum = approval.PlanChecksum,
+                versions = approval.Versions,
+                note = approval.Note,
+                expiresAt = approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+            });
+
+            // The approval and its audit entry commit together: an approval is never stored unrecorded. The append
+            // is the transaction's last statement, as the audit trail asks.
+            await using (var transaction = await connection.BeginTransactionAsync(ct))
+            {
+                await MigrationApprovals.InsertAsync(connection, transaction, approval, ct);
+                if (_audit is not null && await AuditTrailExistsAsync(connection, ct))
+                {
+                    await _audit.AppendAsync(new AuditRecord(request.Actor ?? approval.ApprovedBy, "migration.approved", null, details), transaction, ct);
+                }
+
+                await transaction.CommitAsync(ct);
+            }
+
             await MigrationLog.TryWriteAsync(_dataSource, new MigrationLogEntry(
                 now, _settings.Environment, "approve", plan.FromVersion, plan.TargetVersion, true, 0,
                 string.Create(CultureInfo.InvariantCulture,

@@ -1,5 +1,7 @@
 using System.Globalization;
+using System.Text.Json;
 using Npgsql;
+using Plant.Core.Audit;
 using Plant.Core.Backups;
 using Plant.Core.Configuration;
 using Plant.Core.Migrations.Smoke;
@@ -21,6 +23,7 @@ public sealed partial class MigrationPipeline
     private readonly IDatabaseBackup? _backup;
     private readonly TimeProvider _time;
     private readonly MigratorOptions _options;
+    private readonly AuditTrail? _audit;
 
     /// <param name="dataSource">The database.</param>
     /// <param name="migrations">This build's migrations (<see cref="MigrationSet.Embedded"/> unless testing).</param>
@@ -28,8 +31,15 @@ public sealed partial class MigrationPipeline
     /// <param name="backup">The backup taken before scripts run; null when backups are off (<c>PLANT_BACKUP=none</c>).</param>
     /// <param name="time">The clock for reports and approvals; the system clock when null.</param>
     /// <param name="options">DDL timeouts and the history's applied-by; the environment is taken from <paramref name="settings"/>.</param>
+    /// <param name="audit">Where each run and approval is also recorded; null only where there is no audit trail (tests, benchmarks).</param>
     public MigrationPipeline(
-        NpgsqlDataSource dataSource, MigrationSet migrations, PlantSettings settings, IDatabaseBackup? backup, TimeProvider? time = null, MigratorOptions? options = null)
+        NpgsqlDataSource dataSource,
+        MigrationSet migrations,
+        PlantSettings settings,
+        IDatabaseBackup? backup,
+        TimeProvider? time = null,
+        MigratorOptions? options = null,
+        AuditTrail? audit = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(migrations);
@@ -40,6 +50,7 @@ public sealed partial class MigrationPipeline
         _backup = backup;
         _time = time ?? TimeProvider.System;
         _options = (options ?? new MigratorOptions()) with { Environment = settings.Environment };
+        _audit = audit;
     }
 
     /// <summary>Runs the pipeline once and returns its report (also recorded, except for <see cref="MigrationRunOutcome.Busy"/>).</summary>
@@ -70,8 +81,7 @@ public sealed partial class MigrationPipeline
             var report = request.Operation == MigrationOperation.Up
                 ? await UpAsync(connection, run, ct)
                 : await DownAsync(connection, run, ct);
-            await RecordAsync(connection, report);
-            return report;
+            return await RecordAsync(connection, report);
         }
         finally
         {
@@ -331,15 +341,34 @@ public sealed partial class MigrationPipeline
     private MigrationRunReport Finish(RunState run, MigrationRunOutcome outcome, string message) => run.Finish(outcome, message, _time.GetUtcNow());
 
     /// <summary>
-    /// The one place a run is recorded, before the lock is released: the run table, then the migration log line.
-    /// The audit entry belongs here too: once the audit chain (Plant.Core/Audit, AuditTrail.AppendAsync) is on
-    /// main, append the report to it at this point, in the same order as the run table.
+    /// The one place a run is recorded, before the lock is released: its audit entry, the run table (with the
+    /// entry), then the migration log line. The recorded report is returned.
     /// </summary>
-    private async Task RecordAsync(NpgsqlConnection connection, MigrationRunReport report)
+    private async Task<MigrationRunReport> RecordAsync(NpgsqlConnection connection, MigrationRunReport report)
     {
         // Not cancellable: a run cut short is recorded all the same.
+        var details = JsonSerializer.SerializeToElement(new
+        {
+            runId = report.RunId,
+            trigger = MigrationRuns.Name(report.Trigger),
+            outcome = MigrationRuns.Name(report.Outcome),
+            environment = MigrationRuns.Name(report.Environment),
+            fromVersion = report.FromVersion,
+            toVersion = report.ToVersion,
+            targetVersion = report.TargetVersion,
+            planChecksum = report.PlanChecksum,
+            ran = report.Ran,
+            undone = report.Undone,
+            approvalId = report.ApprovalId,
+            backup = report.Backup?.Location,
+            failureStage = (report.UndoFailure ?? report.Failure) is { } failure ? MigrationRuns.Name(failure.Stage) : null,
+            message = report.Message,
+        });
+        var action = $"migration.{MigrationRuns.Name(report.Operation)}.{MigrationRuns.Name(report.Outcome)}";
+        var (entry, problem) = await AppendAuditAsync(connection, report.RequestedBy, action, details);
+        report = report with { AuditEntry = entry, AuditProblem = problem };
         await MigrationRuns.InsertAsync(connection, report, CancellationToken.None);
-        var entry = new MigrationLogEntry(
+        var line = new MigrationLogEntry(
             report.FinishedAt,
             report.Environment,
             report.Operation == MigrationOperation.Up ? "up" : "down",
@@ -348,7 +377,41 @@ public sealed partial class MigrationPipeline
             !report.IsFailure,
             (int)Math.Clamp((report.FinishedAt - report.StartedAt).TotalMilliseconds, 0, int.MaxValue),
             report.Message);
-        await MigrationLog.TryWriteAsync(_dataSource, entry, CancellationToken.None);
+        await MigrationLog.TryWriteAsync(_dataSource, line, CancellationToken.None);
+        return report;
+    }
+
+    /// <summary>
+    /// Appends to the audit trail in a transaction of its own. The schema change is already done: a trail that
+    /// does not exist at this version (below V0003) or an append that fails is noted in the report, not thrown.
+    /// </summary>
+    private async Task<(AuditEntry? Entry, string? Problem)> AppendAuditAsync(NpgsqlConnection connection, string actor, string action, JsonElement details)
+    {
+        if (_audit is null)
+        {
+            return (null, null);
+        }
+
+        if (!await AuditTrailExistsAsync(connection, CancellationToken.None))
+        {
+            return (null, "no audit trail at this schema version (genesis.audit_head does not exist)");
+        }
+
+        try
+        {
+            return (await _audit.AppendAsync(new AuditRecord(actor, action, null, details), CancellationToken.None), null);
+        }
+        catch (Exception e) when (e is NpgsqlException or TimeoutException or InvalidOperationException)
+        {
+            return (null, $"the audit entry could not be appended ({e.GetType().Name}: {e.Message})");
+        }
+    }
+
+    /// <summary>The audit trail's tables come with V0003: a database below it, or rolled back below it, has none.</summary>
+    private static async Task<bool> AuditTrailExistsAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        await using var command = new NpgsqlCommand("select to_regclass('genesis.audit_head') is not null", connection);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
     private const string Cancelled = "cancelled (function timeout or shutdown)";

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Plant.Core.Audit;
 using Plant.Core.Backups;
 using Plant.Core.Configuration;
 using Plant.Core.Migrations.Smoke;
@@ -147,6 +148,12 @@ public sealed record MigrationRunReport
 
     /// <summary>One paragraph for people: what happened, and for a failure where and why.</summary>
     public required string Message { get; init; }
+
+    /// <summary>The run's entry in the audit trail (docs/AUDIT.md), when it has one.</summary>
+    public AuditEntry? AuditEntry { get; init; }
+
+    /// <summary>Why the run has no audit entry although the pipeline keeps one (no audit trail at this schema version, or the append failed).</summary>
+    public string? AuditProblem { get; init; }
 
     /// <summary>True for the outcomes that count as a failed run (the timer reports them as failed, the command line exits 1).</summary>
     [JsonIgnore]
