@@ -40,7 +40,7 @@ try
     await using var dataSource = NpgsqlDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 }.ConnectionString);
     var setup = Stopwatch.StartNew();
     await new Migrator(dataSource).UpAsync();
-    await new CatalogSeeder(dataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local)).SeedAsync();
+    await new CatalogSeeder(dataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
     await LoadTrialsAsync(dataSource, trials, cutoff);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"setup: {trials:N0} expired trials, {trials / 100:N0} live, in {setup.Elapsed.TotalSeconds:0} s; {clients} client(s), {pause.TotalMilliseconds:0} ms pause"));
 

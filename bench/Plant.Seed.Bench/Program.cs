@@ -16,6 +16,8 @@ const int Rounds = 10;
 var server = await PostgresServer.SharedAsync();
 var settings = PlantSettings.Defaults(PlantEnvironment.Local);
 var embedder = new FeatureHashingEmbedder();
+// The seed certifies through Genesis and signs every certificate: RSA 2048, as locally.
+using var keys = TestSigningKeys.Ring();
 
 var fullSeed = new List<double>();
 for (var round = 0; round <= Rounds; round++)
@@ -25,7 +27,7 @@ for (var round = 0; round <= Rounds; round++)
     {
         await new Migrator(dataSource).UpAsync();
         var clock = Stopwatch.StartNew();
-        var result = await new CatalogSeeder(dataSource, embedder, settings).SeedAsync();
+        var result = await new CatalogSeeder(dataSource, embedder, settings, keys).SeedAsync();
         var elapsed = clock.Elapsed.TotalMilliseconds;
         if (result.Inserted.Total != 88)
         {
@@ -46,7 +48,7 @@ var seeded = await server.CreateDatabaseAsync("bench_seed");
 await using (var dataSource = NpgsqlDataSource.Create(seeded))
 {
     await new Migrator(dataSource).UpAsync();
-    var seeder = new CatalogSeeder(dataSource, embedder, settings);
+    var seeder = new CatalogSeeder(dataSource, embedder, settings, keys);
     await seeder.SeedAsync();
     for (var round = 0; round <= Rounds * 5; round++)
     {

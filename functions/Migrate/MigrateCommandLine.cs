@@ -9,6 +9,7 @@ using Plant.Core.Migrations;
 using Plant.Core.Migrations.Runs;
 using Plant.Core.Migrations.Smoke;
 using Plant.Core.Seed;
+using Plant.Core.Signing;
 
 namespace Plant.Migrate;
 
@@ -268,7 +269,9 @@ public static class MigrateCommandLine
     {
         var settings = PlantSettings.Load(configuration);
         var embedder = Embedders.FromConfiguration(configuration);
-        var result = await new CatalogSeeder(dataSource, embedder, settings).SeedAsync();
+        // The seed goes through Genesis's certification: its certificates are signed with the key Genesis uses.
+        using var keys = SigningKeyRing.Load(configuration, settings);
+        var result = await new CatalogSeeder(dataSource, embedder, settings, keys).SeedAsync();
         var inserted = result.Inserted;
         await output.WriteLineAsync(string.Create(
             CultureInfo.InvariantCulture,

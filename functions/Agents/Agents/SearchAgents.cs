@@ -2,7 +2,9 @@ using Microsoft.AspNetCore.Http;
 using Npgsql;
 using Plant.Agents.Http;
 using Plant.Agents.Wire;
+using Microsoft.Extensions.Logging;
 using Plant.Core.Agents.Search;
+using Plant.Core.Embeddings;
 using Plant.Hosting;
 
 namespace Plant.Agents.Agents;
@@ -20,6 +22,7 @@ public sealed class SearchAgents(AgentSearch search, NpgsqlDataSource dataSource
     [Function(nameof(SearchAgents))]
     public Task<IResult> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents/search")] HttpRequest request,
+        FunctionContext context,
         CancellationToken cancellationToken) =>
         HttpAnswers.GuardAsync(async () =>
         {
@@ -33,7 +36,19 @@ public sealed class SearchAgents(AgentSearch search, NpgsqlDataSource dataSource
                 return notModified;
             }
 
-            var result = await search.SearchAsync(text, k, filter, cancellationToken);
+            AgentSearchResult result;
+            try
+            {
+                result = await search.SearchAsync(text, k, filter, cancellationToken);
+            }
+            catch (EmbedderException e)
+            {
+                // The model service (PLANT_EMBEDDER=http) failed: not the client's fault, and worth a retry.
+                context.GetLogger(nameof(SearchAgents)).LogWarning("Search could not embed: {Problem}", e.Message);
+                return Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
+                    "The embedding service did not answer; retry later.");
+            }
+
             return HttpAnswers.Json(request, SearchResultDto.From(result), HttpAnswers.CatalogETag(request, result.CatalogVersion));
         });
 }

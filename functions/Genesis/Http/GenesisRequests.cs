@@ -49,7 +49,7 @@ internal static class GenesisRequests
 
         if (node.TryGetPropertyValue("entityType", out var named))
         {
-            if (named?.GetValueKind() != JsonValueKind.String || named.GetValue<string>() != type.SchemaName())
+            if (StringOf(named) != type.SchemaName())
             {
                 return (null, Malformed($"The body's 'entityType' must be \"{type.SchemaName()}\" on this route, or absent."));
             }
@@ -69,12 +69,11 @@ internal static class GenesisRequests
             return (null, problem);
         }
 
-        if (!node.TryGetPropertyValue("entityType", out var named) || named?.GetValueKind() != JsonValueKind.String)
+        if (StringOf(node["entityType"]) is not { } text)
         {
             return (null, Malformed($"The body needs 'entityType': one of {string.Join(", ", EntityTypes.All.Select(t => t.SchemaName()))}."));
         }
 
-        var text = named.GetValue<string>();
         if (!EntityTypes.TryParseSchemaName(text, out var type) && !EntityTypes.TryParseRouteSegment(text, out type))
         {
             return (null, Malformed($"'entityType' is '{Shorten(text)}'; use one of {string.Join(", ", EntityTypes.All.Select(t => t.SchemaName()))}."));
@@ -163,6 +162,24 @@ internal static class GenesisRequests
         return false;
     }
 
+    /// <summary>The text of a JSON string node; null when it is not a string or not valid Unicode.</summary>
+    public static string? StringOf(JsonNode? node)
+    {
+        if (node?.GetValueKind() != JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return node.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+
     /// <summary>A 400 <c>malformed-json</c> problem.</summary>
     public static IResult Malformed(string detail) =>
         Problems.Result(StatusCodes.Status400BadRequest, Problems.MalformedJson, "Malformed JSON", detail);
@@ -178,6 +195,11 @@ internal static class GenesisRequests
         catch (JsonException e)
         {
             return (null, Malformed(Describe(e)));
+        }
+        catch (InvalidOperationException)
+        {
+            // System.Text.Json refuses an escaped unpaired surrogate ("\ud800") only when it reads the string.
+            return (null, Malformed("The body holds a string that is not valid Unicode text (an unpaired surrogate escape such as \\ud800)."));
         }
     }
 

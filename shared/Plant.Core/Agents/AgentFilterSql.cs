@@ -51,16 +51,15 @@ internal static class AgentFilterSql
             sql.Append(" and a.team_id = @f_team");
         }
 
+        // One EXISTS per skill (agents holding all of them): PostgreSQL estimates each from the skill's statistics, so
+        // it can walk agents in the page's order and stop at the limit. A GROUP BY ... HAVING count(*) = n form was
+        // estimated at a handful of rows and made it collect and sort every match instead (111 ms against 3 ms for
+        // two filters over 10,000 agents).
         var skills = filter.Skills.Distinct().ToArray();
-        if (skills.Length > 0)
+        for (var i = 0; i < skills.Length; i++)
         {
-            // Agents holding all of them: the skill index finds the candidates, the count keeps those with every one.
-            parameters.AddWithValue("f_skills", skills);
-            parameters.AddWithValue("f_skill_count", (long)skills.Length);
-            sql.Append("""
-                 and v.version_id in (select s.agent_version_id from catalog.agent_skill s where s.skill_id = any(@f_skills)
-                                      group by s.agent_version_id having count(*) = @f_skill_count)
-                """);
+            parameters.AddWithValue($"f_skill_{i}", skills[i]);
+            sql.Append($" and exists (select 1 from catalog.agent_skill s where s.agent_version_id = v.version_id and s.skill_id = @f_skill_{i})");
         }
 
         if (!string.IsNullOrEmpty(filter.Text))

@@ -73,15 +73,15 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         var fingerprint = PageCursors.Fingerprint($"agents|{sort}|{filter.Canonical()}");
         var after = cursor is null ? null : await _cursors.DecodeAsync(cursor, fingerprint, KeyKind(sort), ct);
 
-        await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
         var references = References(filter);
         if (references.Count > 0)
         {
-            batch.BatchCommands.Add(ReferencesCommand(references.Select(r => r.Id)));
+            batch.Add(ReferencesCommand(references.Select(r => r.Id)));
         }
 
-        batch.BatchCommands.Add(PageCommand(filter, sort, limit + 1, after));
+        batch.Add(PageCommand(filter, sort, limit + 1, after));
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var catalogVersion = await ReadMarkerAsync(reader, ct);
@@ -118,9 +118,9 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         ArgumentNullException.ThrowIfNull(statuses);
         var filter = new AgentFilter { Statuses = statuses };
         CheckStatuses(filter);
-        await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
-        batch.BatchCommands.Add(ByIdsCommand([id], filter));
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+        batch.Add(ByIdsCommand([id], filter));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var catalogVersion = await ReadMarkerAsync(reader, ct);
         await reader.NextResultAsync(ct);
@@ -128,20 +128,22 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
     }
 
     /// <summary>
-    /// The agents with these ids that still pass <paramref name="filter"/> (search hits are checked again, so that
-    /// an agent suspended after the ranking is not shown), by id.
+    /// The agents with these ids whose listing status is still one of <paramref name="statuses"/> (search hits are
+    /// checked again, so that an agent suspended after the ranking is not shown), by id.
     /// </summary>
-    public async Task<IReadOnlyDictionary<Guid, AgentView>> GetManyAsync(IReadOnlyList<Guid> ids, AgentFilter filter, CancellationToken ct)
+    public async Task<IReadOnlyDictionary<Guid, AgentView>> GetManyAsync(IReadOnlyList<Guid> ids, IReadOnlyList<AgentListingStatus> statuses, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(ids);
-        ArgumentNullException.ThrowIfNull(filter);
+        ArgumentNullException.ThrowIfNull(statuses);
+        var filter = new AgentFilter { Statuses = statuses };
+        CheckStatuses(filter);
         if (ids.Count == 0)
         {
             return new Dictionary<Guid, AgentView>();
         }
 
-        await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(ByIdsCommand(ids, filter));
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        batch.Add(ByIdsCommand(ids, filter));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var views = new Dictionary<Guid, AgentView>(ids.Count);
         while (await reader.ReadAsync(ct))
@@ -164,8 +166,8 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
             return;
         }
 
-        await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(ReferencesCommand(references.Select(r => r.Id)));
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        batch.Add(ReferencesCommand(references.Select(r => r.Id)));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         await ReadReferenceCheckAsync(reader, references, ct);
     }
@@ -270,7 +272,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
                 select v.entity_id, v.version_id, {key} as sort_key
                 from catalog.entity_version v
                 join catalog.agent a on a.version_id = v.version_id
-                join catalog.entity e on e.entity_id = v.entity_id
+                {(sort == AgentSort.Newest ? "join catalog.entity e on e.entity_id = v.entity_id" : "")}
                 where v.is_current and v.entity_type = 'agent'
             """);
         AgentFilterSql.Append(sql, command.Parameters, filter);

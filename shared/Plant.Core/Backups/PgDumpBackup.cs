@@ -68,6 +68,12 @@ public sealed partial class PgDumpBackup : IDatabaseBackup
         try
         {
             await RunAsync(CreateStartInfo(partial, passFile), ct);
+            if (!OperatingSystem.IsWindows())
+            {
+                // A dump holds the whole database: readable by this user only, whatever the umask.
+                File.SetUnixFileMode(partial, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+            }
+
             File.Move(partial, file);
         }
         finally

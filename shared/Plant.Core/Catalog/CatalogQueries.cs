@@ -109,11 +109,11 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
         var fingerprint = PageCursors.Fingerprint($"catalog|{kind.Type}|{condition?.Parameter}={condition?.Value}");
         var after = cursor is null ? null : await _cursors.DecodeAsync(cursor, fingerprint, CursorValueKind.Text, ct);
 
-        await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
         if (condition?.Reference is { } reference)
         {
-            batch.BatchCommands.Add(AgentQueries.ReferencesCommand([reference.Id]));
+            batch.Add(AgentQueries.ReferencesCommand([reference.Id]));
         }
 
         var command = new NpgsqlBatchCommand();
@@ -133,7 +133,7 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
 
         command.CommandText = kind.Sql(where.ToString());
         command.Parameters.AddWithValue("take", limit + 1);
-        batch.BatchCommands.Add(command);
+        batch.Add(command);
 
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var catalogVersion = await AgentQueries.ReadMarkerAsync(reader, ct);
@@ -164,12 +164,12 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
     private async Task<(T? Item, long CatalogVersion)> GetAsync<T>(Kind<T> kind, Guid id, CancellationToken ct)
         where T : class
     {
-        await using var batch = _dataSource.CreateBatch();
-        batch.BatchCommands.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
         var command = new NpgsqlBatchCommand(kind.Sql(" and v.entity_id = @id"));
         command.Parameters.AddWithValue("id", id);
         command.Parameters.AddWithValue("take", 1);
-        batch.BatchCommands.Add(command);
+        batch.Add(command);
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var catalogVersion = await AgentQueries.ReadMarkerAsync(reader, ct);
         await reader.NextResultAsync(ct);

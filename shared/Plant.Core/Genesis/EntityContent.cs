@@ -1,6 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
-using System.Text.Json.Nodes;
+using Plant.Core.Canonical;
 using Plant.Core.Catalog;
 
 namespace Plant.Core.Genesis;
@@ -47,75 +47,129 @@ public sealed record EntityContent
     public EntityType EntityType => Draft.EntityType;
 
     /// <summary>
-    /// The JSON object that is canonicalised (RFC 8785) and hashed. Field names are the drafts' camelCase; every
-    /// field of the type is present (null when absent) so that "absent" has one spelling; ids are lower-case
-    /// hyphenated; id lists are sorted sets; a price is a decimal string with two places, never a JSON number.
+    /// The canonical JSON (RFC 8785) that is hashed: field names are the drafts' camelCase; every field of the type
+    /// is present (null when absent) so that "absent" has one spelling; ids are lower-case hyphenated; id lists are
+    /// sorted sets; a price is a decimal string with two places, never a JSON number.
     /// </summary>
-    public JsonObject ToJson()
+    /// <exception cref="CanonicalJsonException">The attributes hold a value RFC 8785 cannot write (a number beyond a double's range).</exception>
+    public byte[] ToCanonicalJson()
     {
-        var json = new JsonObject
-        {
-            ["schema"] = Schema,
-            ["entityId"] = Id(EntityId),
-            ["entityType"] = EntityType.SchemaName(),
-            ["version"] = Version,
-            ["previousHash"] = PreviousHash,
-            ["name"] = Draft.Name,
-            ["description"] = Draft.Description,
-            ["tags"] = new JsonArray([.. Draft.Tags.Select(t => (JsonNode?)JsonValue.Create(t))]),
-            ["attributes"] = JsonNode.Parse(Draft.Attributes.GetRawText()),
-        };
+        using var writer = new CanonicalJsonWriter(1024);
+        Write(writer);
+        return writer.ToArray();
+    }
 
+    /// <summary>The content hash: lower-case hex SHA-256 of <see cref="ToCanonicalJson"/>. The one function that computes it, at write and at verification.</summary>
+    /// <exception cref="CanonicalJsonException">As <see cref="ToCanonicalJson"/>.</exception>
+    public string ComputeHash()
+    {
+        using var writer = new CanonicalJsonWriter(1024);
+        Write(writer);
+        return writer.Sha256Hex();
+    }
+
+    private void Write(CanonicalJsonWriter writer)
+    {
+        // The writer sorts members itself; they are written here in the order docs/GENESIS.md lists them.
+        writer.WriteStartObject();
+        writer.WriteString("schema", Schema);
+        writer.WriteString("entityId", Id(EntityId)!);
+        writer.WriteString("entityType", EntityType.SchemaName());
+        writer.WriteNumber("version", Version);
+        NullableString(writer, "previousHash", PreviousHash);
+        writer.WriteString("name", Draft.Name);
+        writer.WriteString("description", Draft.Description);
+        writer.WriteStartArray("tags");
+        foreach (var tag in Draft.Tags)
+        {
+            writer.WriteString(tag);
+        }
+
+        writer.WriteEndArray();
+        writer.WriteValue("attributes", Draft.Attributes);
         switch (Draft)
         {
             case IndustryDraft industry:
-                json["code"] = industry.Code;
+                NullableString(writer, "code", industry.Code);
                 break;
             case SkillDraft skill:
-                json["category"] = skill.Category;
+                writer.WriteString("category", skill.Category);
                 break;
             case JobRoleDraft role:
-                json["seniority"] = role.Seniority;
-                json["industryId"] = Id(role.IndustryId);
-                json["requiredSkillIds"] = Ids(role.RequiredSkillIds);
+                writer.WriteString("seniority", role.Seniority);
+                NullableString(writer, "industryId", Id(role.IndustryId));
+                Ids(writer, "requiredSkillIds", role.RequiredSkillIds);
                 break;
             case TeamDraft team:
-                json["jobRoleId"] = Id(team.JobRoleId);
-                json["memberAgentIds"] = Ids(team.MemberAgentIds);
+                NullableString(writer, "jobRoleId", Id(team.JobRoleId));
+                Ids(writer, "memberAgentIds", team.MemberAgentIds);
                 break;
             case AgentDraft agent:
-                json["industryId"] = Id(agent.IndustryId);
-                json["jobRoleId"] = Id(agent.JobRoleId);
-                json["teamId"] = Id(agent.TeamId);
-                json["skillIds"] = Ids(agent.SkillIds);
-                json["availability"] = agent.Availability;
-                json["pricePerHour"] = Price(agent.PricePerHour);
-                json["currency"] = agent.Currency;
+                NullableString(writer, "industryId", Id(agent.IndustryId));
+                NullableString(writer, "jobRoleId", Id(agent.JobRoleId));
+                NullableString(writer, "teamId", Id(agent.TeamId));
+                Ids(writer, "skillIds", agent.SkillIds);
+                writer.WriteString("availability", agent.Availability);
+                NullableString(writer, "pricePerHour", Price(agent.PricePerHour));
+                writer.WriteString("currency", agent.Currency);
                 break;
             default:
-                throw new ArgumentOutOfRangeException(nameof(Draft), Draft.GetType().Name, "Not a catalog draft.");
+                throw new InvalidOperationException($"{Draft.GetType().Name} is not a catalog draft.");
         }
 
-        return json;
+        writer.WriteEndObject();
+    }
+
+    private static void NullableString(CanonicalJsonWriter writer, string name, string? value)
+    {
+        if (value is null)
+        {
+            writer.WriteNull(name);
+        }
+        else
+        {
+            writer.WriteString(name, value);
+        }
+    }
+
+    private static void Ids(CanonicalJsonWriter writer, string name, IReadOnlyList<Guid> ids)
+    {
+        writer.WriteStartArray(name);
+        foreach (var id in ids)
+        {
+            writer.WriteString(Id(id)!);
+        }
+
+        writer.WriteEndArray();
     }
 
     /// <summary>A price as the decimal string the schema stores (<c>numeric(10, 2)</c>): two places, invariant culture.</summary>
     public static string? Price(decimal? price) => price?.ToString("0.00", CultureInfo.InvariantCulture);
 
-    /// <summary>The draft with its id lists as sorted sets, as the link tables give them back.</summary>
-    public static EntityDraft Normalize(EntityDraft draft) => draft switch
+    /// <summary>
+    /// The draft as the rows give it back: id lists as sorted sets (the link tables are sets), and absent or null
+    /// attributes as the empty object (the column is a JSON object).
+    /// </summary>
+    public static EntityDraft Normalize(EntityDraft draft)
     {
-        JobRoleDraft role => role with { RequiredSkillIds = Set(role.RequiredSkillIds) },
-        TeamDraft team => team with { MemberAgentIds = Set(team.MemberAgentIds) },
-        AgentDraft agent => agent with { SkillIds = Set(agent.SkillIds) },
-        _ => draft,
-    };
+        ArgumentNullException.ThrowIfNull(draft);
+        if (draft.Attributes.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            draft = draft with { Attributes = CatalogJson.EmptyObject };
+        }
+
+        return draft switch
+        {
+            JobRoleDraft role => role with { RequiredSkillIds = Set(role.RequiredSkillIds) },
+            TeamDraft team => team with { MemberAgentIds = Set(team.MemberAgentIds) },
+            AgentDraft agent => agent with { SkillIds = Set(agent.SkillIds) },
+            _ => draft,
+        };
+    }
 
     // Ordered by the ids' text (which is their byte order, and PostgreSQL's uuid order), so that anyone can
     // rebuild the array without knowing how .NET compares Guids.
     private static Guid[] Set(IReadOnlyList<Guid> ids) => [.. ids.Distinct().OrderBy(i => i.ToString("D"), StringComparer.Ordinal)];
 
     private static string? Id(Guid? id) => id?.ToString("D");
-
-    private static JsonArray Ids(IReadOnlyList<Guid> ids) => new([.. ids.Select(i => (JsonNode?)JsonValue.Create(Id(i)))]);
 }

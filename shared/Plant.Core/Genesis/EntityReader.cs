@@ -22,6 +22,8 @@ public static class EntityReader
     /// <summary>The largest page a listing returns.</summary>
     public const int MaxPageSize = 200;
 
+    private const string CurrentWhere = "\nwhere v.entity_id = @id and v.entity_type = @type and v.is_current";
+
     // One select for every read: the version, its subtype row (one of the left joins matches) and its links.
     private const string Select = """
         select v.version_id, v.entity_id, v.entity_type, v.name, v.description, v.tags, v.attributes::text,
@@ -48,16 +50,64 @@ public static class EntityReader
     public static async Task<EntityVersion?> CurrentAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, EntityType type, Guid entityId, CancellationToken ct)
     {
-        var versions = await QueryAsync(connection, transaction, Select + "\nwhere v.entity_id = @id and v.entity_type = @type and v.is_current", ct,
-            ("id", entityId), ("type", type.SchemaName()));
+        var versions = await QueryAsync(connection, transaction, Select + CurrentWhere, ct, ("id", entityId), ("type", type.SchemaName()));
         return versions.Count == 0 ? null : versions[0];
     }
 
-    /// <summary>One version of an entity (any type), or null.</summary>
+    /// <summary>
+    /// The read of <see cref="CurrentAsync"/> as a batch command, to end a batch of writes with it (one round trip
+    /// for a write and the version it leaves); read the batch with <see cref="ReadLastAsync"/>.
+    /// </summary>
+    internal static NpgsqlBatchCommand CurrentCommand(EntityType type, Guid entityId)
+    {
+        var command = new NpgsqlBatchCommand(Select + CurrentWhere);
+        command.Parameters.AddWithValue("id", entityId);
+        command.Parameters.AddWithValue("type", type.SchemaName());
+        return command;
+    }
+
+    /// <summary>
+    /// Reads a batch's result sets in order and returns the row counts of all but the last that return rows, and
+    /// the versions of the last (the <see cref="CurrentCommand"/> it ends with).
+    /// </summary>
+    internal static async Task<(List<int> Counts, EntityVersion? Version)> ReadLastAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        var counts = new List<int>();
+        EntityVersion? version = null;
+        do
+        {
+            // Statements that return no rows (inserts, updates) have no fields; skip them.
+            if (reader.FieldCount == 0)
+            {
+                continue;
+            }
+
+            if (reader.FieldCount == 1)
+            {
+                var rows = 0;
+                while (await reader.ReadAsync(ct))
+                {
+                    rows++;
+                }
+
+                counts.Add(rows);
+                continue;
+            }
+
+            while (await reader.ReadAsync(ct))
+            {
+                version = Map(reader);
+            }
+        }
+        while (await reader.NextResultAsync(ct));
+        return (counts, version);
+    }
+
+    /// <summary>One version of an entity of any type Genesis manages (not a trial), or null.</summary>
     public static async Task<EntityVersion?> VersionAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid entityId, int version, CancellationToken ct)
     {
-        var versions = await QueryAsync(connection, transaction, Select + "\nwhere v.entity_id = @id and v.version = @version", ct,
+        var versions = await QueryAsync(connection, transaction, Select + "\nwhere v.entity_id = @id and v.version = @version and v.entity_type <> 'trial'", ct,
             ("id", entityId), ("version", version));
         return versions.Count == 0 ? null : versions[0];
     }

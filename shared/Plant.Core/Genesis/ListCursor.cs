@@ -19,9 +19,12 @@ internal sealed record ListCursor(string Name, Guid EntityId)
         try
         {
             var token = JsonSerializer.Deserialize<Token>(Base64Url.DecodeFromChars(text));
-            return token is { N: not null } ? new ListCursor(token.N, token.I) : throw new FormatException("The cursor is not one a listing gave.");
+            // A name PostgreSQL could not hold (NUL) was never a listed name.
+            return token is { N: not null } && !token.N.Contains('\0', StringComparison.Ordinal)
+                ? new ListCursor(token.N, token.I)
+                : throw new FormatException("The cursor is not one a listing gave.");
         }
-        catch (Exception e) when (e is JsonException or FormatException or DecoderFallbackException)
+        catch (Exception e) when (e is JsonException or FormatException or DecoderFallbackException or InvalidOperationException)
         {
             throw new FormatException("The cursor is not one a listing gave.", e);
         }

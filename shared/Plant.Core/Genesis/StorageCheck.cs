@@ -1,7 +1,9 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Npgsql;
+using Plant.Core.Canonical;
 using Plant.Core.Catalog;
+using Plant.Core.Constitution;
 
 namespace Plant.Core.Genesis;
 
@@ -101,21 +103,26 @@ public static partial class StorageCheck
     /// <summary>
     /// The references of a draft that do not name an existing entity of the right type (the schema's foreign keys
     /// point at <c>catalog.entity</c>, whatever the referenced entity's status; the constitution judges that).
+    /// The types come from the reference facts the constitution resolved anyway; they hold the first
+    /// <see cref="ConstitutionLimits.MaxReferences"/> ids of each list, so a longer list is looked up here.
     /// </summary>
     public static async Task<IReadOnlyList<FieldError>> CheckReferencesAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, EntityDraft draft, CancellationToken ct)
+        NpgsqlConnection connection, NpgsqlTransaction? transaction, EntityDraft draft, ReferenceFacts facts, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(draft);
+        ArgumentNullException.ThrowIfNull(facts);
         var references = References(draft).ToList();
         if (references.Count == 0)
         {
             return [];
         }
 
-        var types = new Dictionary<Guid, string>();
-        await using (var command = new NpgsqlCommand("select entity_id, entity_type from catalog.entity where entity_id = any(@ids)", connection, transaction))
+        var types = facts.Entities.ToDictionary(e => e.Id, e => e.Type.SchemaName());
+        var missing = references.Select(r => r.Id).Where(id => !types.ContainsKey(id)).Distinct().ToArray();
+        if (missing.Length > 0 && references.Count > ConstitutionLimits.MaxReferences)
         {
-            command.Parameters.AddWithValue("ids", references.Select(r => r.Id).Distinct().ToArray());
+            await using var command = new NpgsqlCommand("select entity_id, entity_type from catalog.entity where entity_id = any(@ids)", connection, transaction);
+            command.Parameters.AddWithValue("ids", missing);
             await using var reader = await command.ExecuteReaderAsync(ct);
             while (await reader.ReadAsync(ct))
             {
@@ -204,10 +211,34 @@ public static partial class StorageCheck
 
     private static void NoNul(List<FieldError> errors, string field, string? text)
     {
-        if (text is not null && text.Contains('\0', StringComparison.Ordinal))
+        if (text is not null && Unstorable(text) is { } why)
         {
-            errors.Add(new(field, "contains a NUL character (\\u0000), which cannot be stored."));
+            errors.Add(new(field, why));
         }
+    }
+
+    /// <summary>Why PostgreSQL text (UTF-8, no NUL) cannot hold <paramref name="text"/>, or null when it can.</summary>
+    private static string? Unstorable(string text)
+    {
+        for (var i = 0; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\0')
+            {
+                return "contains a NUL character (\\u0000), which cannot be stored.";
+            }
+
+            if (char.IsHighSurrogate(c) && i + 1 < text.Length && char.IsLowSurrogate(text[i + 1]))
+            {
+                i++;
+            }
+            else if (char.IsSurrogate(c))
+            {
+                return "contains an unpaired UTF-16 surrogate, which is not a character and cannot be stored.";
+            }
+        }
+
+        return null;
     }
 
     /// <summary>
@@ -216,6 +247,12 @@ public static partial class StorageCheck
     /// </summary>
     private static void CheckAttributes(List<FieldError> errors, JsonElement attributes)
     {
+        // Absent or null means none, as the constitution reads it; the content stores {} (EntityContent.Normalize).
+        if (attributes.ValueKind is JsonValueKind.Null or JsonValueKind.Undefined)
+        {
+            return;
+        }
+
         if (attributes.ValueKind != JsonValueKind.Object)
         {
             errors.Add(new("attributes", $"must be a JSON object, not {attributes.ValueKind.ToString().ToLowerInvariant()}."));
@@ -225,6 +262,17 @@ public static partial class StorageCheck
         if (FindUnstorable(attributes, "attributes") is { } error)
         {
             errors.Add(error);
+            return;
+        }
+
+        try
+        {
+            // The content hash canonicalises the attributes (RFC 8785), which reads every number as a double.
+            _ = CanonicalJson.Serialize(attributes);
+        }
+        catch (CanonicalJsonException)
+        {
+            errors.Add(new("attributes", "holds a number beyond the range of a double, which canonical JSON (RFC 8785) cannot write; send it as a string."));
         }
     }
 
@@ -236,17 +284,27 @@ public static partial class StorageCheck
                 var names = new HashSet<string>(StringComparer.Ordinal);
                 foreach (var property in element.EnumerateObject())
                 {
-                    if (!names.Add(property.Name))
+                    string name;
+                    try
                     {
-                        return new(path, $"repeats the property name '{property.Name}'.");
+                        name = property.Name;
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        return new(path, "has a property name that is not valid Unicode text.");
                     }
 
-                    if (property.Name.Contains('\0', StringComparison.Ordinal))
+                    if (!names.Add(name))
                     {
-                        return new(path, "has a property name with a NUL character (\\u0000), which cannot be stored.");
+                        return new(path, "repeats a property name; the stored object would keep only its last value.");
                     }
 
-                    if (FindUnstorable(property.Value, $"{path}.{property.Name}") is { } inner)
+                    if (Unstorable(name) is { } nameProblem)
+                    {
+                        return new(path, "has a property name that " + nameProblem);
+                    }
+
+                    if (FindUnstorable(property.Value, $"{path}.{name}") is { } inner)
                     {
                         return inner;
                     }
@@ -264,8 +322,18 @@ public static partial class StorageCheck
                 }
 
                 return null;
-            case JsonValueKind.String when element.GetString()!.Contains('\0', StringComparison.Ordinal):
-                return new(path, "contains a NUL character (\\u0000), which cannot be stored.");
+            case JsonValueKind.String:
+                string text;
+                try
+                {
+                    text = element.GetString()!;
+                }
+                catch (InvalidOperationException)
+                {
+                    return new(path, "is not valid Unicode text.");
+                }
+
+                return Unstorable(text) is { } why ? new(path, why) : null;
             default:
                 return null;
         }

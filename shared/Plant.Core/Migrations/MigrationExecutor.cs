@@ -5,9 +5,10 @@ using Npgsql;
 namespace Plant.Core.Migrations;
 
 /// <summary>
-/// Runs one migration's up or down script on the connection that holds the migration lock, statement by statement
-/// so that a failure names its statement: in one transaction together with its history change, or, for scripts
-/// marked <see cref="Migration.NoTransactionMarker"/>, each statement on its own, recording the one that failed.
+/// Runs one migration's up or down script on the connection that holds the migration lock, split into statements
+/// so that a failure names its statement: in one transaction together with its history change (one batch, one
+/// round trip), or, for scripts marked <see cref="Migration.NoTransactionMarker"/>, each statement on its own,
+/// recording the one that failed.
 /// </summary>
 internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOptions options)
 {
@@ -50,16 +51,28 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
     {
         var statements = SqlStatements.Split(sql);
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        var index = -1;
+        NpgsqlBatch? batch = null;
         try
         {
             await SetTimeoutsAsync(transaction, ct);
-            for (index = 0; index < statements.Count; index++)
+            if (statements.Count > 0)
             {
-                await ExecuteAsync(statements[index], transaction, ct);
+                // One batch: one round trip for the whole script, and each statement its own batch command, so that
+                // the first one left without a completion is the one that failed.
+                batch = new NpgsqlBatch(connection, transaction)
+                {
+                    Timeout = (int)Math.Min(int.MaxValue / 2, (options.StatementTimeout.TotalSeconds * statements.Count) + 30),
+                };
+                foreach (var statement in statements)
+                {
+                    batch.BatchCommands.Add(new NpgsqlBatchCommand(statement));
+                }
+
+                await batch.ExecuteNonQueryAsync(ct);
+                await batch.DisposeAsync();
+                batch = null;
             }
 
-            index = -1;
             await recordHistory(transaction);
             await transaction.CommitAsync(ct);
         }
@@ -67,6 +80,7 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
         {
             // Disposing the transaction rolls it back; the failed statement goes into the message and the exception.
             var error = Describe(e);
+            var index = batch is null ? -1 : FirstUnfinished(batch);
             if (index >= 0)
             {
                 throw new MigrationException(
@@ -82,6 +96,30 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
 
             throw new MigrationException($"{what} failed and was rolled back: {error}", e) { Version = migration.Version, Error = error };
         }
+        finally
+        {
+            if (batch is not null)
+            {
+                await batch.DisposeAsync();
+            }
+        }
+    }
+
+    /// <summary>
+    /// The index of the first statement of a failed batch that did not complete: Npgsql sets a command's
+    /// statement type from its CommandComplete, and the server skips everything after an error.
+    /// </summary>
+    private static int FirstUnfinished(NpgsqlBatch batch)
+    {
+        for (var i = 0; i < batch.BatchCommands.Count; i++)
+        {
+            if (batch.BatchCommands[i].StatementType == StatementType.Unknown)
+            {
+                return i;
+            }
+        }
+
+        return -1;
     }
 
     private async Task RunStatementsAsync(Migration migration, string sql, string direction, Func<string, string, Task> recordFailure, CancellationToken ct)

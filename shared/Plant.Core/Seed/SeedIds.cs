@@ -16,7 +16,11 @@ public static class SeedIds
     public static Guid Entity(string entityType, string name) => NameBased($"entity:{entityType}:{name}");
 
     /// <summary>The id of that entity's first version.</summary>
-    public static Guid FirstVersion(string entityType, string name) => NameBased($"version:{entityType}:{name}:1");
+    public static Guid FirstVersion(string entityType, string name) => Version(entityType, name, 1);
+
+    /// <summary>The id of that entity's version <paramref name="version"/>, when the seed writes it.</summary>
+    public static Guid Version(string entityType, string name, int version) =>
+        NameBased(string.Create(System.Globalization.CultureInfo.InvariantCulture, $"version:{entityType}:{name}:{version}"));
 
     private static Guid NameBased(string name)
     {

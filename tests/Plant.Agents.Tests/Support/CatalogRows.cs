@@ -32,6 +32,25 @@ public static class CatalogRows
         return id;
     }
 
+    /// <summary>Inserts an industry (active, certified); returns its entity id.</summary>
+    public static async Task<Guid> InsertIndustryAsync(NpgsqlDataSource dataSource, string name)
+    {
+        var id = Guid.NewGuid();
+        var versionId = Guid.NewGuid();
+        await using var connection = await dataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await ExecuteAsync(connection, transaction, "insert into catalog.entity (entity_id, entity_type, created_by) values (@id, 'industry', 'test')", ("id", id));
+        await ExecuteAsync(connection, transaction, """
+            insert into catalog.entity_version
+                (version_id, entity_id, entity_type, name, status, activated_at, version, content_hash, certification_status, certified_at,
+                 certificate_ref, created_by, updated_by)
+            values (@v, @id, 'industry', @name, 'active', now(), 1, @hash, 'certified', now(), 'test-certificate', 'test', 'test')
+            """, ("v", versionId), ("id", id), ("name", name), ("hash", s_hash));
+        await ExecuteAsync(connection, transaction, "insert into catalog.industry (version_id) values (@v)", ("v", versionId));
+        await transaction.CommitAsync();
+        return id;
+    }
+
     /// <summary>Amends an agent: a new version with a new name or description, superseding the current one.</summary>
     public static async Task AmendAgentAsync(NpgsqlDataSource dataSource, Guid id, string? name = null, string? description = null, IEnumerable<Guid>? skills = null)
     {

@@ -35,7 +35,7 @@ public class SeededCatalog : PostgresDatabaseFixture
     {
         await base.InitializeAsync();
         await new Migrator(DataSource).UpAsync();
-        await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local)).SeedAsync();
+        await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
         Host = await TestHost.StartAsync(ConnectionString, AgentsApp.Definition, Settings);
     }
 

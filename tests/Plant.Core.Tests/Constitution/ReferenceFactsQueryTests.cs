@@ -18,7 +18,7 @@ public sealed class SeededCatalogFixture() : PostgresDatabaseFixture("constituti
     {
         await base.InitializeAsync();
         await new Migrator(DataSource).UpAsync();
-        await new CatalogSeeder(DataSource, new TestEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local)).SeedAsync();
+        await new CatalogSeeder(DataSource, new TestEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
     }
 }
 

@@ -23,8 +23,8 @@ public sealed class ConcurrentRunnerTests
             var results = await Task.WhenAll(runners);
 
             // Every runner succeeds; between them each version was run once, and the others found nothing to do.
-            Assert.Equal([1, 2], results.SelectMany(r => r.Versions).Order());
-            Assert.All(results, r => Assert.Equal(2, r.ToVersion));
+            Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => m.Version), results.SelectMany(r => r.Versions).Order());
+            Assert.All(results, r => Assert.Equal(MigrationSet.Embedded.Latest, r.ToVersion));
             Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => (m.Version, m.Checksum, true)), await db.HistoryAsync());
             var log = await MigrationLog.ReadRecentAsync(db.DataSource, 20);
             Assert.Equal(8, log.Count);

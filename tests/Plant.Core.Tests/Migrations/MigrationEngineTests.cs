@@ -11,6 +11,7 @@ public sealed class MigrationEngineTests
         var set = MigrationSet.Embedded;
 
         Assert.Equal([1, 2, 3], set.Migrations.Select(m => m.Version).Take(3));
+        Assert.Contains(5, set.Migrations.Select(m => m.Version));
         Assert.Equal("catalog base", set.Migrations[0].Description);
         Assert.Equal("genesis audit", set.Migrations[2].Description);
         Assert.All(set.Migrations, m => Assert.NotNull(m.DownSql));

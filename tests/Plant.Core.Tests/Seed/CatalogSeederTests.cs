@@ -1,8 +1,11 @@
 using System.Text;
 using Npgsql;
 using Plant.Core.Configuration;
+using Plant.Core.Genesis;
 using Plant.Core.Migrations;
 using Plant.Core.Seed;
+using Plant.Core.Signing;
+using Plant.Testing;
 using Plant.Core.Tests.Migrations;
 
 namespace Plant.Core.Tests.Seed;
@@ -11,6 +14,7 @@ namespace Plant.Core.Tests.Seed;
 public sealed class CatalogSeederTests
 {
     private static readonly PlantSettings s_local = PlantSettings.Defaults(PlantEnvironment.Local);
+    private static readonly SigningKeyRing s_keys = TestSigningKeys.Ring();
 
     /// <summary>Every catalog table, with its primary key for ordering.</summary>
     private static readonly (string Table, string OrderBy)[] s_catalogTables =
@@ -27,14 +31,19 @@ public sealed class CatalogSeederTests
         ("catalog.agent_skill", "agent_version_id, skill_id"),
         ("catalog.relationship", "version_id, target_id, kind"),
         ("catalog.trial", "version_id"),
+        ("catalog.certificate", "certificate_id"),
+        ("genesis.audit_entry", "sequence"),
     ];
+
+    /// <summary>Baseline agents that belong to a team: certified without it first, then amended into it (version 2).</summary>
+    private static readonly int s_teamAgents = GenesisBaseline.Agents.Count(a => a.Team is not null);
 
     [Fact]
     public async Task Seeding_writes_3_industries_19_skills_10_job_roles_6_teams_and_50_agents_active_and_certified()
     {
         await using var db = await MigratedDatabaseAsync("seed_counts");
 
-        var result = await new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local).SeedAsync();
+        var result = await new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local, s_keys).SeedAsync();
 
         Assert.Equal(new SeedCounts(3, 19, 10, 6, 50), result.Inserted);
         Assert.Equal((MigrationSet.Embedded.Latest, 0), (result.SchemaVersion, result.AlreadyPresent));
@@ -42,15 +51,54 @@ public sealed class CatalogSeederTests
             "agent:50 industry:3 job_role:10 skill:19 team:6",
             await db.ScalarAsync<string>("select string_agg(entity_type || ':' || n, ' ' order by entity_type) from (select entity_type, count(*) n from catalog.entity_version where is_current group by entity_type) c"));
         Assert.Equal(
-            "active certified 1 genesis-baseline-seed 88",
-            await db.ScalarAsync<string>("select string_agg(distinct status || ' ' || certification_status || ' ' || version || ' ' || certificate_ref, ',') || ' ' || count(*) from catalog.entity_version"));
+            "active certified 88",
+            await db.ScalarAsync<string>("select string_agg(distinct status || ' ' || certification_status, ',') || ' ' || count(*) from catalog.entity_version where is_current"));
+        // Every certified version, superseded ones included, has its signed certificate.
+        Assert.Equal(88L + s_teamAgents, await db.ScalarAsync<long>("""
+            select count(*) from catalog.entity_version v
+            join catalog.certificate c on c.version_id = v.version_id and c.certificate_id::text = v.certificate_ref
+            where v.certification_status = 'certified'
+            """));
+        Assert.Equal(88L + s_teamAgents, await db.ScalarAsync<long>("select count(*) from catalog.entity_version"));
+    }
+
+    [Fact]
+    public async Task Seeded_certificates_are_signed_over_the_versions_content_and_every_step_is_audited()
+    {
+        await using var db = await MigratedDatabaseAsync("seed_certified");
+        await new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local, s_keys).SeedAsync();
+
+        var verifier = new CertificateVerifier(db.DataSource, s_keys);
+        var ids = new List<Guid>();
+        await using (var command = db.DataSource.CreateCommand("select certificate_id from catalog.certificate"))
+        await using (var reader = await command.ExecuteReaderAsync())
+        {
+            while (await reader.ReadAsync())
+            {
+                ids.Add(reader.GetGuid(0));
+            }
+        }
+
+        Assert.Equal(88 + s_teamAgents, ids.Count);
+        foreach (var id in ids)
+        {
+            var verification = await verifier.VerifyStoredAsync(id, CancellationToken.None);
+            Assert.True(verification!.Valid, string.Join("; ", verification.Checks.Where(c => !c.Passed).Select(c => c.Detail)));
+        }
+
+        Assert.Equal(
+            $"entity.amended:{s_teamAgents} entity.certified:{88 + s_teamAgents} entity.created:88",
+            await db.ScalarAsync<string>("""
+                select string_agg(action || ':' || n, ' ' order by action)
+                from (select action, count(*) n from genesis.audit_entry where actor = 'plant-seed' group by action) a
+                """));
     }
 
     [Fact]
     public async Task Every_job_role_requires_existing_skills_and_every_agent_has_what_its_role_requires()
     {
         await using var db = await MigratedDatabaseAsync("seed_refs");
-        await new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local).SeedAsync();
+        await new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local, s_keys).SeedAsync();
 
         // Each job role requires 2 to 4 skills, each a current, active skill.
         Assert.Equal(0L, await db.ScalarAsync<long>("""
@@ -91,7 +139,7 @@ public sealed class CatalogSeederTests
     {
         await using var db = await MigratedDatabaseAsync("seed_embed");
         var embedder = new TestEmbedder();
-        await new CatalogSeeder(db.DataSource, embedder, s_local).SeedAsync();
+        await new CatalogSeeder(db.DataSource, embedder, s_local, s_keys).SeedAsync();
 
         await using var command = db.DataSource.CreateCommand("""
             select v.name, v.description, s.embedding from catalog.skill s join catalog.entity_version v using (version_id)
@@ -112,10 +160,10 @@ public sealed class CatalogSeederTests
     {
         await using var db = await MigratedDatabaseAsync("seed_twice");
         var embedder = new TestEmbedder();
-        await new CatalogSeeder(db.DataSource, embedder, s_local).SeedAsync();
+        await new CatalogSeeder(db.DataSource, embedder, s_local, s_keys).SeedAsync();
         var once = await DumpCatalogAsync(db);
 
-        var again = await new CatalogSeeder(db.DataSource, embedder, s_local).SeedAsync();
+        var again = await new CatalogSeeder(db.DataSource, embedder, s_local, s_keys).SeedAsync();
 
         Assert.Equal((0, 88), (again.Inserted.Total, again.AlreadyPresent));
         Assert.Equal(1, embedder.Calls); // nothing to embed the second time
@@ -128,12 +176,12 @@ public sealed class CatalogSeederTests
         await using var db = await MigratedDatabaseAsync("seed_race");
 
         var results = await Task.WhenAll(
-            Task.Run(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local).SeedAsync()),
-            Task.Run(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local).SeedAsync()));
+            Task.Run(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local, s_keys).SeedAsync()),
+            Task.Run(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local, s_keys).SeedAsync()));
 
         Assert.Equal([0, 88], results.Select(r => r.Inserted.Total).Order());
         Assert.Equal(88L, await db.ScalarAsync<long>("select count(*) from catalog.entity"));
-        Assert.Equal(88L, await db.ScalarAsync<long>("select count(*) from catalog.entity_version"));
+        Assert.Equal(88L + s_teamAgents, await db.ScalarAsync<long>("select count(*) from catalog.entity_version"));
     }
 
     [Theory]
@@ -144,7 +192,7 @@ public sealed class CatalogSeederTests
         await using var db = await MigratedDatabaseAsync("seed_refused");
 
         var error = await Assert.ThrowsAsync<SeedException>(
-            () => new CatalogSeeder(db.DataSource, new TestEmbedder(), PlantSettings.Defaults(environment)).SeedAsync());
+            () => new CatalogSeeder(db.DataSource, new TestEmbedder(), PlantSettings.Defaults(environment), s_keys).SeedAsync());
 
         Assert.Contains($"not allowed in {name}", error.Message, StringComparison.Ordinal);
         Assert.Contains("PLANT_SEED_ALLOWED", error.Message, StringComparison.Ordinal);
@@ -159,7 +207,7 @@ public sealed class CatalogSeederTests
         await using var db = await MigratedDatabaseAsync("seed_uat_override");
         var settings = PlantSettings.Defaults(PlantEnvironment.Uat) with { SeedAllowed = true };
 
-        var result = await new CatalogSeeder(db.DataSource, new TestEmbedder(), settings).SeedAsync();
+        var result = await new CatalogSeeder(db.DataSource, new TestEmbedder(), settings, s_keys).SeedAsync();
 
         Assert.Equal(88, result.Inserted.Total);
     }
@@ -170,7 +218,7 @@ public sealed class CatalogSeederTests
         await using var db = await ScratchDatabase.CreateAsync("seed_pending");
         await db.Migrator().UpAsync(target: 1);
 
-        var error = await Assert.ThrowsAsync<SeedException>(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local).SeedAsync());
+        var error = await Assert.ThrowsAsync<SeedException>(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local, s_keys).SeedAsync());
 
         Assert.Contains($"V0001 and the seed needs the latest, V{Migration.FormatVersion(MigrationSet.Embedded.Latest)}; run up first", error.Message, StringComparison.Ordinal);
         Assert.Equal(0L, await db.ScalarAsync<long>("select count(*) from catalog.entity"));
@@ -181,7 +229,7 @@ public sealed class CatalogSeederTests
     {
         await using var db = await MigratedDatabaseAsync("seed_log");
 
-        await new CatalogSeeder(db.DataSource, new TestEmbedder(), PlantSettings.Defaults(PlantEnvironment.Demo)).SeedAsync();
+        await new CatalogSeeder(db.DataSource, new TestEmbedder(), PlantSettings.Defaults(PlantEnvironment.Demo), s_keys).SeedAsync();
 
         var line = Assert.Single(await MigrationLog.ReadRecentAsync(db.DataSource, 1));
         var latest = Migration.FormatVersion(MigrationSet.Embedded.Latest);
@@ -199,7 +247,7 @@ public sealed class CatalogSeederTests
             select entity_id, 'skill', 'fraud detection', 1, repeat('a', 64), 'someone', 'someone' from e
             """);
 
-        var error = await Assert.ThrowsAsync<SeedException>(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local).SeedAsync());
+        var error = await Assert.ThrowsAsync<SeedException>(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local, s_keys).SeedAsync());
 
         Assert.Contains("already has the name of a baseline entity", error.Message, StringComparison.Ordinal);
         Assert.Equal(1L, await db.ScalarAsync<long>("select count(*) from catalog.entity"));

@@ -1,4 +1,5 @@
 using Plant.Core.Tests.Migrations;
+using Plant.Testing;
 
 namespace Plant.Core.Tests.Seed;
 
@@ -67,6 +68,10 @@ public sealed class SeedCommandLineTests
         Assert.Equal(88L, await db.ScalarAsync<long>("select count(*) from catalog.entity"));
     }
 
+    /// <summary>
+    /// The seed certifies through Genesis, so it signs: with the tests' key, given as a setting (outside local a key
+    /// is required; locally it would otherwise be generated into the working folder).
+    /// </summary>
     private static Dictionary<string, string> Environment(string databaseUrl, string environment) =>
-        new() { ["DATABASE_URL"] = databaseUrl, ["PLANT_ENVIRONMENT"] = environment };
+        new(TestSigningKeys.Settings) { ["DATABASE_URL"] = databaseUrl, ["PLANT_ENVIRONMENT"] = environment };
 }

@@ -31,6 +31,11 @@ public sealed class PgDumpBackupTests : IDisposable
         var file = backup.GetProperty("location").GetString()!;
         Assert.Equal(("pg_dump", _folder), (backup.GetProperty("kind").GetString(), Path.GetDirectoryName(file)));
         Assert.True(File.Exists(file));
+        if (!OperatingSystem.IsWindows())
+        {
+            Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, File.GetUnixFileMode(file));
+        }
+
         Assert.Equal(new FileInfo(file).Length, backup.GetProperty("sizeBytes").GetInt64());
         Assert.Matches(@"^plant-t_mig_dump_restore_[0-9a-f]{8}-\d{8}T\d{9}Z-V0001-[0-9a-f]{8}\.dump$", Path.GetFileName(file));
 

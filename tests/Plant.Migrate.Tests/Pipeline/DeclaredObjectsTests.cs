@@ -1,4 +1,8 @@
+using Plant.Core.Configuration;
 using Plant.Core.Migrations;
+using Plant.Core.Migrations.Runs;
+using Plant.Core.Migrations.Smoke;
+using Plant.Migrate.Tests.Support;
 
 namespace Plant.Migrate.Tests.Pipeline;
 
@@ -43,6 +47,44 @@ public sealed class DeclaredObjectsTests
         Assert.Contains(new SchemaObject(SchemaObjectKind.Trigger, "catalog.entity_version.entity_version_append_only"), v1.Expects);
         Assert.Equal(v1.Checksum, Migration.ComputeChecksum(v1.UpSql));
         Assert.DoesNotContain(SchemaObject.DeclarationPrefix, v1.UpSql, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Every_kind_of_declared_object_is_found_and_each_missing_one_is_named()
+    {
+        await using var db = await MigrateDatabase.CreateAsync("declared_kinds");
+        var everything = new Migration(1, "every kind", """
+            -- expects: schema app, extension pg_trgm, table app.a, column app.a.name, index app.a_name, view app.v
+            -- expects: sequence app.s, type app.mood, function app.touch, trigger app.a.a_touch
+            create extension if not exists pg_trgm;
+            create schema app;
+            create table app.a (name text);
+            create index a_name on app.a (name);
+            create view app.v as select name from app.a;
+            create sequence app.s;
+            create type app.mood as enum ('ok');
+            create function app.touch() returns trigger language plpgsql as $$ begin return new; end $$;
+            create trigger a_touch before insert on app.a for each row execute function app.touch();
+            """, "drop schema app cascade;");
+        var nothing = new Migration(2, "declares missing", """
+            -- expects: schema nope, extension nope, table app.nope, column app.a.nope, index app.nope, view app.nope
+            -- expects: sequence app.nope, type app.nope, function app.nope, trigger app.a.nope, table app.v, index app.a
+            select 1;
+            """, "select 1;");
+        var pipeline = new MigrationPipeline(db.DataSource, MigrationSet.FromList([everything, nothing]), PlantSettings.Defaults(PlantEnvironment.Local), backup: null);
+        var request = new MigrationRunRequest { Operation = MigrationOperation.Up, Trigger = MigrationTrigger.Cli, RequestedBy = "test" };
+
+        var first = await pipeline.RunAsync(request with { Target = 1 });
+        var second = await pipeline.RunAsync(request);
+
+        Assert.Equal(MigrationRunOutcome.Succeeded, first.Outcome);
+        Assert.Equal(new SmokeCheckResult("V0001 declared objects", SmokeCheckStatus.Passed, "all 10 declared objects exist"), first.SmokeChecks[0]);
+        Assert.Equal(MigrationRunOutcome.Failed, second.Outcome);
+        Assert.Equal(
+            "missing 12 of 12: schema nope, extension nope, table app.nope, column app.a.nope, index app.nope, view app.nope, "
+            + "sequence app.nope, type app.nope, function app.nope, trigger app.a.nope, table app.v, index app.a",
+            second.SmokeChecks[0].Detail);
+        Assert.Equal([1], await db.VersionsAsync());
     }
 
     [Fact]

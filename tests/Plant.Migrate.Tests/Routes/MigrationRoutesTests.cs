@@ -5,6 +5,7 @@ using Plant.Core.Embeddings;
 using Plant.Core.Migrations;
 using Plant.Core.Seed;
 using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 using Plant.Testing.Hosting;
 
 namespace Plant.Migrate.Tests.Routes;
@@ -41,7 +42,7 @@ public sealed class MigrationRoutesTests
 
         var (planStatus, plan) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/plan");
         var (applyStatus, applied) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/apply");
-        await new CatalogSeeder(db.DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local)).SeedAsync();
+        await new CatalogSeeder(db.DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
         var (rollbackStatus, rolledBack) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/rollback", new { target = 1 });
         var (_, overview) = await MigrateHosts.GetAsync(host, "/api/v1/migrations");
 

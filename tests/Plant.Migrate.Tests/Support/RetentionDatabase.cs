@@ -44,7 +44,7 @@ public sealed class RetentionDatabase : IAsyncLifetime
         _connectionString = await _server.CreateDatabaseAsync("retention");
         DataSource = NpgsqlDataSource.Create(_connectionString);
         await new Migrator(DataSource).UpAsync();
-        await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local)).SeedAsync();
+        await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
         Audit = new AuditTrail(DataSource, Keys, NullLogger<AuditTrail>.Instance);
         AgentId = await ScalarAsync<Guid>("select entity_id from catalog.entity where entity_type = 'agent' order by entity_id limit 1");
         IndustryId = await ScalarAsync<Guid>("select entity_id from catalog.entity where entity_type = 'industry' order by entity_id limit 1");

@@ -8,7 +8,10 @@ internal static class CursorText
 {
     public static string Encode(ReadOnlySpan<byte> bytes) => Base64Url.EncodeToString(bytes);
 
-    /// <summary>Only the 64 characters of the alphabet: no padding, and no whitespace, which the decoder would skip.</summary>
+    /// <summary>
+    /// Only the 64 characters of the alphabet, no padding, no whitespace (which the decoder would skip), and only the
+    /// canonical spelling of the bytes.
+    /// </summary>
     public static bool TryDecode(string text, out byte[] bytes)
     {
         bytes = [];
@@ -27,6 +30,7 @@ internal static class CursorText
         }
 
         bytes = buffer[..written];
-        return true;
+        // One spelling per cursor: the unused low bits of a last character must be zero, as we write them.
+        return Base64Url.EncodeToString(bytes) == text;
     }
 }

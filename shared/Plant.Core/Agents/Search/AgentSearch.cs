@@ -76,7 +76,7 @@ public sealed class AgentSearch
     public async Task<AgentSearchResult> SearchAsync(string text, int k, AgentFilter filter, CancellationToken ct, SearchPath path = SearchPath.Automatic)
     {
         var (ranked, catalogVersion) = await RankAsync(text, k, filter, path, ct);
-        var views = await _queries.GetManyAsync([.. ranked.Select(r => r.Id)], filter, ct);
+        var views = await _queries.GetManyAsync([.. ranked.Select(r => r.Id)], filter.Statuses, ct);
         var hits = ranked.Where(r => views.ContainsKey(r.Id)).Select(r => new AgentSearchHit(views[r.Id], r.Score)).ToList();
         return new AgentSearchResult(hits, catalogVersion);
     }
@@ -154,13 +154,6 @@ public sealed class AgentSearch
     /// </summary>
     private async Task<List<RankedAgent>> RankInDatabaseAsync(float[] query, int k, AgentFilter filter, CancellationToken ct)
     {
-        var sql = new StringBuilder("""
-            select v.entity_id, 1 - (e.embedding_vector <=> @query::vector) as score
-            from catalog.agent_profile_embedding e
-            join catalog.entity_version v on v.entity_id = e.agent_id and v.is_current and v.entity_type = 'agent'
-            join catalog.agent a on a.version_id = v.version_id
-            where true
-            """);
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var settings = new NpgsqlCommand(
@@ -170,12 +163,9 @@ public sealed class AgentSearch
             await settings.ExecuteNonQueryAsync(ct);
         }
 
-        await using var command = new NpgsqlCommand { Connection = connection, Transaction = transaction };
-        AgentFilterSql.Append(sql, command.Parameters, filter);
-        sql.Append(" order by e.embedding_vector <=> @query::vector limit @k");
-        command.CommandText = sql.ToString();
-        command.Parameters.AddWithValue("query", VectorText(query));
-        command.Parameters.AddWithValue("k", k);
+        await using var command = VectorCommand(query, k, filter);
+        command.Connection = connection;
+        command.Transaction = transaction;
         var ranked = new List<RankedAgent>(k);
         await using (var reader = await command.ExecuteReaderAsync(ct))
         {
@@ -187,6 +177,25 @@ public sealed class AgentSearch
 
         await transaction.CommitAsync(ct);
         return ranked;
+    }
+
+    /// <summary>The pgvector query, without a connection (tests explain it).</summary>
+    internal static NpgsqlCommand VectorCommand(float[] query, int k, AgentFilter filter)
+    {
+        var command = new NpgsqlCommand();
+        var sql = new StringBuilder("""
+            select v.entity_id, 1 - (e.embedding_vector <=> @query::vector) as score
+            from catalog.agent_profile_embedding e
+            join catalog.entity_version v on v.entity_id = e.agent_id and v.is_current and v.entity_type = 'agent'
+            join catalog.agent a on a.version_id = v.version_id
+            where true
+            """);
+        AgentFilterSql.Append(sql, command.Parameters, filter);
+        sql.Append(" order by e.embedding_vector <=> @query::vector limit @k");
+        command.CommandText = sql.ToString();
+        command.Parameters.AddWithValue("query", VectorText(query));
+        command.Parameters.AddWithValue("k", k);
+        return command;
     }
 
     /// <summary>pgvector's text form, <c>[0.1,0.2,...]</c> (Npgsql has no working vector type mapping here: REGISTRY.md).</summary>

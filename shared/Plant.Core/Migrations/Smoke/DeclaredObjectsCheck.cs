@@ -2,69 +2,63 @@ using Npgsql;
 
 namespace Plant.Core.Migrations.Smoke;
 
-/// <summary>Checks that the schema objects a migration declares (<c>-- expects:</c>) exist.</summary>
+/// <summary>Checks that the schema objects a migration declares (<c>-- expects:</c>) exist, in one query.</summary>
 internal static class DeclaredObjectsCheck
 {
+    // One row per declared object (kind and up to three name parts); the query returns the positions of those
+    // that do not exist. The catalogs are searched by name as PostgreSQL stores it.
+    private const string Sql = """
+        select d.position
+        from unnest(@kinds, @a, @b, @c) with ordinality as d(kind, a, b, c, position)
+        where not case d.kind
+            when 'schema' then exists (select 1 from pg_namespace where nspname = d.a)
+            when 'extension' then exists (select 1 from pg_extension where extname = d.a)
+            when 'function' then exists (
+                select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = d.a and p.proname = d.b)
+            when 'type' then exists (
+                select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = d.a and t.typname = d.b)
+            when 'column' then exists (
+                select 1 from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = d.a and c.relname = d.b and a.attname = d.c and a.attnum > 0 and not a.attisdropped)
+            when 'trigger' then exists (
+                select 1 from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = d.a and c.relname = d.b and t.tgname = d.c and not t.tgisinternal)
+            else exists (
+                select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
+                where n.nspname = d.a and c.relname = d.b and c.relkind = any (case d.kind
+                    when 'table' then array['r', 'p']
+                    when 'view' then array['v', 'm']
+                    when 'index' then array['i', 'I']
+                    else array['S'] end::"char"[]))
+        end
+        order by d.position
+        """;
+
     public static async Task<SmokeCheckResult> RunAsync(NpgsqlConnection connection, Migration migration, CancellationToken ct)
     {
         var name = $"V{migration.Label} declared objects";
-        if (migration.Expects.Count == 0)
+        var expects = migration.Expects;
+        if (expects.Count == 0)
         {
             return new SmokeCheckResult(name, SmokeCheckStatus.Skipped, "the migration declares no objects");
         }
 
+        await using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = SmokeChecks.TimeoutSeconds };
+        command.Parameters.AddWithValue("kinds", expects.Select(e => e.Kind.ToString().ToLowerInvariant()).ToArray());
+        command.Parameters.AddWithValue("a", expects.Select(e => e.Parts[0]).ToArray());
+        command.Parameters.AddWithValue("b", expects.Select(e => e.Parts.Count > 1 ? e.Parts[1] : "").ToArray());
+        command.Parameters.AddWithValue("c", expects.Select(e => e.Parts.Count > 2 ? e.Parts[2] : "").ToArray());
         var missing = new List<string>();
-        foreach (var expected in migration.Expects)
+        await using (var reader = await command.ExecuteReaderAsync(ct))
         {
-            if (!await ExistsAsync(connection, expected, ct))
+            while (await reader.ReadAsync(ct))
             {
-                missing.Add(expected.ToString());
+                missing.Add(expects[(int)reader.GetInt64(0) - 1].ToString());
             }
         }
 
         return missing.Count == 0
-            ? new SmokeCheckResult(name, SmokeCheckStatus.Passed, $"all {migration.Expects.Count} declared objects exist")
-            : new SmokeCheckResult(name, SmokeCheckStatus.Failed, $"missing {missing.Count} of {migration.Expects.Count}: {string.Join(", ", missing)}");
+            ? new SmokeCheckResult(name, SmokeCheckStatus.Passed, $"all {expects.Count} declared objects exist")
+            : new SmokeCheckResult(name, SmokeCheckStatus.Failed, $"missing {missing.Count} of {expects.Count}: {string.Join(", ", missing)}");
     }
-
-    private static async Task<bool> ExistsAsync(NpgsqlConnection connection, SchemaObject expected, CancellationToken ct)
-    {
-        var parts = expected.Parts;
-        var sql = expected.Kind switch
-        {
-            SchemaObjectKind.Schema => "select exists (select 1 from pg_namespace where nspname = @a)",
-            SchemaObjectKind.Extension => "select exists (select 1 from pg_extension where extname = @a)",
-            SchemaObjectKind.Table => Relation("'r', 'p'"),
-            SchemaObjectKind.View => Relation("'v', 'm'"),
-            SchemaObjectKind.Index => Relation("'i', 'I'"),
-            SchemaObjectKind.Sequence => Relation("'S'"),
-            SchemaObjectKind.Function => """
-                select exists (select 1 from pg_proc p join pg_namespace n on n.oid = p.pronamespace where n.nspname = @a and p.proname = @b)
-                """,
-            SchemaObjectKind.Type => """
-                select exists (select 1 from pg_type t join pg_namespace n on n.oid = t.typnamespace where n.nspname = @a and t.typname = @b)
-                """,
-            SchemaObjectKind.Column => """
-                select exists (
-                    select 1 from pg_attribute a join pg_class c on c.oid = a.attrelid join pg_namespace n on n.oid = c.relnamespace
-                    where n.nspname = @a and c.relname = @b and a.attname = @c and a.attnum > 0 and not a.attisdropped)
-                """,
-            _ => """
-                select exists (
-                    select 1 from pg_trigger t join pg_class c on c.oid = t.tgrelid join pg_namespace n on n.oid = c.relnamespace
-                    where n.nspname = @a and c.relname = @b and t.tgname = @c and not t.tgisinternal)
-                """,
-        };
-        await using var command = new NpgsqlCommand(sql, connection);
-        command.Parameters.AddWithValue("a", parts[0]);
-        command.Parameters.AddWithValue("b", parts.Count > 1 ? parts[1] : "");
-        command.Parameters.AddWithValue("c", parts.Count > 2 ? parts[2] : "");
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
-    }
-
-    private static string Relation(string kinds) => $"""
-        select exists (
-            select 1 from pg_class c join pg_namespace n on n.oid = c.relnamespace
-            where n.nspname = @a and c.relname = @b and c.relkind in ({kinds}))
-        """;
 }

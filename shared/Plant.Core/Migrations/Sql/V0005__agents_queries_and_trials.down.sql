@@ -2,6 +2,8 @@
 drop schema plant_agents cascade;
 
 drop index if exists catalog.trial_agent_customer;
+drop index catalog.entity_agent_created;
+drop index catalog.agent_price;
 alter table catalog.trial drop constraint if exists trial_cancelled_at;
 alter table catalog.trial drop column if exists cancelled_at;
 

@@ -1,0 +1,29 @@
+using System.Globalization;
+using Plant.Bench.Agents;
+
+// Usage (DATABASE_URL names the database; PLANT_DB_POOL_SIZE applies to both sides of "serve"):
+//   Plant.Bench.Agents prepare EXTRA_AGENTS          migrate, seed, add EXTRA_AGENTS generated agents; prints ids to query
+//   Plant.Bench.Agents serve BARE_PORT PLANT_PORT quiet|logs
+//   Plant.Bench.Agents search ITERATIONS             time semantic search over every agent in the database
+var url = Environment.GetEnvironmentVariable("DATABASE_URL");
+if (string.IsNullOrEmpty(url))
+{
+    await Console.Error.WriteLineAsync("DATABASE_URL is not set");
+    return 2;
+}
+
+switch (args)
+{
+    case ["prepare", var extra] when int.TryParse(extra, CultureInfo.InvariantCulture, out var count):
+        await Prepare.RunAsync(url, count);
+        return 0;
+    case ["serve", var bare, var plant, var mode] when int.TryParse(bare, CultureInfo.InvariantCulture, out var barePort)
+        && int.TryParse(plant, CultureInfo.InvariantCulture, out var plantPort) && mode is "quiet" or "logs":
+        return await Serve.RunAsync(url, barePort, plantPort, mode == "logs");
+    case ["search", var iterations] when int.TryParse(iterations, CultureInfo.InvariantCulture, out var n):
+        await SearchBench.RunAsync(url, n);
+        return 0;
+    default:
+        await Console.Error.WriteLineAsync("usage: Plant.Bench.Agents prepare EXTRA_AGENTS | serve BARE_PORT PLANT_PORT quiet|logs | search ITERATIONS");
+        return 2;
+}
