@@ -129,7 +129,9 @@ public sealed class RetentionPurge
     private void Log(PurgeReport report)
     {
         var tables = string.Join(", ", report.Tables.Where(t => t.Value > 0).Select(t => $"{t.Key} {t.Value}"));
-        _logger.LogInformation(
+        // A run that left something behind (time budget, a lock, a chain that does not verify) is worth a look.
+        _logger.Log(
+            report.Completed ? LogLevel.Information : LogLevel.Warning,
             "Retention purge {RunId} by {Actor}{DryRun}: {Rows} rows{Tables} in {DurationMs} ms, {Outcome}; checkpoint {Checkpoint}; vacuumed {Vacuumed} in {VacuumMs} ms; {ForeignKeyChecks}; audit entry {AuditSequence}",
             report.RunId, report.Actor, report.DryRun ? " (dry run: nothing changed)" : "", report.TotalRows,
             tables.Length == 0 ? "" : $" ({tables})", (long)report.Duration.TotalMilliseconds,

@@ -100,6 +100,43 @@ public sealed class PurgeBoundaryTests(RetentionDatabase db) : IClassFixture<Ret
     }
 
     [Fact]
+    public async Task A_run_whose_time_budget_is_spent_starts_no_batch_says_so_and_the_next_run_carries_on()
+    {
+        var ended = await db.InsertTrialAsync(s_cutoff.AddDays(-7), s_before);
+
+        var spent = await db.Purge(new() { TimeBudget = TimeSpan.Zero }).RunAsync(At(s_cutoff), default);
+
+        var step = Assert.Single(spent.Steps, s => s.Name == "expired-trials");
+        Assert.Equal((Core.Retention.PurgeStepOutcome.Incomplete, 0), (step.Outcome, step.Batches));
+        Assert.Contains("time budget", step.Reason, StringComparison.Ordinal);
+        Assert.False(spent.Completed);
+        Assert.True(await db.ExistsAsync("catalog.entity", "entity_id", ended));
+
+        var next = await db.Purge().RunAsync(At(s_cutoff), default);
+
+        Assert.True(next.Completed);
+        Assert.False(await db.ExistsAsync("catalog.entity", "entity_id", ended));
+    }
+
+    [Fact]
+    public async Task Without_explicit_cutoffs_the_run_takes_them_from_its_clock_and_the_environment_s_retention()
+    {
+        // Demo keeps data 7 days: at s_cutoff + 7 days the cutoff is s_cutoff.
+        var settings = Core.Configuration.PlantSettings.Defaults(Core.Configuration.PlantEnvironment.Demo);
+        var clock = new ManualClock(s_cutoff.AddDays(7));
+        var ended = await db.InsertTrialAsync(s_cutoff.AddDays(-7), s_before);
+        var ending = await db.InsertTrialAsync(s_cutoff.AddDays(-7), s_after);
+        var purge = new Core.Retention.RetentionPurge(
+            db.DataSource, db.Audit, settings, Microsoft.Extensions.Logging.Abstractions.NullLogger<Core.Retention.RetentionPurge>.Instance, clock);
+
+        var report = await purge.RunAsync(new Core.Retention.PurgeRequest { Actor = "test" }, default);
+
+        Assert.Equal(s_cutoff, report.Cutoffs.Data);
+        Assert.False(await db.ExistsAsync("catalog.entity", "entity_id", ended));
+        Assert.True(await db.ExistsAsync("catalog.entity", "entity_id", ending));
+    }
+
+    [Fact]
     public async Task The_cutoff_comes_from_the_environment_s_retention_and_the_clock()
     {
         var now = new DateTimeOffset(2026, 11, 21, 3, 0, 0, 123, TimeSpan.Zero).AddTicks(4567);
