@@ -6,7 +6,10 @@ using static Plant.Migrate.Tests.Support.RetentionDatabase;
 
 namespace Plant.Migrate.Tests.Retention;
 
-/// <summary>The audit chain is cut at signed checkpoints, through the audit trail's own path, and still verifies.</summary>
+/// <summary>
+/// The audit chain is cut at signed checkpoints, through the audit trail's own path, and still verifies. The
+/// databases are not seeded: the seed appends to the chain, and these tests place every entry themselves.
+/// </summary>
 public sealed class AuditCutTests
 {
     private static readonly DateTimeOffset s_cutoff = new(2026, 6, 1, 3, 0, 0, TimeSpan.Zero);
@@ -14,7 +17,7 @@ public sealed class AuditCutTests
     [Fact]
     public async Task Entries_before_the_audit_cutoff_are_cut_at_a_signed_checkpoint_and_the_chain_verifies_from_it()
     {
-        var db = new RetentionDatabase();
+        var db = new RetentionDatabase(seed: false);
         await db.InitializeAsync();
         try
         {
@@ -49,7 +52,7 @@ public sealed class AuditCutTests
     [Fact]
     public async Task A_long_cut_goes_in_batches_each_at_its_own_checkpoint_and_the_chain_still_verifies()
     {
-        var db = new RetentionDatabase();
+        var db = new RetentionDatabase(seed: false);
         await db.InitializeAsync();
         try
         {
@@ -76,7 +79,7 @@ public sealed class AuditCutTests
     [Fact]
     public async Task A_chain_that_does_not_verify_is_not_cut_and_the_step_says_why()
     {
-        var db = new RetentionDatabase();
+        var db = new RetentionDatabase(seed: false);
         await db.InitializeAsync();
         try
         {

@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Plant.Core.Migrations;
 using Plant.Hosting;
+using Plant.Testing;
 using Plant.Testing.Hosting;
 
 namespace Plant.Migrate.Tests.Support;
@@ -33,7 +34,8 @@ internal static class MigrateHosts
     public static Task<TestHost> StartAsync(string connectionString, MigrationSet? migrations, string environment, IDictionary<string, string?>? settings = null)
     {
         // The app signs the audit checkpoints of its retention purge: outside local it needs a key.
-        var all = new Dictionary<string, string?>(TestSigningKey.Settings()) { ["PLANT_ENVIRONMENT"] = environment };
+        var all = TestSigningKeys.Settings.ToDictionary(s => s.Key, s => (string?)s.Value);
+        all["PLANT_ENVIRONMENT"] = environment;
         if (environment != "prod")
         {
             all["PLANT_BACKUP"] = "none";

@@ -18,6 +18,7 @@ namespace Plant.Migrate.Tests.Support;
 /// </summary>
 public sealed class RetentionDatabase : IAsyncLifetime
 {
+    private readonly bool _seed;
     private PostgresServer? _server;
     private string? _connectionString;
 
@@ -25,7 +26,16 @@ public sealed class RetentionDatabase : IAsyncLifetime
 
     public NpgsqlDataSource DataSource { get; private set; } = null!;
 
-    public SigningKeyRing Keys { get; } = TestSigningKey.Ring();
+    public RetentionDatabase()
+        : this(seed: true)
+    {
+    }
+
+    /// <param name="seed">Whether to seed the Genesis baseline (it certifies through Genesis, so it appends to the audit chain).</param>
+    internal RetentionDatabase(bool seed) => _seed = seed;
+
+    /// <summary>The tests' shared signing key, which the seed certifies with too.</summary>
+    public SigningKeyRing Keys { get; } = TestSigningKeys.Ring();
 
     public AuditTrail Audit { get; private set; } = null!;
 
@@ -44,8 +54,13 @@ public sealed class RetentionDatabase : IAsyncLifetime
         _connectionString = await _server.CreateDatabaseAsync("retention");
         DataSource = NpgsqlDataSource.Create(_connectionString);
         await new Migrator(DataSource).UpAsync();
-        await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), Keys).SeedAsync();
         Audit = new AuditTrail(DataSource, Keys, NullLogger<AuditTrail>.Instance);
+        if (!_seed)
+        {
+            return;
+        }
+
+        await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), Keys).SeedAsync();
         AgentId = await ScalarAsync<Guid>("select entity_id from catalog.entity where entity_type = 'agent' order by entity_id limit 1");
         IndustryId = await ScalarAsync<Guid>("select entity_id from catalog.entity where entity_type = 'industry' order by entity_id limit 1");
         SkillId = await ScalarAsync<Guid>("select entity_id from catalog.entity where entity_type = 'skill' order by entity_id limit 1");
