@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Configuration;
 using Plant.Core.Migrations;
 using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 
 namespace Plant.Migrate.Tests.CommandLine;
 
@@ -87,7 +88,7 @@ public sealed class CommandLineTests : IDisposable
     private static Dictionary<string, string?> Settings(MigrateDatabase db, string environment, params (string Key, string Value)[] more)
     {
         // The command line records its runs in the audit trail, as the function does: it loads the signing key.
-        var settings = new Dictionary<string, string?>(TestSigningKey.Settings())
+        var settings = new Dictionary<string, string?>(TestSigningKeys.Settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))
         {
             ["DATABASE_URL"] = db.ConnectionString,
             ["PLANT_ENVIRONMENT"] = environment,

@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging.Abstractions;
 using Plant.Core.Audit;
 using Plant.Core.Migrations;
 using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 
 namespace Plant.Migrate.Tests.Pipeline;
 
@@ -37,7 +38,7 @@ public sealed class AuditTests
         Assert.Equal((rest.ToString(), "Ada Operator"), (entries[1].Details.GetProperty("approvalId").GetString(), entries[1].Details.GetProperty("approvedBy").GetString()));
         Assert.Equal(runs[1].Id.ToString(), entries[2].Details.GetProperty("runId").GetString());
 
-        using var keys = TestSigningKey.Ring();
+        using var keys = TestSigningKeys.Ring();
         var verification = await new AuditTrail(db.DataSource, keys, NullLogger<AuditTrail>.Instance).VerifyAsync(CancellationToken.None);
         Assert.True(verification.Intact, verification.Problem);
     }

@@ -42,7 +42,7 @@ public sealed class MigrationRoutesTests
 
         var (planStatus, plan) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/plan");
         var (applyStatus, applied) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/apply");
-        using (var keys = TestSigningKey.Ring())
+        using (var keys = TestSigningKeys.Ring())
         {
             await new CatalogSeeder(db.DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), keys).SeedAsync();
         }
