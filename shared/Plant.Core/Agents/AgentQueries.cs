@@ -115,6 +115,30 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
     }
 
     /// <summary>
+    /// The first page of the default agent list, active agents cheapest first, read on <paramref name="connection"/>
+    /// (inside its transaction, if any) and not prepared: the Migrate app's smoke check runs it after a migration, so
+    /// that a migration that breaks the portals' query is undone. It needs only V0001's tables. Returns the rows read;
+    /// a query running longer than <paramref name="timeoutSeconds"/> fails with Npgsql's timeout.
+    /// </summary>
+    public static async Task<int> ReadFirstPageAsync(NpgsqlConnection connection, int limit, int timeoutSeconds, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(connection);
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaximumLimit);
+        await using var batch = new NpgsqlBatch(connection) { Timeout = timeoutSeconds };
+        batch.BatchCommands.Add(PageCommand(new AgentFilter(), AgentSort.Price, limit, null));
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var rows = 0;
+        while (await reader.ReadAsync(ct))
+        {
+            ReadView(reader);
+            rows++;
+        }
+
+        return rows;
+    }
+
+    /// <summary>
     /// The current version of one agent, if it exists and its listing status is one of <paramref name="statuses"/>
     /// (by default active only: a suspended agent is not shown unless asked for), with the catalog marker.
     /// </summary>
