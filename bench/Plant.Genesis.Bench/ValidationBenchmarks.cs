@@ -4,7 +4,7 @@ using Plant.Core.Catalog;
 using Plant.Core.Constitution;
 using Plant.Core.Seed;
 
-namespace Plant.Constitution.Bench;
+namespace Plant.Genesis.Bench;
 
 /// <summary>
 /// L0+L1 validation of one draft with its facts already resolved (the validator's whole job; the facts query is a
