@@ -73,7 +73,7 @@ public static class ConstitutionRules
     public static Rule AgentSkillsExist { get; } = L1(EntityType.Agent, "L1-AGENT-006", "Every skill must be an existing skill.");
     public static Rule AgentSkillsCertified { get; } = L1(EntityType.Agent, "L1-AGENT-007", "Every skill must be certified, and neither suspended nor retired.");
     public static Rule AgentTeamExists { get; } = L1(EntityType.Agent, "L1-AGENT-008", "The agent's team, when given, must be an existing team.");
-    public static Rule AgentTeamCertified { get; } = L1(EntityType.Agent, "L1-AGENT-009", "The agent's team, when given, must be certified, and neither suspended nor retired.");
+    public static Rule AgentTeamInService { get; } = L1(EntityType.Agent, "L1-AGENT-009", "The agent's team, when given, must be neither suspended nor retired.");
     public static Rule AgentAvailability { get; } = L1(EntityType.Agent, "L1-AGENT-010", "The availability must be one of: " + string.Join(", ", CatalogValues.Availabilities) + ".");
     public static Rule AgentPrice { get; } = L1(EntityType.Agent, "L1-AGENT-011", $"The price per hour is required: 0 to {MaxPricePerHour:0.00}, with at most {PriceMaxDecimals} decimal places.");
     public static Rule AgentCurrency { get; } = L1(EntityType.Agent, "L1-AGENT-012", "The currency must be an ISO 4217 code: three upper-case letters.");
@@ -93,7 +93,7 @@ public static class ConstitutionRules
         JobRoleSeniority, JobRoleSkillsRequired, JobRoleSkillsExist, JobRoleSkillsCertified, JobRoleIndustryExists, JobRoleIndustryCertified,
         TeamJobRoleExists, TeamJobRoleCertified, TeamMembersRequired, TeamMembersExist, TeamMembersCertified, TeamMembersHoldJobRole,
         AgentIndustryExists, AgentIndustryCertified, AgentJobRoleExists, AgentJobRoleCertified, AgentHasRequiredSkills,
-        AgentSkillsExist, AgentSkillsCertified, AgentTeamExists, AgentTeamCertified, AgentAvailability, AgentPrice,
+        AgentSkillsExist, AgentSkillsCertified, AgentTeamExists, AgentTeamInService, AgentAvailability, AgentPrice,
         AgentCurrency, AgentIndustryMatchesJobRole, AgentTeamMatchesJobRole,
     ];
 

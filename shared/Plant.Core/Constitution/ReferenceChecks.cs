@@ -8,12 +8,13 @@ internal static class ReferenceChecks
 {
     /// <summary>
     /// Checks one reference: <paramref name="exists"/> is broken when the id is missing (if required), empty, or not
-    /// a current entity of <paramref name="type"/>; <paramref name="inGoodStanding"/> when it is not certified or is
-    /// suspended or retired. Returns the entity when it exists, whatever its standing, for checks that follow it.
+    /// a current entity of <paramref name="type"/>; <paramref name="inGoodStanding"/> when it is suspended or retired,
+    /// or (when <paramref name="certificationRequired"/>) not certified. Returns the entity when it exists, whatever
+    /// its standing, for checks that follow it.
     /// </summary>
     public static ReferencedEntity? Check(
         Guid? id, bool required, EntityType type, string field, Rule exists, Rule inGoodStanding,
-        ReferenceFacts facts, ref ViolationCollector violations)
+        ReferenceFacts facts, ref ViolationCollector violations, bool certificationRequired = true)
     {
         if (id is null)
         {
@@ -25,7 +26,7 @@ internal static class ReferenceChecks
             return null;
         }
 
-        return CheckId(id.Value, type, field, -1, exists, inGoodStanding, facts, ref violations);
+        return CheckId(id.Value, type, field, -1, exists, inGoodStanding, certificationRequired, facts, ref violations);
     }
 
     /// <summary>Checks every id of a list as <see cref="Check"/> does; the list's shape is <see cref="CheckListShape"/>'s.</summary>
@@ -39,7 +40,7 @@ internal static class ReferenceChecks
             // The empty id is L0-REF-001's to report.
             if (ids[i] != Guid.Empty)
             {
-                CheckId(ids[i], type, field, i, exists, inGoodStanding, facts, ref violations);
+                CheckId(ids[i], type, field, i, exists, inGoodStanding, certificationRequired: true, facts, ref violations);
             }
         }
     }
@@ -94,7 +95,8 @@ internal static class ReferenceChecks
 
     /// <summary>Checks one id; <paramref name="index"/> is its place in the list <paramref name="field"/>, or -1 for a single reference.</summary>
     private static ReferencedEntity? CheckId(
-        Guid id, EntityType type, string field, int index, Rule exists, Rule inGoodStanding, ReferenceFacts facts, ref ViolationCollector violations)
+        Guid id, EntityType type, string field, int index, Rule exists, Rule inGoodStanding, bool certificationRequired,
+        ReferenceFacts facts, ref ViolationCollector violations)
     {
         if (id == Guid.Empty)
         {
@@ -114,7 +116,7 @@ internal static class ReferenceChecks
             return null;
         }
 
-        if (entity.Standing is { } standing)
+        if ((certificationRequired ? entity.Standing : entity.Withdrawal) is { } standing)
         {
             violations.Add(inGoodStanding, Path(field, index), $"The {type.DisplayName()} {id} is {standing}.");
         }

@@ -29,15 +29,18 @@ public sealed record ReferencedEntity(Guid Id, EntityType Type, LifecycleStatus 
         Certification == CertificationStatus.Certified && Status is not (LifecycleStatus.Suspended or LifecycleStatus.Retired);
 
     /// <summary>Why it is not in good standing, for a violation's message; null when it is.</summary>
-    internal string? Standing => Status switch
+    internal string? Standing => Withdrawal ?? Certification switch
+    {
+        CertificationStatus.Certified => null,
+        CertificationStatus.Rejected => "rejected",
+        _ => "not certified",
+    };
+
+    /// <summary>Why it is out of service (suspended or retired), for a violation's message; null when it is not.</summary>
+    internal string? Withdrawal => Status switch
     {
         LifecycleStatus.Retired => "retired",
         LifecycleStatus.Suspended => "suspended",
-        _ => Certification switch
-        {
-            CertificationStatus.Certified => null,
-            CertificationStatus.Rejected => "rejected",
-            _ => "not certified",
-        },
+        _ => null,
     };
 }

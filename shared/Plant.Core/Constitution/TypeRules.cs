@@ -86,7 +86,10 @@ internal static class TypeRules
         }
 
         ReferenceChecks.CheckList(skills, EntityType.Skill, "skillIds", AgentSkillsExist, AgentSkillsCertified, facts, ref violations);
-        var team = ReferenceChecks.Check(draft.TeamId, required: false, EntityType.Team, "teamId", AgentTeamExists, AgentTeamCertified, facts, ref violations);
+        // The team need not be certified yet: a team is certified only once its members are, so a new team's first
+        // agents are certified while it is still a draft (L1-TEAM-005 keeps the team honest).
+        var team = ReferenceChecks.Check(
+            draft.TeamId, required: false, EntityType.Team, "teamId", AgentTeamExists, AgentTeamInService, facts, ref violations, certificationRequired: false);
 
         if (!CatalogValues.IsAvailability(draft.Availability))
         {

@@ -34,9 +34,12 @@ public sealed record SeedResult(int SchemaVersion, SeedCounts Inserted, int Alre
 /// <see cref="PlantSettings.SeedAllowed"/> is false, and when the schema is not at the latest version of this build.
 /// </summary>
 /// <remarks>
-/// A team needs certified member agents, and an agent's team must be certified (L1-TEAM-005, L1-AGENT-009), so a
-/// baseline agent that belongs to a team is created and certified without it (version 1), and amended to join its
-/// team once the team is certified (version 2, certified too): the order any client of Genesis has to follow.
+/// A team needs certified member agents (L1-TEAM-005), and a team and its agents name each other through foreign
+/// keys (a team's members, an agent's team), so one must be written before the other can name it: a baseline agent
+/// that belongs to a team is created and certified without it (version 1), and amended to join its team once the
+/// team is certified (version 2, certified too). L1-AGENT-009 asks only that the team be in service, so a client
+/// may also go the other way (the team as an empty draft, its agents certified in it, then the team amended to
+/// list them and certified); either way one side needs a second version, so the seed keeps its order.
 /// A baseline entity the constitution rejects, or whose name another current entity has, fails the whole seed.
 /// </remarks>
 public sealed class CatalogSeeder

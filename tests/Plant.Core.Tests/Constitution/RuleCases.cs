@@ -231,8 +231,11 @@ internal static class RuleCases
         Breaks("L1-AGENT-008", "a job role given as the team", "teamId", agent with { TeamId = fraudAnalyst });
         Passes("L1-AGENT-008", "no team", agent with { TeamId = null });
         Passes("L1-AGENT-008", "existing team", agent);
-        Breaks("L1-AGENT-009", "pending team", "teamId", agent, FactsWith(fraudTeam, LifecycleStatus.Draft, CertificationStatus.Pending));
+        Breaks("L1-AGENT-009", "suspended team", "teamId", agent, FactsWith(fraudTeam, LifecycleStatus.Suspended, CertificationStatus.Certified));
+        Breaks("L1-AGENT-009", "retired draft team", "teamId", agent, FactsWith(fraudTeam, LifecycleStatus.Retired, CertificationStatus.Pending));
         Passes("L1-AGENT-009", "certified team", agent);
+        Passes("L1-AGENT-009", "draft team, not yet certified", agent, FactsWith(fraudTeam, LifecycleStatus.Draft, CertificationStatus.Pending));
+        Passes("L1-AGENT-009", "rejected draft team", agent, FactsWith(fraudTeam, LifecycleStatus.Draft, CertificationStatus.Rejected));
         Breaks("L1-AGENT-010", "capitalised", "availability", agent with { Availability = "Busy" });
         Breaks("L1-AGENT-010", "unknown", "availability", agent with { Availability = "away" });
         foreach (var availability in CatalogValues.Availabilities)

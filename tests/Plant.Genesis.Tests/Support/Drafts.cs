@@ -46,12 +46,15 @@ public static class Drafts
         requiredSkillIds = skills ?? [FraudDetection],
     };
 
-    public static object Agent(string? name = null, decimal price = 42.50m, string description = "Watches card payments around the clock and blocks transactions that look like account takeover.") => new
+    public static object Agent(
+        string? name = null, decimal price = 42.50m, string description = "Watches card payments around the clock and blocks transactions that look like account takeover.",
+        Guid? teamId = null) => new
     {
         name = name ?? Name("Vigilant"),
         description,
         industryId = FinancialServices,
         jobRoleId = FraudAnalyst,
+        teamId,
         skillIds = new[] { FraudDetection, SqlModeling, ReportWriting },
         availability = "available",
         pricePerHour = price,
