@@ -19,7 +19,9 @@ namespace Plant.Core.Trials;
 /// <para>Concurrency: starts for one customer and agent are serialised by a transaction-level advisory lock on
 /// their hash, so two simultaneous starts give one trial and one 409; an Idempotency-Key is claimed by a unique
 /// insert in the same transaction, so a retry running alongside the first request waits for it and then answers
-/// its trial.</para>
+/// its trial. A start shares the lock Genesis takes on the agent's entity row to write it, so an amendment,
+/// certification, suspension or retirement in flight is either wholly before the start's check of the agent (which
+/// then sees it) or waits for the trial to commit.</para>
 /// </remarks>
 public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings settings)
 {
@@ -75,6 +77,12 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
             await using (var checks = new NpgsqlBatch(connection, transaction))
             {
                 checks.BatchCommands.Add(Command("select pg_advisory_xact_lock(@lock)", ("lock", LockKey(agentId, customerId))));
+                // Genesis holds the agent's entity row (for no key update) while it amends, certifies, suspends or
+                // retires it: this waits for such a write to commit, and the next statement, with a new snapshot,
+                // reads the agent as that write left it. Without it, a start that met an amendment found the old
+                // version no longer current and the new one not yet visible, and answered that no such agent exists.
+                checks.BatchCommands.Add(Command(
+                    "select 1 from catalog.entity where entity_id = @agent and entity_type = 'agent' for share", ("agent", agentId)));
                 checks.BatchCommands.Add(Command(
                     """
                     select v.status, v.certification_status from catalog.entity_version v
@@ -92,6 +100,7 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
                     ("agent", agentId), ("customer", customerId)));
                 checks.BatchCommands.Add(Command("select now()"));
                 await using var reader = await checks.ExecuteReaderAsync(ct);
+                await reader.NextResultAsync(ct);
                 await reader.NextResultAsync(ct);
                 if (!await reader.ReadAsync(ct))
                 {
