@@ -25,5 +25,7 @@ public static class AgentsApp
         services.TryAddSingleton<TrialService>();
         // One search per process: it holds the in-process index of profile vectors.
         services.TryAddSingleton(sp => new AgentSearch(sp.GetRequiredService<NpgsqlDataSource>(), embedder, embedderId, sp.GetRequiredService<AgentQueries>()));
+        // Loads that index in the background at start-up, instead of on the first search.
+        services.AddHostedService<SearchIndexWarmUp>();
     });
 }

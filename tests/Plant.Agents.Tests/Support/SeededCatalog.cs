@@ -1,6 +1,8 @@
 using System.Net;
 using System.Text;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Plant.Agents;
 using Plant.Core.Configuration;
@@ -37,6 +39,17 @@ public class SeededCatalog : PostgresDatabaseFixture
         await new Migrator(DataSource).UpAsync();
         await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
         Host = await TestHost.StartAsync(ConnectionString, AgentsApp.Definition, Settings);
+        // The index loads in the background at start-up and stores profile vectors: let it finish, so that tests
+        // comparing the database before and after a request do not see it write.
+        await WarmUpAsync(Host);
+    }
+
+    /// <summary>The host's search index warm-up, once it has run.</summary>
+    public static async Task<SearchIndexWarmUp> WarmUpAsync(TestHost host)
+    {
+        var warmUp = host.Services.GetServices<IHostedService>().OfType<SearchIndexWarmUp>().Single();
+        await warmUp.ExecuteTask!;
+        return warmUp;
     }
 
     public override async Task DisposeAsync()

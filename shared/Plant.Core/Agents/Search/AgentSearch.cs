@@ -25,6 +25,15 @@ public readonly record struct RankedAgent(Guid Id, double Score);
 /// <summary>A search hit: the agent as queries show it, and its score (cosine similarity, -1 to 1).</summary>
 public sealed record AgentSearchHit(AgentView Agent, double Score);
 
+/// <summary>What the in-process search index holds: how many agents, as of which catalog change marker.</summary>
+/// <param name="Agents">The current agents indexed (all statuses; searches filter them).</param>
+/// <param name="CatalogVersion">The change marker the index is current for; 0 before it was first loaded.</param>
+public readonly record struct SearchIndexState(int Agents, long CatalogVersion)
+{
+    /// <summary>Whether the index was loaded at least once in this process.</summary>
+    public bool Loaded => CatalogVersion > 0;
+}
+
 /// <summary>The hits, best first, and the catalog change marker they are current for.</summary>
 public sealed record AgentSearchResult(IReadOnlyList<AgentSearchHit> Hits, long CatalogVersion);
 
@@ -70,6 +79,18 @@ public sealed class AgentSearch
         _queries = queries;
         _index = new AgentSearchIndex(dataSource, embedder, embedderId);
     }
+
+    /// <summary>The index as this process holds it now, without reading the database.</summary>
+    public SearchIndexState IndexState => State(_index.Snapshot);
+
+    /// <summary>
+    /// Loads the in-process index now, as the first search of a process would otherwise do: every current agent, its
+    /// stored profile vector, and the vectors missing or stale computed and stored. Refreshes it if the catalog
+    /// changed since; otherwise reads only the change marker. A search meanwhile waits for this load and uses it.
+    /// </summary>
+    /// <exception cref="NpgsqlException">The database cannot be read (unreachable, or not migrated yet).</exception>
+    /// <exception cref="EmbedderException">A missing vector could not be computed.</exception>
+    public async Task<SearchIndexState> LoadIndexAsync(CancellationToken ct) => State(await _index.CurrentAsync(ct));
 
     /// <summary>The <paramref name="k"/> agents passing <paramref name="filter"/> whose profiles are nearest to <paramref name="text"/>.</summary>
     /// <exception cref="QueryParameterException">A filter id names no entity of its type.</exception>
@@ -201,6 +222,8 @@ public sealed class AgentSearch
     /// <summary>pgvector's text form, <c>[0.1,0.2,...]</c> (Npgsql has no working vector type mapping here: REGISTRY.md).</summary>
     private static string VectorText(float[] vector) =>
         "[" + string.Join(',', vector.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]";
+
+    private static SearchIndexState State(IndexSnapshot snapshot) => new(snapshot.Agents.Length, snapshot.CatalogVersion);
 
     /// <summary>Lower score first; among equal scores the larger id (PostgreSQL's uuid order) first.</summary>
     private sealed class WorstFirst : IComparer<RankedAgent>

@@ -55,6 +55,9 @@ internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder em
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private volatile IndexSnapshot _snapshot = IndexSnapshot.Empty;
 
+    /// <summary>The snapshot last loaded, without reading the marker (<see cref="IndexSnapshot.Empty"/> before the first load).</summary>
+    public IndexSnapshot Snapshot => _snapshot;
+
     /// <summary>The snapshot as of the marker's value now, refreshed first if the catalog changed.</summary>
     public async Task<IndexSnapshot> CurrentAsync(CancellationToken ct)
     {
