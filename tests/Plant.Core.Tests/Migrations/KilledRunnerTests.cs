@@ -1,5 +1,6 @@
 using Npgsql;
 using Plant.Core.Migrations;
+using Plant.Testing;
 
 namespace Plant.Core.Tests.Migrations;
 

@@ -1,5 +1,6 @@
 using Plant.Core.Configuration;
 using Plant.Core.Migrations;
+using Plant.Testing;
 
 namespace Plant.Core.Tests.Migrations;
 

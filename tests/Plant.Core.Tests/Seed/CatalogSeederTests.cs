@@ -6,7 +6,6 @@ using Plant.Core.Migrations;
 using Plant.Core.Seed;
 using Plant.Core.Signing;
 using Plant.Testing;
-using Plant.Core.Tests.Migrations;
 
 namespace Plant.Core.Tests.Seed;
 

@@ -4,6 +4,7 @@ using Npgsql;
 using Plant.Core.Backups;
 using Plant.Core.Data;
 using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 
 namespace Plant.Migrate.Tests.Backups;
 
@@ -17,7 +18,7 @@ public sealed class PgDumpBackupTests : IDisposable
     [Fact]
     public async Task A_run_backs_up_first_and_the_dump_restores_with_pg_restore_into_a_fresh_database()
     {
-        await using var db = await MigrateDatabase.CreateAsync("dump_restore");
+        await using var db = await ScratchDatabase.CreateAsync("mig_dump_restore");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "local",
             new Dictionary<string, string?> { ["PLANT_BACKUP"] = "pg_dump", ["PLANT_BACKUP_DIR"] = _folder });
         var (first, _) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/apply", new { target = 1 });
@@ -58,7 +59,7 @@ public sealed class PgDumpBackupTests : IDisposable
     [Fact]
     public async Task Only_the_newest_N_dumps_of_the_database_are_kept()
     {
-        await using var db = await MigrateDatabase.CreateAsync("dump_rotate");
+        await using var db = await ScratchDatabase.CreateAsync("mig_dump_rotate");
         var clock = new ManualClock(new DateTimeOffset(2026, 1, 14, 12, 0, 0, TimeSpan.Zero));
         var backup = new PgDumpBackup(new NpgsqlConnectionStringBuilder(db.ConnectionString), _folder, keep: 2, TimeSpan.FromMinutes(1), clock);
         var other = Path.Combine(_folder, "plant-another_db-20200101T000000000Z-V0001-00000000.dump");
@@ -83,7 +84,7 @@ public sealed class PgDumpBackupTests : IDisposable
     [Fact]
     public async Task Dumps_work_with_the_URL_the_SQLAlchemy_socket_and_the_keyword_forms_of_DATABASE_URL()
     {
-        await using var db = await MigrateDatabase.CreateAsync("dump_forms");
+        await using var db = await ScratchDatabase.CreateAsync("mig_dump_forms");
         var settings = new NpgsqlConnectionStringBuilder(db.ConnectionString);
         var socketFolder = await db.ScalarAsync<string>("select split_part(current_setting('unix_socket_directories'), ',', 1)");
         string[] forms =

@@ -15,7 +15,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task In_prod_up_waits_for_approve_which_prints_the_target_and_checksum_then_up_applies_once()
     {
-        await using var db = await MigrateDatabase.CreateAsync("cli_prod");
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_prod");
         var prod = Settings(db, "prod", ("PLANT_BACKUP", "pg_dump"), ("PLANT_BACKUP_DIR", _backups));
 
         var waiting = await RunAsync(prod, "up");
@@ -45,7 +45,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Approve_with_a_checksum_that_is_not_the_current_plan_s_exits_1()
     {
-        await using var db = await MigrateDatabase.CreateAsync("cli_checksum");
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_checksum");
         var prod = Settings(db, "prod", ("PLANT_BACKUP", "pg_dump"), ("PLANT_BACKUP_DIR", _backups));
 
         var approve = await RunAsync(prod, "approve", "--checksum", new string('a', 64));
@@ -57,7 +57,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task A_failing_migration_exits_1_with_one_line_naming_the_migration_and_statement_and_leaves_the_start_version()
     {
-        await using var db = await MigrateDatabase.CreateAsync("cli_fail");
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_fail");
 
         var up = await RunAsync(Settings(db, "local", ("PLANT_BACKUP", "none")), TestSets.FailingAtV3(), "up");
 
@@ -71,7 +71,7 @@ public sealed class CommandLineTests : IDisposable
     [Fact]
     public async Task Down_rolls_back_through_the_pipeline_and_a_bad_command_is_a_usage_error()
     {
-        await using var db = await MigrateDatabase.CreateAsync("cli_down");
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_down");
         var local = Settings(db, "local", ("PLANT_BACKUP", "none"));
         await RunAsync(local, "up");
 
@@ -85,7 +85,7 @@ public sealed class CommandLineTests : IDisposable
         Assert.StartsWith("usage: ", usage.Error, StringComparison.Ordinal);
     }
 
-    private static Dictionary<string, string?> Settings(MigrateDatabase db, string environment, params (string Key, string Value)[] more)
+    private static Dictionary<string, string?> Settings(ScratchDatabase db, string environment, params (string Key, string Value)[] more)
     {
         // The command line records its runs in the audit trail, as the function does: it loads the signing key.
         var settings = new Dictionary<string, string?>(TestSigningKeys.Settings.Select(s => KeyValuePair.Create(s.Key, (string?)s.Value)))

@@ -1,5 +1,6 @@
 using System.Net;
 using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 using Plant.Testing.Hosting;
 
 namespace Plant.Migrate.Tests.Pipeline;
@@ -13,7 +14,7 @@ public sealed class ApprovalTests
     [Fact]
     public async Task An_approved_plan_is_applied_by_the_next_scheduled_run_after_a_backup_and_the_approval_is_used_up()
     {
-        await using var db = await MigrateDatabase.CreateAsync("approval_ok");
+        await using var db = await ScratchDatabase.CreateAsync("mig_approval_ok");
         await using var fake = await FakeCloudSql.StartAsync();
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "prod", fake.Settings());
 
@@ -39,7 +40,7 @@ public sealed class ApprovalTests
     [Fact]
     public async Task An_approval_with_a_wrong_checksum_is_refused_and_stores_nothing()
     {
-        await using var db = await MigrateDatabase.CreateAsync("approval_wrong");
+        await using var db = await ScratchDatabase.CreateAsync("mig_approval_wrong");
         await using var fake = await FakeCloudSql.StartAsync();
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "prod", fake.Settings());
         var actual = await MigrateHosts.PlanChecksumAsync(host);
@@ -57,7 +58,7 @@ public sealed class ApprovalTests
     [Fact]
     public async Task An_expired_approval_is_not_used_by_the_schedule_and_is_refused_by_name()
     {
-        await using var db = await MigrateDatabase.CreateAsync("approval_expired");
+        await using var db = await ScratchDatabase.CreateAsync("mig_approval_expired");
         await using var fake = await FakeCloudSql.StartAsync();
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "prod", fake.Settings());
         var approvalId = await MigrateHosts.ApproveAsync(host);
@@ -76,7 +77,7 @@ public sealed class ApprovalTests
     [Fact]
     public async Task An_approval_is_used_once_even_when_the_same_plan_comes_back_after_a_rollback()
     {
-        await using var db = await MigrateDatabase.CreateAsync("approval_reused");
+        await using var db = await ScratchDatabase.CreateAsync("mig_approval_reused");
         await using var fake = await FakeCloudSql.StartAsync();
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "prod", fake.Settings());
         var approvalId = await MigrateHosts.ApproveAsync(host, target: 1);
@@ -96,7 +97,7 @@ public sealed class ApprovalTests
     [Fact]
     public async Task An_approval_whose_plan_has_changed_is_not_applied()
     {
-        await using var db = await MigrateDatabase.CreateAsync("approval_changed");
+        await using var db = await ScratchDatabase.CreateAsync("mig_approval_changed");
         await using var fake = await FakeCloudSql.StartAsync();
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "prod", fake.Settings());
         var toV2 = await MigrateHosts.ApproveAsync(host, target: 2);
@@ -123,7 +124,7 @@ public sealed class ApprovalTests
     [InlineData("""{ "planChecksum": "0000000000000000000000000000000000000000000000000000000000000000", "approvedBy": "Ada", "extra": 1 }""", HttpStatusCode.BadRequest, "malformed-json")]
     public async Task A_bad_approval_request_is_a_4xx_problem_and_stores_nothing(string json, HttpStatusCode status, string slug)
     {
-        await using var db = await MigrateDatabase.CreateAsync("approval_bad");
+        await using var db = await ScratchDatabase.CreateAsync("mig_approval_bad");
         await using var fake = await FakeCloudSql.StartAsync();
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "prod", fake.Settings());
         using var request = TestHost.Request(HttpMethod.Post, Approvals, TestHost.MasterKey);
@@ -138,7 +139,7 @@ public sealed class ApprovalTests
     [Fact]
     public async Task Approving_with_nothing_pending_is_a_409()
     {
-        await using var db = await MigrateDatabase.CreateAsync("approval_nothing");
+        await using var db = await ScratchDatabase.CreateAsync("mig_approval_nothing");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(1), "uat");
         await MigrateHosts.PostAsync(host, Apply);
 

@@ -14,7 +14,7 @@ public sealed class AuditTests
     [Fact]
     public async Task Runs_and_approvals_are_appended_to_the_audit_trail_once_it_exists_and_the_chain_verifies()
     {
-        await using var db = await MigrateDatabase.CreateAsync("audit_runs");
+        await using var db = await ScratchDatabase.CreateAsync("mig_audit_runs");
         await using var fake = await FakeCloudSql.StartAsync();
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, null, "prod", fake.Settings());
 
@@ -46,7 +46,7 @@ public sealed class AuditTests
     [Fact]
     public async Task A_run_at_a_version_without_the_audit_trail_says_so_in_its_report()
     {
-        await using var db = await MigrateDatabase.CreateAsync("audit_none");
+        await using var db = await ScratchDatabase.CreateAsync("mig_audit_none");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(1), "local");
 
         var (status, report) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/apply");
@@ -56,7 +56,7 @@ public sealed class AuditTests
         Assert.StartsWith("no audit trail at this schema version", report.GetProperty("auditProblem").GetString(), StringComparison.Ordinal);
     }
 
-    private static async Task<List<(long Sequence, string Actor, string Action, JsonElement Details)>> EntriesAsync(MigrateDatabase db)
+    private static async Task<List<(long Sequence, string Actor, string Action, JsonElement Details)>> EntriesAsync(ScratchDatabase db)
     {
         await using var command = db.DataSource.CreateCommand("select sequence, actor, action, details::text from genesis.audit_entry order by sequence");
         await using var reader = await command.ExecuteReaderAsync();

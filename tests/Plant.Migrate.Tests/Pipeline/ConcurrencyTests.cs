@@ -1,5 +1,6 @@
 using System.Net;
 using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 using Plant.Testing.Hosting;
 
 namespace Plant.Migrate.Tests.Pipeline;
@@ -10,7 +11,7 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task Two_instances_with_in_process_schedulers_make_one_run_apply_the_migrations()
     {
-        await using var db = await MigrateDatabase.CreateAsync("two_schedulers");
+        await using var db = await ScratchDatabase.CreateAsync("mig_two_schedulers");
         var settings = new Dictionary<string, string?> { ["PLANT_TIMERS_IN_PROCESS"] = "true", ["PLANT_MIGRATE_SCHEDULE"] = "* * * * * *" };
         var hosts = await Task.WhenAll(
             MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(3), "local", settings),
@@ -37,7 +38,7 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task A_scheduled_run_while_an_operator_run_holds_the_lock_does_nothing_and_a_second_apply_gets_409()
     {
-        await using var db = await MigrateDatabase.CreateAsync("busy");
+        await using var db = await ScratchDatabase.CreateAsync("mig_busy");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Blocking(), "local");
         await using var gate = await db.DataSource.OpenConnectionAsync();
         await using (var hold = new Npgsql.NpgsqlCommand($"select pg_advisory_lock({TestSets.GateKey})", gate))
@@ -68,7 +69,7 @@ public sealed class ConcurrencyTests
     [Fact]
     public async Task A_repeated_Cloud_Scheduler_delivery_does_not_run_twice()
     {
-        await using var db = await MigrateDatabase.CreateAsync("scheduler_retry");
+        await using var db = await ScratchDatabase.CreateAsync("mig_scheduler_retry");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "demo");
         const string job = "projects/plant/locations/europe-west1/jobs/migrate-on-schedule";
 

@@ -2,7 +2,7 @@ using Plant.Core.Configuration;
 using Plant.Core.Migrations;
 using Plant.Core.Migrations.Runs;
 using Plant.Core.Migrations.Smoke;
-using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 
 namespace Plant.Migrate.Tests.Pipeline;
 
@@ -52,7 +52,7 @@ public sealed class DeclaredObjectsTests
     [Fact]
     public async Task Every_kind_of_declared_object_is_found_and_each_missing_one_is_named()
     {
-        await using var db = await MigrateDatabase.CreateAsync("declared_kinds");
+        await using var db = await ScratchDatabase.CreateAsync("mig_declared_kinds");
         var everything = new Migration(1, "every kind", """
             -- expects: schema app, extension pg_trgm, table app.a, column app.a.name, index app.a_name, view app.v
             -- expects: sequence app.s, type app.mood, function app.touch, trigger app.a.a_touch

@@ -1,5 +1,6 @@
 using System.Net;
 using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 using Plant.Testing.Hosting;
 
 namespace Plant.Migrate.Tests.Pipeline;
@@ -12,7 +13,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_failing_migration_undoes_the_batch_and_names_the_migration_and_statement()
     {
-        await using var db = await MigrateDatabase.CreateAsync("fail_statement");
+        await using var db = await ScratchDatabase.CreateAsync("mig_fail_statement");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.FailingAtV3(), "local");
 
         using var response = await host.Client.SendAsync(TestHost.Request(HttpMethod.Post, Apply, TestHost.MasterKey));
@@ -41,7 +42,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_failing_smoke_check_undoes_the_batch_and_lists_the_checks()
     {
-        await using var db = await MigrateDatabase.CreateAsync("fail_smoke");
+        await using var db = await ScratchDatabase.CreateAsync("mig_fail_smoke");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.FailingSmokeCheck(), "local");
 
         using var response = await host.Client.SendAsync(TestHost.Request(HttpMethod.Post, Apply, TestHost.MasterKey));
@@ -62,7 +63,7 @@ public sealed class FailureTests
     [Fact]
     public async Task The_schedule_does_not_retry_a_plan_that_failed_and_a_new_build_is_tried_again()
     {
-        await using var db = await MigrateDatabase.CreateAsync("fail_retry");
+        await using var db = await ScratchDatabase.CreateAsync("mig_fail_retry");
         await using (var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.FailingAtV3(), "local"))
         {
             var (failed, failedBody) = await MigrateHosts.RunTimerAsync(host);
@@ -89,7 +90,7 @@ public sealed class FailureTests
     [Fact]
     public async Task When_undoing_fails_too_the_report_says_where_the_database_is_and_that_it_is_not_where_it_started()
     {
-        await using var db = await MigrateDatabase.CreateAsync("fail_undo");
+        await using var db = await ScratchDatabase.CreateAsync("mig_fail_undo");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.UndoFailsAtV2(), "local");
 
         using var response = await host.Client.SendAsync(TestHost.Request(HttpMethod.Post, Apply, TestHost.MasterKey));
@@ -106,7 +107,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_rollback_whose_down_script_fails_re_applies_what_it_undid()
     {
-        await using var db = await MigrateDatabase.CreateAsync("fail_down");
+        await using var db = await ScratchDatabase.CreateAsync("mig_fail_down");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.DownFailsAtV1(), "local");
         await MigrateHosts.PostAsync(host, Apply);
 
@@ -123,7 +124,7 @@ public sealed class FailureTests
     [Fact]
     public async Task A_changed_checksum_is_refused_and_recorded()
     {
-        await using var db = await MigrateDatabase.CreateAsync("fail_checksum");
+        await using var db = await ScratchDatabase.CreateAsync("mig_fail_checksum");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "local");
         await MigrateHosts.PostAsync(host, Apply, new { target = 1 });
         await db.ExecuteAsync("update plant_migrations.history set checksum = repeat('0', 64) where version = 1");

@@ -1,5 +1,6 @@
 using System.Net;
 using Plant.Migrate.Tests.Support;
+using Plant.Testing;
 
 namespace Plant.Migrate.Tests.Pipeline;
 
@@ -14,7 +15,7 @@ public sealed class PolicyTests
     [InlineData("prod", null, "awaiting-approval", 0)]
     public async Task A_scheduled_run_applies_only_where_the_policy_lets_it(string environment, string? policy, string outcome, int version)
     {
-        await using var db = await MigrateDatabase.CreateAsync("policy_" + environment + (policy ?? ""));
+        await using var db = await ScratchDatabase.CreateAsync("mig_policy_" + environment + (policy ?? ""));
         await using var fake = await FakeCloudSql.StartAsync();
         var settings = environment == "prod" ? fake.Settings() : new Dictionary<string, string?>();
         if (policy is not null)
@@ -42,7 +43,7 @@ public sealed class PolicyTests
     [Fact]
     public async Task An_operator_applies_through_the_route_where_the_policy_is_manual()
     {
-        await using var db = await MigrateDatabase.CreateAsync("policy_manual_route");
+        await using var db = await ScratchDatabase.CreateAsync("mig_policy_manual_route");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "uat");
 
         var (status, body) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/apply");
@@ -55,7 +56,7 @@ public sealed class PolicyTests
     [Fact]
     public async Task The_apply_route_in_prod_without_an_approval_answers_409_and_changes_nothing()
     {
-        await using var db = await MigrateDatabase.CreateAsync("policy_prod_route");
+        await using var db = await ScratchDatabase.CreateAsync("mig_policy_prod_route");
         await using var fake = await FakeCloudSql.StartAsync();
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "prod", fake.Settings());
 
@@ -71,7 +72,7 @@ public sealed class PolicyTests
     [Fact]
     public async Task A_scheduled_run_with_nothing_pending_records_nothing_to_do()
     {
-        await using var db = await MigrateDatabase.CreateAsync("policy_nothing");
+        await using var db = await ScratchDatabase.CreateAsync("mig_policy_nothing");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(1), "local");
         await MigrateHosts.RunTimerAsync(host);
 

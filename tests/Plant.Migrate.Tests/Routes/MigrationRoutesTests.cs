@@ -16,7 +16,7 @@ public sealed class MigrationRoutesTests
     [Fact]
     public async Task Status_of_an_empty_database_lists_every_migration_as_pending_with_its_checksum_and_the_plan_checksum()
     {
-        await using var db = await MigrateDatabase.CreateAsync("routes_status");
+        await using var db = await ScratchDatabase.CreateAsync("mig_routes_status");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, null, "uat");
 
         var (status, body) = await MigrateHosts.GetAsync(host, "/api/v1/migrations");
@@ -37,7 +37,7 @@ public sealed class MigrationRoutesTests
     [Fact]
     public async Task Plant_s_migrations_apply_and_roll_back_through_the_routes_with_every_smoke_check_passing()
     {
-        await using var db = await MigrateDatabase.CreateAsync("routes_embedded");
+        await using var db = await ScratchDatabase.CreateAsync("mig_routes_embedded");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, null, "uat");
 
         var (planStatus, plan) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/plan");
@@ -87,7 +87,7 @@ public sealed class MigrationRoutesTests
     [InlineData("/api/v1/migrations/rollback", """{ "target": 7 }""", HttpStatusCode.UnprocessableEntity, "unknown-version")]
     public async Task Bad_input_is_a_4xx_problem_naming_what_is_wrong_and_changes_nothing(string path, string json, HttpStatusCode status, string slug)
     {
-        await using var db = await MigrateDatabase.CreateAsync("routes_bad");
+        await using var db = await ScratchDatabase.CreateAsync("mig_routes_bad");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(2), "local");
         await MigrateHosts.PostAsync(host, "/api/v1/migrations/apply", new { target = 1 });
         using var request = TestHost.Request(HttpMethod.Post, path, TestHost.MasterKey);
@@ -108,7 +108,7 @@ public sealed class MigrationRoutesTests
     [Fact]
     public async Task A_body_that_is_not_JSON_is_415()
     {
-        await using var db = await MigrateDatabase.CreateAsync("routes_415");
+        await using var db = await ScratchDatabase.CreateAsync("mig_routes_415");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(1), "local");
         using var request = TestHost.Request(HttpMethod.Post, "/api/v1/migrations/apply", TestHost.MasterKey);
         request.Content = new StringContent("target=1", Encoding.UTF8, "application/x-www-form-urlencoded");
@@ -127,7 +127,7 @@ public sealed class MigrationRoutesTests
     [InlineData("POST", "/api/v1/migrations/rollback")]
     public async Task Every_migration_route_takes_only_the_master_key(string method, string path)
     {
-        await using var db = await MigrateDatabase.CreateAsync("routes_keys");
+        await using var db = await ScratchDatabase.CreateAsync("mig_routes_keys");
         await using var host = await MigrateHosts.StartAsync(db.ConnectionString, TestSets.Tables(1), "local");
 
         using var withFunctionKey = await host.Client.SendAsync(TestHost.Request(new HttpMethod(method), path, TestHost.FunctionKey));

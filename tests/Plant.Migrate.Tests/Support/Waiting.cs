@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Npgsql;
+using Plant.Testing;
 
 namespace Plant.Migrate.Tests.Support;
 
@@ -29,7 +30,7 @@ internal static class Waiting
     }
 
     /// <summary>Waits until a session of the database waits for the advisory lock <paramref name="key"/>.</summary>
-    public static Task UntilWaitingForAdvisoryLockAsync(MigrateDatabase db, long key) =>
+    public static Task UntilWaitingForAdvisoryLockAsync(ScratchDatabase db, long key) =>
         UntilAsync(
             async () =>
             {
