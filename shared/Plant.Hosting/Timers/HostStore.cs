@@ -10,7 +10,8 @@ internal sealed record TimerStatusRow(DateTimeOffset? Last, DateTimeOffset Next,
 /// <summary>
 /// The host's own bookkeeping in PostgreSQL (schema <c>plant_host</c>): timer schedule status, timer runs and
 /// Cloud Scheduler deliveries. Like the Azure host's storage account, it is the host's, not the catalog's, so the
-/// host creates it itself, idempotently, the first time it needs it.
+/// host creates it itself, idempotently, the first time it needs it, unless it is there already: migration V0008
+/// creates the same tables for hosts whose database user may create nothing (role <c>plant_app</c>).
 /// </summary>
 internal sealed class HostStore(NpgsqlDataSource dataSource)
 {
@@ -18,6 +19,7 @@ internal sealed class HostStore(NpgsqlDataSource dataSource)
     internal const int TimerLockNamespace = 0x706C_6E74;
 
     // The lock's namespace is a parameter: hexadecimal literals such as 0x706C6E74 need PostgreSQL 16.
+    // Migration V0008 (Plant.Core) creates the same tables: change both together; a test compares them.
     private const string SchemaSql = """
         select pg_advisory_xact_lock(@ns, 0);
         create schema if not exists plant_host;
@@ -48,6 +50,13 @@ internal sealed class HostStore(NpgsqlDataSource dataSource)
             primary key (job_name, schedule_time));
         """;
 
+    // CREATE ... IF NOT EXISTS still needs the CREATE privilege, so a user without it (plant_app) must not run
+    // SchemaSql at all once the tables exist. Counted in pg_catalog, which anyone may read.
+    private const string ExistsSql = """
+        select count(*) = 4 from pg_catalog.pg_class c join pg_catalog.pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'plant_host' and c.relname in ('timer_status', 'timer_runs', 'timer_runs_by_function', 'scheduler_deliveries')
+        """;
+
     private readonly SemaphoreSlim _schemaGate = new(1, 1);
     private bool _schemaReady;
 
@@ -63,17 +72,25 @@ internal sealed class HostStore(NpgsqlDataSource dataSource)
         {
             if (!_schemaReady)
             {
-                // The transaction-level advisory lock stops two instances racing on CREATE ... IF NOT EXISTS.
                 await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
-                await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
-                await using (var command = new NpgsqlCommand(SchemaSql, connection, transaction))
+                await using (var exists = new NpgsqlCommand(ExistsSql, connection))
                 {
-                    command.Parameters.AddWithValue("ns", TimerLockNamespace);
-                    await command.ExecuteNonQueryAsync(cancellationToken);
+                    _schemaReady = (bool)(await exists.ExecuteScalarAsync(cancellationToken))!;
                 }
 
-                await transaction.CommitAsync(cancellationToken);
-                _schemaReady = true;
+                if (!_schemaReady)
+                {
+                    // The transaction-level advisory lock stops two instances racing on CREATE ... IF NOT EXISTS.
+                    await using var transaction = await connection.BeginTransactionAsync(cancellationToken);
+                    await using (var command = new NpgsqlCommand(SchemaSql, connection, transaction))
+                    {
+                        command.Parameters.AddWithValue("ns", TimerLockNamespace);
+                        await command.ExecuteNonQueryAsync(cancellationToken);
+                    }
+
+                    await transaction.CommitAsync(cancellationToken);
+                    _schemaReady = true;
+                }
             }
         }
         finally

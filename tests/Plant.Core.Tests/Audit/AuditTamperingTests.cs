@@ -137,8 +137,9 @@ public sealed class AuditTamperingTests
             values (2, sha256('not the hash'), 'test-1', 'AAAA', now())
             """);
 
-        var none = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsApplicationAsync("select genesis.audit_cut(3)"));
-        var mismatch = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsApplicationAsync("select genesis.audit_cut(2)"));
+        // As the owner: since V0008 only the owner (the retention purge) may call it.
+        var none = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync("select genesis.audit_cut(3)"));
+        var mismatch = await Assert.ThrowsAsync<PostgresException>(() => db.ExecuteAsync("select genesis.audit_cut(2)"));
         var noCheckpoint = await Assert.ThrowsAsync<AuditException>(() => db.Trail.CutAsync(3, CancellationToken.None));
 
         Assert.Contains("no checkpoint at sequence 3", none.MessageText, StringComparison.Ordinal);
