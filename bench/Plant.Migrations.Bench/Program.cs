@@ -91,7 +91,7 @@ await using (var dataSource = NpgsqlDataSource.Create(seeded))
 {
     var pipeline = new MigrationPipeline(dataSource, MigrationSet.Embedded, settings, backup: null);
     Expect(await pipeline.RunAsync(scheduled), MigrationRunOutcome.Succeeded);
-    await new CatalogSeeder(dataSource, new FeatureHashingEmbedder(), settings).SeedAsync();
+    await new CatalogSeeder(dataSource, new FeatureHashingEmbedder(), settings, TestSigningKeys.Ring()).SeedAsync();
     for (var round = 0; round <= Rounds * 5; round++)
     {
         var clock = Stopwatch.StartNew();
