@@ -19,14 +19,12 @@ public sealed class AuditTrail
     // predecessor committed: the chain cannot fork. The entry's canonical JSON ends with its sequence, the one
     // member only known under that lock ("sequence" sorts after every other member name), so the database
     // finishes the bytes and hashes them in the same statement, and the lock is held for no extra round trip.
-    // The query columns come from the same record as the bytes (V0009: deriving them in the database parsed the
-    // JSON once per column while the lock was held).
     private const string AppendSql = """
         with head as (
             select sequence + 1 as next, hash as prev from genesis.audit_head for update
         ), entry as (
-            insert into genesis.audit_entry (sequence, occurred_at, actor, action, entity_id, details, canonical, prev_hash, hash)
-            select head.next, @occurred_at, @actor, @action, @entity_id, @details, c.canonical, head.prev, sha256(head.prev || c.canonical)
+            insert into genesis.audit_entry (canonical, prev_hash, hash)
+            select c.canonical, head.prev, sha256(head.prev || c.canonical)
             from head, lateral (select @prefix || convert_to(head.next::text || '}', 'UTF8') as canonical) c
             returning sequence, hash
         )
@@ -228,14 +226,6 @@ public sealed class AuditTrail
         var occurredAt = AuditSignatures.ToMicroseconds(_time.GetUtcNow());
         await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
         command.Parameters.Add(new NpgsqlParameter<byte[]>("prefix", NpgsqlDbType.Bytea) { TypedValue = CanonicalPrefix(record, occurredAt) });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset>("occurred_at", NpgsqlDbType.TimestampTz) { TypedValue = occurredAt });
-        command.Parameters.Add(new NpgsqlParameter<string>("actor", NpgsqlDbType.Text) { TypedValue = record.Actor });
-        command.Parameters.Add(new NpgsqlParameter<string>("action", NpgsqlDbType.Text) { TypedValue = record.Action });
-        command.Parameters.Add(new NpgsqlParameter("entity_id", NpgsqlDbType.Uuid) { Value = record.EntityId is { } id ? id : DBNull.Value });
-        command.Parameters.Add(new NpgsqlParameter<string>("details", NpgsqlDbType.Jsonb)
-        {
-            TypedValue = record.Details is { ValueKind: JsonValueKind.Object } details ? details.GetRawText() : "{}",
-        });
         await using var reader = await command.ExecuteReaderAsync(ct);
         if (!await reader.ReadAsync(ct))
         {
