@@ -147,7 +147,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         ArgumentNullException.ThrowIfNull(statuses);
         var filter = new AgentFilter { Statuses = statuses };
         CheckStatuses(filter);
-        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, genericPlan: true, ct);
         batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
         batch.Add(ByIdsCommand([id], filter));
         await using var reader = await batch.ExecuteReaderAsync(ct);
@@ -171,7 +171,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
             return new Dictionary<Guid, AgentView>();
         }
 
-        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, genericPlan: true, ct);
         batch.Add(ByIdsCommand(ids, filter));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var views = new Dictionary<Guid, AgentView>(ids.Count);

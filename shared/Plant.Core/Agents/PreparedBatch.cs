@@ -9,20 +9,40 @@ namespace Plant.Core.Agents;
 /// its generic plan; preparing again on the same physical connection is free (Npgsql keeps prepared statements
 /// across pool rentals). A schema change invalidates the plans and PostgreSQL replans them.
 /// </summary>
+/// <remarks>
+/// PostgreSQL only reuses a generic plan when it estimates it no dearer than the custom ones, and for these joins
+/// it never did: the agent-by-id statement was planned again on every execution (10-30 ms, against 1 ms to run;
+/// docs/BENCHMARKS.md, "Agents"). Lookups by id, whose best plan does not depend on the values, therefore ask for
+/// the generic plan (<c>genericPlan</c>); the filtered list does not, since its skill filters are planned from
+/// each skill's statistics.
+/// </remarks>
 internal sealed class PreparedBatch : IAsyncDisposable
 {
     private readonly NpgsqlConnection _connection;
+    private readonly bool _genericPlan;
 
-    private PreparedBatch(NpgsqlConnection connection)
+    private PreparedBatch(NpgsqlConnection connection, bool genericPlan)
     {
         _connection = connection;
+        _genericPlan = genericPlan;
         Batch = new NpgsqlBatch(connection);
     }
 
     public NpgsqlBatch Batch { get; }
 
-    public static async Task<PreparedBatch> OpenAsync(NpgsqlDataSource dataSource, CancellationToken ct) =>
-        new(await dataSource.OpenConnectionAsync(ct));
+    public static Task<PreparedBatch> OpenAsync(NpgsqlDataSource dataSource, CancellationToken ct) => OpenAsync(dataSource, genericPlan: false, ct);
+
+    public static async Task<PreparedBatch> OpenAsync(NpgsqlDataSource dataSource, bool genericPlan, CancellationToken ct)
+    {
+        var connection = await dataSource.OpenConnectionAsync(ct);
+        if (genericPlan)
+        {
+            await using var set = new NpgsqlCommand("set plan_cache_mode = force_generic_plan", connection);
+            await set.ExecuteNonQueryAsync(ct);
+        }
+
+        return new(connection, genericPlan);
+    }
 
     public void Add(NpgsqlBatchCommand command) => Batch.BatchCommands.Add(command);
 
@@ -35,6 +55,13 @@ internal sealed class PreparedBatch : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Batch.DisposeAsync();
+        if (_genericPlan && _connection.State == System.Data.ConnectionState.Open)
+        {
+            // The setting is the session's: the next renter of this pooled connection must not inherit it.
+            await using var reset = new NpgsqlCommand("reset plan_cache_mode", _connection);
+            await reset.ExecuteNonQueryAsync();
+        }
+
         await _connection.DisposeAsync();
     }
 }
