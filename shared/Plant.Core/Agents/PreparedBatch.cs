@@ -5,9 +5,8 @@ namespace Plant.Core.Agents;
 /// <summary>
 /// A batch on a pooled connection of its own, run as prepared statements. The agent and catalog queries join a
 /// dozen tables: PostgreSQL plans them in several milliseconds and runs them in about one, so planning is most of
-/// their cost. Prepared, a statement is planned on its first executions on a physical connection and then reuses
-/// its generic plan; preparing again on the same physical connection is free (Npgsql keeps prepared statements
-/// across pool rentals). A schema change invalidates the plans and PostgreSQL replans them.
+/// their cost. Preparing again on the same physical connection is free (Npgsql keeps prepared statements across
+/// pool rentals); a schema change invalidates the plans and PostgreSQL replans them.
 /// </summary>
 /// <remarks>
 /// PostgreSQL only reuses a generic plan when it estimates it no dearer than the custom ones, and for these joins
