@@ -2,9 +2,6 @@ using System.Net;
 using System.Text;
 using System.Text.Json;
 using Plant.Agents.Tests.Support;
-using Plant.Core.Configuration;
-using Plant.Core.Embeddings;
-using Plant.Core.Migrations;
 using Plant.Core.Seed;
 using Plant.Testing;
 using Plant.Testing.Hosting;
@@ -29,11 +26,7 @@ public sealed class AgentsAsApplication : PostgresDatabaseFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new Migrator(DataSource).UpAsync();
-        using (var keys = TestSigningKeys.Ring())
-        {
-            await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), keys).SeedAsync();
-        }
+        await TestCatalog.MigrateAndSeedAsync(DataSource);
 
         // A stored profile vector that no longer matches its agent: the index load replaces it (an UPDATE).
         await using (var stale = DataSource.CreateCommand(

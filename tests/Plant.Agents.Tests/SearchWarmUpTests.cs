@@ -5,9 +5,6 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Agents.Tests.Support;
 using Plant.Core.Agents.Search;
-using Plant.Core.Configuration;
-using Plant.Core.Embeddings;
-using Plant.Core.Migrations;
 using Plant.Core.Seed;
 using Plant.Testing;
 using Plant.Testing.Hosting;
@@ -80,8 +77,7 @@ public sealed class SearchWarmUpTests(SeededCatalog catalog) : IClassFixture<See
                 Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
             }
 
-            await new Migrator(database.DataSource).UpAsync();
-            await new CatalogSeeder(database.DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
+            await TestCatalog.MigrateAndSeedAsync(database.DataSource);
             using var search = await host.Client.SendAsync(TestHost.Request(HttpMethod.Get, "/api/v1/agents/search?q=chargeback%20disputes&k=1"));
 
             Assert.Equal(HttpStatusCode.OK, search.StatusCode);

@@ -1,9 +1,6 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Plant.Core.Configuration;
-using Plant.Core.Embeddings;
-using Plant.Core.Migrations;
 using Plant.Core.Seed;
 using Plant.Genesis.Tests.Support;
 using Plant.Testing;
@@ -30,11 +27,7 @@ public sealed class GenesisAsApplication : PostgresDatabaseFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new Migrator(DataSource).UpAsync();
-        using (var keys = TestSigningKeys.Ring())
-        {
-            await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), keys).SeedAsync();
-        }
+        await TestCatalog.MigrateAndSeedAsync(DataSource);
 
         Login = await ApplicationLogin.CreateAsync();
         Host = await TestHost.StartAsync(Login.ConnectionStringFor(ConnectionString), GenesisApp.Definition,

@@ -5,9 +5,6 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Plant.Agents;
-using Plant.Core.Configuration;
-using Plant.Core.Embeddings;
-using Plant.Core.Migrations;
 using Plant.Core.Seed;
 using Plant.Testing;
 using Plant.Testing.Hosting;
@@ -36,8 +33,7 @@ public class SeededCatalog : PostgresDatabaseFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new Migrator(DataSource).UpAsync();
-        await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
+        await TestCatalog.MigrateAndSeedAsync(DataSource);
         Host = await TestHost.StartAsync(ConnectionString, AgentsApp.Definition, Settings);
         // The index loads in the background at start-up and stores profile vectors: let it finish, so that tests
         // comparing the database before and after a request do not see it write.
