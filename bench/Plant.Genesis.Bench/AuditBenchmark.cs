@@ -6,6 +6,7 @@ using Npgsql;
 using NpgsqlTypes;
 using Plant.Core.Audit;
 using Plant.Core.Canonical;
+using Plant.Core.Data;
 using Plant.Core.Migrations;
 using Plant.Core.Signing;
 using Plant.Testing;
@@ -28,7 +29,7 @@ internal static class AuditBenchmark
         using var keys = SigningKeyRing.Create("bench", RSA.Create(2048));
 
         var appendDatabase = await server.CreateDatabaseAsync("bench_audit_append");
-        await using (var dataSource = NpgsqlDataSource.Create(appendDatabase))
+        await using (var dataSource = PlantDataSource.Create(new NpgsqlConnectionStringBuilder(appendDatabase)))
         {
             await new Migrator(dataSource).UpAsync();
             var trail = new AuditTrail(dataSource, keys, NullLogger<AuditTrail>.Instance);
@@ -60,7 +61,7 @@ internal static class AuditBenchmark
         }
 
         var verifyDatabase = await server.CreateDatabaseAsync("bench_audit_verify");
-        await using (var dataSource = NpgsqlDataSource.Create(verifyDatabase))
+        await using (var dataSource = PlantDataSource.Create(new NpgsqlConnectionStringBuilder(verifyDatabase)))
         {
             await new Migrator(dataSource).UpAsync();
             var load = Stopwatch.StartNew();

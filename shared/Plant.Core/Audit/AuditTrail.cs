@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
 using Npgsql;
-using NpgsqlTypes;
 using Plant.Core.Canonical;
 using Plant.Core.Signing;
 
@@ -15,25 +14,11 @@ namespace Plant.Core.Audit;
 /// </summary>
 public sealed class AuditTrail
 {
-    // The head row is locked first, so appends queue behind one another and each one reads the hash its
-    // predecessor committed: the chain cannot fork. The entry's canonical JSON ends with its sequence, the one
-    // member only known under that lock ("sequence" sorts after every other member name), so the database
-    // finishes the bytes and hashes them in the same statement, and the lock is held for no extra round trip.
-    private const string AppendSql = """
-        with head as (
-            select sequence + 1 as next, hash as prev from genesis.audit_head for update
-        ), entry as (
-            insert into genesis.audit_entry (canonical, prev_hash, hash)
-            select c.canonical, head.prev, sha256(head.prev || c.canonical)
-            from head, lateral (select @prefix || convert_to(head.next::text || '}', 'UTF8') as canonical) c
-            returning sequence, hash
-        )
-        update genesis.audit_head set sequence = entry.sequence, hash = entry.hash
-        from entry
-        returning entry.sequence, entry.hash
-        """;
+    /// <summary>The transaction-level advisory lock appends queue on: the single-bigint key "plntaudt".</summary>
+    public const long AppendLockKey = 0x706C6E74_61756474;
 
     private readonly NpgsqlDataSource _dataSource;
+    private readonly AuditGroupCommit _groupCommit;
     private readonly SigningKeyRing _keys;
     private readonly ILogger<AuditTrail> _logger;
     private readonly TimeProvider _time;
@@ -48,6 +33,7 @@ public sealed class AuditTrail
         ArgumentNullException.ThrowIfNull(keys);
         ArgumentNullException.ThrowIfNull(logger);
         _dataSource = dataSource;
+        _groupCommit = new AuditGroupCommit(dataSource);
         _keys = keys;
         _logger = logger;
         _time = time ?? TimeProvider.System;
@@ -68,13 +54,18 @@ public sealed class AuditTrail
         return AppendAsync(record, connection, transaction, ct);
     }
 
-    /// <summary>Appends an entry in a transaction of its own (one statement, committed when this returns).</summary>
+    /// <summary>
+    /// Appends an entry in a transaction of its own, committed when this returns. Concurrent calls on this instance
+    /// are grouped: the entries that arrive while one group is being written go together in the next, in one
+    /// transaction. Cancelling stops the wait; an entry already sent may still be appended.
+    /// </summary>
     /// <exception cref="ArgumentException">The record is malformed.</exception>
     /// <exception cref="CanonicalJsonException">The details cannot be canonicalised.</exception>
     public async Task<AuditEntry> AppendAsync(AuditRecord record, CancellationToken ct)
     {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        return await AppendAsync(record, connection, null, ct);
+        var (prefix, occurredAt) = Prepare(record);
+        var (sequence, hash) = await _groupCommit.AppendAsync(prefix, ct);
+        return new AuditEntry(sequence, occurredAt, Convert.ToHexStringLower(hash));
     }
 
     /// <summary>
@@ -219,21 +210,20 @@ public sealed class AuditTrail
         return [.. canonical[..^1], .. ",\"sequence\":"u8];
     }
 
-    private async Task<AuditEntry> AppendAsync(AuditRecord record, NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
+    private async Task<AuditEntry> AppendAsync(AuditRecord record, NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
+    {
+        var (prefix, occurredAt) = Prepare(record);
+        var appended = await AuditAppendStatement.ExecuteAsync(connection, transaction, [prefix], ct);
+        return new AuditEntry(appended[0].Sequence, occurredAt, Convert.ToHexStringLower(appended[0].Hash));
+    }
+
+    /// <summary>Checks the record and writes its canonical JSON up to the sequence, stamped with the time now.</summary>
+    private (byte[] Prefix, DateTimeOffset OccurredAt) Prepare(AuditRecord record)
     {
         ArgumentNullException.ThrowIfNull(record);
         record.Validate();
         var occurredAt = AuditSignatures.ToMicroseconds(_time.GetUtcNow());
-        await using var command = new NpgsqlCommand(AppendSql, connection, transaction);
-        command.Parameters.Add(new NpgsqlParameter<byte[]>("prefix", NpgsqlDbType.Bytea) { TypedValue = CanonicalPrefix(record, occurredAt) });
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
-        {
-            // The head row is created by V0003 and no one may delete it.
-            throw new AuditException("genesis.audit_head has no row: the audit schema is damaged.");
-        }
-
-        return new AuditEntry(reader.GetInt64(0), occurredAt, Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)));
+        return (CanonicalPrefix(record, occurredAt), occurredAt);
     }
 
     private SignedAuditHead SignHead(AuditHead head)

@@ -36,10 +36,20 @@ public static class PlantDataSource
         return builder;
     }
 
-    /// <summary>Creates the data source; connections open lazily, so this does not touch the network.</summary>
+    /// <summary>
+    /// Creates the data source; connections open lazily, so this does not touch the network. Its sessions run with
+    /// PostgreSQL's JIT compiler off (<c>jit=off</c> added to <c>Options</c>).
+    /// </summary>
+    /// <remarks>
+    /// Plant's statements are short and run many times. JIT compiles a statement on every execution whose
+    /// estimated cost passes <c>jit_above_cost</c>, which a table that has never been analysed easily makes it: the
+    /// audit append then spent 8 ms compiling for well under 1 ms of work (docs/BENCHMARKS.md, "Audit appends").
+    /// </remarks>
     public static NpgsqlDataSource Create(NpgsqlConnectionStringBuilder settings)
     {
         ArgumentNullException.ThrowIfNull(settings);
-        return new NpgsqlDataSourceBuilder(settings.ConnectionString).Build();
+        var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
+        builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c jit=off" : $"{builder.Options} -c jit=off";
+        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
     }
 }

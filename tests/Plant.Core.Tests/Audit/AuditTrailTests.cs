@@ -37,7 +37,7 @@ public sealed class AuditTrailTests(AuditDatabase db) : IClassFixture<AuditDatab
         Assert.Equal(CanonicalJson.Canonicalize(canonical), canonical);
         Assert.Equal(Convert.ToHexStringLower(SHA256.HashData([.. previous, .. canonical])), first.Hash);
         Assert.Equal(first.Hash, Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(2)));
-        // The other columns are generated from the canonical bytes, so they cannot disagree with them.
+        // The other columns are derived from the canonical bytes by the database, so they cannot disagree with them.
         Assert.Equal(("function-1", "entity.certified", entityId), (reader.GetString(3), reader.GetString(4), reader.GetGuid(5)));
         Assert.Equal("{\"note\": \"é\\\"x\", \"version\": 2, \"contentHash\": \"" + new string('a', 64) + "\"}", reader.GetString(6));
         Assert.Equal(first.OccurredAt, reader.GetFieldValue<DateTimeOffset>(7));
@@ -81,6 +81,7 @@ public sealed class AuditTrailTests(AuditDatabase db) : IClassFixture<AuditDatab
         const int Writers = 16;
         const int EachWrites = 40;
         var before = await db.ScalarAsync<long>("select sequence from genesis.audit_head");
+        var trail = db.Trail; // one per process, as registered: its appends in their own transactions are grouped
         using var start = new ManualResetEventSlim();
 
         var writers = Enumerable.Range(0, Writers).Select(writer => Task.Run(async () =>
@@ -92,13 +93,13 @@ public sealed class AuditTrailTests(AuditDatabase db) : IClassFixture<AuditDatab
                 // Half of them append inside a transaction of their own making, as Genesis does.
                 if (writer % 2 == 0)
                 {
-                    sequences.Add((await db.Trail.AppendAsync(new AuditRecord($"writer-{writer}", "test.concurrent"), CancellationToken.None)).Sequence);
+                    sequences.Add((await trail.AppendAsync(new AuditRecord($"writer-{writer}", "test.concurrent"), CancellationToken.None)).Sequence);
                     continue;
                 }
 
                 await using var connection = await db.DataSource.OpenConnectionAsync();
                 await using var transaction = await connection.BeginTransactionAsync();
-                sequences.Add((await db.Trail.AppendAsync(new AuditRecord($"writer-{writer}", "test.concurrent"), transaction, CancellationToken.None)).Sequence);
+                sequences.Add((await trail.AppendAsync(new AuditRecord($"writer-{writer}", "test.concurrent"), transaction, CancellationToken.None)).Sequence);
                 await transaction.CommitAsync();
             }
 
@@ -152,6 +153,30 @@ public sealed class AuditTrailTests(AuditDatabase db) : IClassFixture<AuditDatab
             new AuditRecord("tester", "entity.created", null, JsonSerializer.SerializeToElement(new[] { 1 })), CancellationToken.None));
 
         Assert.Equal(before, await db.ScalarAsync<long>("select sequence from genesis.audit_head"));
+    }
+
+    [Fact]
+    public async Task The_query_columns_say_what_the_canonical_bytes_say_whatever_an_insert_gives_them()
+    {
+        var entityId = Guid.NewGuid();
+        var canonical = $$"""{"action":"entity.retired","actor":"master","details":{"version":4},"entityId":"{{entityId}}","occurredAt":"2026-11-22T03:04:05.123456Z","sequence":987654}""";
+        await using var connection = await db.DataSource.OpenConnectionAsync();
+        await using var transaction = await connection.BeginTransactionAsync();
+        await using var insert = new NpgsqlCommand("""
+            insert into genesis.audit_entry (sequence, occurred_at, actor, action, entity_id, details, canonical, prev_hash, hash)
+            values (1, '2000-01-01Z', 'someone else', 'entity.certified', null, '{"version": 1}', convert_to(@canonical, 'UTF8'),
+                    sha256('unused'), sha256('unused'))
+            returning sequence, occurred_at, actor, action, entity_id, details::text
+            """, connection, transaction);
+        insert.Parameters.AddWithValue("canonical", canonical);
+        await using var reader = await insert.ExecuteReaderAsync();
+
+        Assert.True(await reader.ReadAsync());
+        Assert.Equal(987654, reader.GetInt64(0));
+        Assert.Equal(new DateTimeOffset(2026, 11, 22, 3, 4, 5, TimeSpan.Zero).AddTicks(1_234_560), reader.GetFieldValue<DateTimeOffset>(1));
+        Assert.Equal(("master", "entity.retired", entityId), (reader.GetString(2), reader.GetString(3), reader.GetGuid(4)));
+        Assert.Equal("{\"version\": 4}", reader.GetString(5));
+        // Rolled back when the transaction is disposed: the shared chain stays intact for the other tests.
     }
 
     [Theory]
