@@ -10,15 +10,15 @@ namespace Plant.Core.Audit;
 internal sealed class AuditGroupCommit(NpgsqlDataSource dataSource)
 {
     /// <summary>The most entries one group writes; the rest wait for the next.</summary>
-    internal const int MaxGroupSize = 128;
+    private const int MaxGroupSize = 128;
 
     private readonly Lock _gate = new();
     private readonly List<Pending> _waiting = [];
     private bool _writing;
 
     /// <summary>
-    /// Queues one entry and waits until its group has committed. Cancelling stops the wait; an entry whose group
-    /// was already sent may still be appended.
+    /// Queues one entry and waits until its group has committed. Cancelling gives up the wait, not the entry: once
+    /// queued, it is appended with its group.
     /// </summary>
     public Task<(long Sequence, byte[] Hash)> AppendAsync(byte[] prefix, CancellationToken ct)
     {

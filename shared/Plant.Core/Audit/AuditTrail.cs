@@ -57,7 +57,7 @@ public sealed class AuditTrail
     /// <summary>
     /// Appends an entry in a transaction of its own, committed when this returns. Concurrent calls on this instance
     /// are grouped: the entries that arrive while one group is being written go together in the next, in one
-    /// transaction. Cancelling stops the wait; an entry already sent may still be appended.
+    /// transaction. Cancelling gives up the wait, not the entry: once queued, it is appended with its group.
     /// </summary>
     /// <exception cref="ArgumentException">The record is malformed.</exception>
     /// <exception cref="CanonicalJsonException">The details cannot be canonicalised.</exception>

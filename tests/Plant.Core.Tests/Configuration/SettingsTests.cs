@@ -74,4 +74,14 @@ public sealed class SettingsTests
         await using var command = dataSource.CreateCommand("select current_setting('application_name')");
         Assert.Equal("plant-url-test", await command.ExecuteScalarAsync());
     }
+
+    [Fact]
+    public async Task Sessions_run_with_the_JIT_off_and_keep_the_options_the_url_gave()
+    {
+        var server = await Plant.Testing.PostgresServer.SharedAsync();
+        var settings = new Npgsql.NpgsqlConnectionStringBuilder(server.AdminConnectionString) { Options = "-c statement_timeout=12345" };
+        await using var dataSource = PlantDataSource.Create(settings);
+        await using var command = dataSource.CreateCommand("select current_setting('jit') || ' ' || current_setting('statement_timeout')");
+        Assert.Equal("off 12345ms", await command.ExecuteScalarAsync());
+    }
 }
