@@ -392,30 +392,63 @@ public sealed class RetentionPurge
 
         /// <summary>
         /// VACUUM (ANALYZE) of every table rows left, outside any transaction (VACUUM cannot run in one), so that
-        /// the space is reusable and the planner sees the new sizes at once rather than at autovacuum's pace.
+        /// the space is reusable and the planner sees the new sizes at once rather than at autovacuum's pace. Two
+        /// sessions take the tables in turn: one VACUUM keeps one core busy, and after a large purge it was a fifth
+        /// of the run (docs/BENCHMARKS.md).
         /// </summary>
         private async Task<VacuumResult> VacuumAsync(NpgsqlConnection connection, CancellationToken ct)
         {
             var watch = Stopwatch.StartNew();
             var warnings = new List<string>();
-            void OnNotice(object sender, NpgsqlNoticeEventArgs e) => warnings.Add(e.Notice.MessageText);
             var tables = _tables.Rows.Where(t => t.Value > 0).Select(t => t.Key).ToList();
-            connection.Notice += OnNotice;
-            try
+            var next = -1;
+            async Task VacuumTablesAsync(NpgsqlConnection session)
             {
-                foreach (var table in tables)
+                void OnNotice(object sender, NpgsqlNoticeEventArgs e)
                 {
-                    // The name is one of this assembly's constants (PurgePass.Tables), never input.
-                    await using var vacuum = new NpgsqlCommand($"vacuum (analyze) {table}", connection) { CommandTimeout = 0 };
-                    await vacuum.ExecuteNonQueryAsync(ct);
+                    lock (warnings)
+                    {
+                        warnings.Add(e.Notice.MessageText);
+                    }
+                }
+
+                session.Notice += OnNotice;
+                try
+                {
+                    for (var i = Interlocked.Increment(ref next); i < tables.Count; i = Interlocked.Increment(ref next))
+                    {
+                        // The name is one of this assembly's constants (PurgePass.Tables), never input.
+                        await using var vacuum = new NpgsqlCommand($"vacuum (analyze) {tables[i]}", session) { CommandTimeout = 0 };
+                        await vacuum.ExecuteNonQueryAsync(ct);
+                    }
+                }
+                finally
+                {
+                    session.Notice -= OnNotice;
                 }
             }
-            finally
+
+            await using var second = await OpenSecondSessionAsync(ct);
+            await Task.WhenAll(second is null ? [VacuumTablesAsync(connection)] : [VacuumTablesAsync(connection), VacuumTablesAsync(second)]);
+            return new VacuumResult(tables, watch.Elapsed, warnings);
+        }
+
+        /// <summary>A second connection for VACUUM, or null when the pool has none to spare (then one session does it all).</summary>
+        private async Task<NpgsqlConnection?> OpenSecondSessionAsync(CancellationToken ct)
+        {
+            if (new NpgsqlConnectionStringBuilder(purge._dataSource.ConnectionString).MaxPoolSize < 2)
             {
-                connection.Notice -= OnNotice;
+                return null;
             }
 
-            return new VacuumResult(tables, watch.Elapsed, warnings);
+            try
+            {
+                return await purge._dataSource.OpenConnectionAsync(ct);
+            }
+            catch (NpgsqlException e) when (e.InnerException is TimeoutException)
+            {
+                return null; // every pooled connection is busy: the purge's own session is enough
+            }
         }
 
         private static async Task<bool> TableExistsAsync(NpgsqlConnection connection, string table, CancellationToken ct)

@@ -39,6 +39,18 @@ public sealed class DryRunTests(RetentionDatabase db) : IClassFixture<RetentionD
         Assert.NotNull(real.AuditEntry);
     }
 
+    [Fact]
+    public async Task With_one_pooled_connection_the_run_vacuums_in_its_own_session()
+    {
+        await db.InsertTrialAsync(s_cutoff.AddDays(-10), s_cutoff.AddDays(-3));
+        await using var single = Npgsql.NpgsqlDataSource.Create(new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1 }.ConnectionString);
+
+        var report = await db.Purge(dataSource: single).RunAsync(At(s_cutoff), default);
+
+        Assert.Contains("catalog.trial", report.Vacuumed);
+        Assert.Empty(report.VacuumWarnings);
+    }
+
     /// <summary>Row counts of every table a purge touches, and the audit chain's head.</summary>
     private Task<string> SnapshotAsync() => db.ScalarAsync<string>("""
         select concat_ws(' ',
