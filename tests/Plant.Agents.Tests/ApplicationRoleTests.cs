@@ -3,31 +3,22 @@ using System.Text;
 using System.Text.Json;
 using Plant.Agents.Tests.Support;
 using Plant.Core.Seed;
+using Plant.Hosting;
 using Plant.Testing;
 using Plant.Testing.Hosting;
 
 namespace Plant.Agents.Tests;
 
-/// <summary>
-/// A database migrated and seeded by its owner (as the Migrate app does), and the Agents app serving it as a login
-/// that is a member of plant_app and nothing else, as in production (docs/AUDIT.md, "Database users").
-/// </summary>
-public sealed class AgentsAsApplication : PostgresDatabaseFixture
+/// <summary>The Agents app serving a seeded database as a login that is a member of plant_app only.</summary>
+public sealed class AgentsAsApplication() : AppAsApplicationFixture("agents_app_role")
 {
-    public AgentsAsApplication()
-        : base("agents_app_role")
+    /// <summary>The agent whose stored profile vector the fixture made stale.</summary>
+    public static Guid StaleAgent => Seeded.Agent("Sentinel");
+
+    protected override FunctionApp App => AgentsApp.Definition;
+
+    protected override async Task PrepareAsOwnerAsync()
     {
-    }
-
-    public ApplicationLogin Login { get; private set; } = null!;
-
-    public TestHost Host { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await TestCatalog.MigrateAndSeedAsync(DataSource);
-
         // A stored profile vector that no longer matches its agent: the index load replaces it (an UPDATE).
         await using (var stale = DataSource.CreateCommand(
             "insert into catalog.agent_profile_embedding (agent_id, profile_key, catalog_version, embedding) values (@id, sha256('stale'), 0, array_fill(0::real, array[384]))"))
@@ -35,22 +26,10 @@ public sealed class AgentsAsApplication : PostgresDatabaseFixture
             stale.Parameters.AddWithValue("id", StaleAgent);
             await stale.ExecuteNonQueryAsync();
         }
-
-        Login = await ApplicationLogin.CreateAsync();
-        Host = await TestHost.StartAsync(Login.ConnectionStringFor(ConnectionString), AgentsApp.Definition);
-        // The index loads in the background at start-up, as the login too.
-        await SeededCatalog.WarmUpAsync(Host);
     }
 
-    /// <summary>The agent whose stored profile vector the fixture made stale.</summary>
-    public static Guid StaleAgent => Seeded.Agent("Sentinel");
-
-    public override async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await base.DisposeAsync();
-        await Login.DisposeAsync();
-    }
+    // The index loads in the background at start-up, as the login too.
+    protected override Task StartedAsync() => SeededCatalog.WarmUpAsync(Host);
 }
 
 /// <summary>The Agents app's whole flow with no privilege beyond plant_app's: every step succeeds.</summary>
@@ -113,10 +92,7 @@ public sealed class ApplicationRoleTests(AgentsAsApplication app) : IClassFixtur
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        using var response = await app.Host.Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return await app.ExpectAsync(request, expected);
     }
 
     /// <summary>As the owner (the fixture's superuser), not as the login.</summary>

@@ -3,43 +3,19 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Plant.Core.Seed;
 using Plant.Genesis.Tests.Support;
+using Plant.Hosting;
 using Plant.Testing;
 using Plant.Testing.Hosting;
 using Xunit;
 
 namespace Plant.Genesis.Tests;
 
-/// <summary>
-/// A database migrated and seeded by its owner (as the Migrate app does), and Genesis serving it as a login that is
-/// a member of plant_app and nothing else, as in production (docs/AUDIT.md, "Database users").
-/// </summary>
-public sealed class GenesisAsApplication : PostgresDatabaseFixture
+/// <summary>Genesis serving a seeded database as a login that is a member of plant_app only.</summary>
+public sealed class GenesisAsApplication() : AppAsApplicationFixture("genesis_app_role")
 {
-    public GenesisAsApplication()
-        : base("genesis_app_role")
-    {
-    }
+    protected override FunctionApp App => GenesisApp.Definition;
 
-    public ApplicationLogin Login { get; private set; } = null!;
-
-    public TestHost Host { get; private set; } = null!;
-
-    public override async Task InitializeAsync()
-    {
-        await base.InitializeAsync();
-        await TestCatalog.MigrateAndSeedAsync(DataSource);
-
-        Login = await ApplicationLogin.CreateAsync();
-        Host = await TestHost.StartAsync(Login.ConnectionStringFor(ConnectionString), GenesisApp.Definition,
-            TestSigningKeys.Settings.ToDictionary(p => p.Key, p => (string?)p.Value));
-    }
-
-    public override async Task DisposeAsync()
-    {
-        await Host.DisposeAsync();
-        await base.DisposeAsync();
-        await Login.DisposeAsync();
-    }
+    protected override IDictionary<string, string?> Settings => TestSigningKeys.Settings.ToDictionary(p => p.Key, p => (string?)p.Value);
 }
 
 /// <summary>Genesis's whole flow with no privilege beyond plant_app's: every step succeeds.</summary>
@@ -115,9 +91,6 @@ public sealed class ApplicationRoleTests(GenesisAsApplication app) : IClassFixtu
             request.Headers.TryAddWithoutValidation(name, value);
         }
 
-        using var response = await app.Host.Client.SendAsync(request);
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == expected, $"{method} {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
+        return await app.ExpectAsync(request, expected);
     }
 }
