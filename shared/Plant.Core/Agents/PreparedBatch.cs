@@ -31,22 +31,25 @@ internal sealed class PreparedBatch : IAsyncDisposable
 
     public static Task<PreparedBatch> OpenAsync(NpgsqlDataSource dataSource, CancellationToken ct) => OpenAsync(dataSource, genericPlan: false, ct);
 
-    public static async Task<PreparedBatch> OpenAsync(NpgsqlDataSource dataSource, bool genericPlan, CancellationToken ct)
-    {
-        var connection = await dataSource.OpenConnectionAsync(ct);
-        if (genericPlan)
-        {
-            await using var set = new NpgsqlCommand("set plan_cache_mode = force_generic_plan", connection);
-            await set.ExecuteNonQueryAsync(ct);
-        }
-
-        return new(connection, genericPlan);
-    }
+    public static async Task<PreparedBatch> OpenAsync(NpgsqlDataSource dataSource, bool genericPlan, CancellationToken ct) =>
+        new(await dataSource.OpenConnectionAsync(ct), genericPlan);
 
     public void Add(NpgsqlBatchCommand command) => Batch.BatchCommands.Add(command);
 
+    /// <remarks>
+    /// A generic-plan batch is wrapped in <c>set plan_cache_mode</c> and <c>reset plan_cache_mode</c>, sent in the same
+    /// round trip: the setting is the session's, and the next renter of this pooled connection must not inherit it.
+    /// The batch runs as one implicit transaction, so if a statement fails, the rollback undoes the <c>set</c> too.
+    /// Neither statement returns rows, so the reader's first result is still the first added command's.
+    /// </remarks>
     public async Task<NpgsqlDataReader> ExecuteReaderAsync(CancellationToken ct)
     {
+        if (_genericPlan)
+        {
+            Batch.BatchCommands.Insert(0, new NpgsqlBatchCommand("set plan_cache_mode = force_generic_plan"));
+            Batch.BatchCommands.Add(new NpgsqlBatchCommand("reset plan_cache_mode"));
+        }
+
         await Batch.PrepareAsync(ct);
         return await Batch.ExecuteReaderAsync(ct);
     }
@@ -54,13 +57,6 @@ internal sealed class PreparedBatch : IAsyncDisposable
     public async ValueTask DisposeAsync()
     {
         await Batch.DisposeAsync();
-        if (_genericPlan && _connection.State == System.Data.ConnectionState.Open)
-        {
-            // The setting is the session's: the next renter of this pooled connection must not inherit it.
-            await using var reset = new NpgsqlCommand("reset plan_cache_mode", _connection);
-            await reset.ExecuteNonQueryAsync();
-        }
-
         await _connection.DisposeAsync();
     }
 }
