@@ -51,22 +51,23 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
 
     // Runs after the selection's locks are held, in a new snapshot: a relationship or certificate committed in
     // between is seen here, and one that would be added now has to wait for the trial's row lock, then fails.
+    // Each row is found once: the ids come from the selection (their entity rows are locked by this transaction,
+    // so they exist), and the versions are deleted by entity and return their ids for the rows that hang off
+    // them, rather than being looked up first and deleted by primary key after (auto_explain put each extra
+    // index descent at about 5 µs a trial, a quarter of the statement).
     private const string DeleteSql = """
         with doomed as materialized (
-            select e.entity_id from catalog.entity e
-            where e.entity_id = any(@ids)
-              and not exists (select 1 from catalog.relationship r where r.target_id = e.entity_id)
-              and not exists (select 1 from catalog.certificate c where c.entity_id = e.entity_id)
-        ), versions as materialized (
-            select v.version_id from catalog.entity_version v join doomed d on d.entity_id = v.entity_id
+            select d.entity_id from unnest(@ids) as d(entity_id)
+            where not exists (select 1 from catalog.relationship r where r.target_id = d.entity_id)
+              and not exists (select 1 from catalog.certificate c where c.entity_id = d.entity_id)
+        ), removed_versions as (
+            delete from catalog.entity_version v using doomed d where v.entity_id = d.entity_id returning v.version_id
         ), keys as (
             delete from plant_agents.idempotency_key k using doomed d where k.trial_id = d.entity_id returning 1
         ), links as (
-            delete from catalog.relationship r using versions s where r.version_id = s.version_id returning 1
+            delete from catalog.relationship r using removed_versions s where r.version_id = s.version_id returning 1
         ), trials as (
-            delete from catalog.trial t using versions s where t.version_id = s.version_id returning 1
-        ), removed_versions as (
-            delete from catalog.entity_version v using versions s where v.version_id = s.version_id returning 1
+            delete from catalog.trial t using removed_versions s where t.version_id = s.version_id returning 1
         ), entities as (
             delete from catalog.entity e using doomed d where e.entity_id = d.entity_id returning 1
         )
