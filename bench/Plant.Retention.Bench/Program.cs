@@ -48,8 +48,8 @@ try
 
     await using var host = await TestHost.StartAsync(connectionString, AgentsApp.Definition, new Dictionary<string, string?> { ["PLANT_LOG_FORMAT"] = "json" });
     // Warm up the JIT, the pool and the plan cache.
-    await MeasureAsync(host, clients, pause, TimeSpan.FromSeconds(5), null);
-    var baseline = await MeasureAsync(host, clients, pause, TimeSpan.FromSeconds(baselineSeconds), null);
+    await MeasureAsync(host, clients, pause, TimeSpan.FromSeconds(5), null, Stopwatch.StartNew());
+    var baseline = await MeasureAsync(host, clients, pause, TimeSpan.FromSeconds(baselineSeconds), null, Stopwatch.StartNew());
     Print("agents, no purge", baseline);
 
     using var rsa = RSA.Create(2048);
@@ -58,10 +58,15 @@ try
     var settings = PlantSettings.Defaults(PlantEnvironment.Local) with { Retention = RetentionSettings.Defaults(PlantEnvironment.Local) with { TimeBudget = TimeSpan.FromHours(1) } };
     var purge = new RetentionPurge(dataSource, audit, settings, NullLogger<RetentionPurge>.Instance, null,
         new RetentionPurgeOptions { AllowSkippingForeignKeyChecks = !checkedDeletes });
+    var purgeClock = Stopwatch.StartNew();
     var purgeTask = purge.RunAsync(new PurgeRequest { Actor = "bench", Cutoffs = new PurgeCutoffs(cutoff, null, null) }, default);
-    var during = await MeasureAsync(host, clients, pause, null, purgeTask);
+    var during = await MeasureAsync(host, clients, pause, null, purgeTask, purgeClock);
     var report = await purgeTask;
     Print("agents, during purge", during);
+    // Which phase the slow requests fell in: the deletes (one busy backend) or the VACUUM (two).
+    var vacuumFrom = purgeClock.Elapsed - report.VacuumDuration;
+    Print("  of which deletes", Latencies.Of(during.Samples.Where(s => s.At < vacuumFrom), during.Errors));
+    Print("  of which VACUUM", Latencies.Of(during.Samples.Where(s => s.At >= vacuumFrom), 0));
 
     var trialStep = report.Steps.Single(s => s.Name == "expired-trials");
     var deletes = report.Duration - report.VacuumDuration;
@@ -132,10 +137,11 @@ static async Task<long> ScalarAsync(NpgsqlDataSource dataSource, string sql, Dat
     return (long)(await command.ExecuteScalarAsync())!;
 }
 
-// Closed-loop clients with a pause between requests, for a fixed time or until the purge ends.
-static async Task<Latencies> MeasureAsync(TestHost host, int clients, TimeSpan pause, TimeSpan? duration, Task? until)
+// Closed-loop clients with a pause between requests, for a fixed time or until the purge ends; each request's start
+// is taken on the given clock.
+static async Task<Latencies> MeasureAsync(TestHost host, int clients, TimeSpan pause, TimeSpan? duration, Task? until, Stopwatch since)
 {
-    var samples = new List<double>[clients];
+    var samples = new List<Sample>[clients];
     using var stop = duration is { } d ? new CancellationTokenSource(d) : new CancellationTokenSource();
     if (until is not null)
     {
@@ -148,10 +154,11 @@ static async Task<Latencies> MeasureAsync(TestHost host, int clients, TimeSpan p
         var mine = samples[c] = [];
         while (!stop.IsCancellationRequested)
         {
+            var at = since.Elapsed;
             var clock = Stopwatch.StartNew();
             using var response = await host.Client.SendAsync(TestHost.Request(HttpMethod.Get, "/api/v1/agents?limit=20"));
             await response.Content.ReadAsByteArrayAsync();
-            mine.Add(clock.Elapsed.TotalMilliseconds);
+            mine.Add(new Sample(at, clock.Elapsed.TotalMilliseconds));
             if (!response.IsSuccessStatusCode)
             {
                 Interlocked.Increment(ref errors);
@@ -161,11 +168,24 @@ static async Task<Latencies> MeasureAsync(TestHost host, int clients, TimeSpan p
         }
     }));
 
-    var all = samples.SelectMany(s => s).Order().ToArray();
-    return new Latencies(all.Length, all[all.Length / 2], all[(int)(all.Length * 0.99)], all[^1], errors);
+    return Latencies.Of(samples.SelectMany(s => s), errors);
 }
 
 static void Print(string name, Latencies latencies) => Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
     $"{name,-22} n={latencies.Count,6}  p50 {latencies.P50,7:0.0} ms  p99 {latencies.P99,7:0.0} ms  max {latencies.Max,7:0.0} ms  errors {latencies.Errors}"));
 
-internal sealed record Latencies(int Count, double P50, double P99, double Max, int Errors);
+internal sealed record Sample(TimeSpan At, double Milliseconds);
+
+internal sealed record Latencies(IReadOnlyList<Sample> Samples, double P50, double P99, double Max, int Errors)
+{
+    public int Count => Samples.Count;
+
+    public static Latencies Of(IEnumerable<Sample> samples, int errors)
+    {
+        var all = samples.ToArray();
+        var sorted = all.Select(s => s.Milliseconds).Order().ToArray();
+        return sorted.Length == 0
+            ? new Latencies(all, 0, 0, 0, errors)
+            : new Latencies(all, sorted[sorted.Length / 2], sorted[(int)(sorted.Length * 0.99)], sorted[^1], errors);
+    }
+}

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -17,7 +18,13 @@ namespace Plant.Core.Retention;
 /// at a trial itself, and checks what it may not delete (relationships, certificates) after it holds the trial's
 /// row lock, so that nothing can start pointing at it before it is gone. Otherwise the checks run as usual.
 /// </remarks>
-internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<string> protectedCreators, bool skipForeignKeyChecks) : PurgePass
+/// <remarks>
+/// The pass splits into lanes that may run at once on their own connections (<see cref="Split"/>): lane k of n
+/// takes the trials whose current version id's last byte is k modulo n (random in a UUIDv7), so the lanes never
+/// select the same trial and share the work evenly, each walking the same index and skipping the others' rows.
+/// </remarks>
+internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<string> protectedCreators, bool skipForeignKeyChecks, int lane = 0, int lanes = 1)
+    : PurgePass
 {
     // Selection and locking: the current version's trial row decides; the keyset (time, version_id) walks the
     // index so that no batch scans past what earlier batches removed. The entity row is the trial's lock: anything
@@ -28,7 +35,7 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
         from catalog.trial t
         join catalog.entity_version v on v.version_id = t.version_id
         join catalog.entity e on e.entity_id = v.entity_id
-        where t.{0} < @cutoff {1}
+        where t.{0} < @cutoff {1} {2}
           and v.is_current
           and e.entity_type = 'trial'
           and e.created_by <> all(@protected)
@@ -48,6 +55,8 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
         """;
 
     private const string AfterClause = "and (t.{0}, t.version_id) > (@after_at, @after_id)";
+
+    private const string LaneClause = "and get_byte(uuid_send(t.version_id), 15) % @lanes = @lane";
 
     // Runs after the selection's locks are held, in a new snapshot: a relationship or certificate committed in
     // between is seen here, and one that would be added now has to wait for the trial's row lock, then fails.
@@ -115,6 +124,9 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
     /// <summary>Whether batches skip PostgreSQL's foreign key checks (<see cref="ReferenceGuard"/>).</summary>
     public bool SkipsForeignKeyChecks { get; } = skipForeignKeyChecks;
 
+    public override IReadOnlyList<PurgePass> Split(int count) =>
+        [.. Enumerable.Range(0, count).Select(k => new ExpiredTrialsPass(Cutoff, _protected, SkipsForeignKeyChecks, k, count))];
+
     public override async Task<TableCounts> CountAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(CountSql, connection);
@@ -133,18 +145,23 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
         }
 
         var ids = new List<Guid>(limit);
+        var after = _after is null ? "" : string.Format(CultureInfo.InvariantCulture, AfterClause, _clock);
         await using (var select = new NpgsqlCommand(
-            string.Format(System.Globalization.CultureInfo.InvariantCulture, SelectSql, _clock, _after is null ? "" : string.Format(System.Globalization.CultureInfo.InvariantCulture, AfterClause, _clock)),
-            connection,
-            transaction))
+            string.Format(CultureInfo.InvariantCulture, SelectSql, _clock, after, lanes > 1 ? LaneClause : ""), connection, transaction))
         {
             select.Parameters.AddWithValue("cutoff", Cutoff!.Value);
             select.Parameters.AddWithValue("protected", _protected);
             select.Parameters.AddWithValue("limit", limit);
-            if (_after is { } after)
+            if (lanes > 1)
             {
-                select.Parameters.Add(new NpgsqlParameter<DateTime>("after_at", NpgsqlDbType.TimestampTz) { TypedValue = after.At });
-                select.Parameters.AddWithValue("after_id", after.Id);
+                select.Parameters.AddWithValue("lane", lane);
+                select.Parameters.AddWithValue("lanes", lanes);
+            }
+
+            if (_after is { } last)
+            {
+                select.Parameters.Add(new NpgsqlParameter<DateTime>("after_at", NpgsqlDbType.TimestampTz) { TypedValue = last.At });
+                select.Parameters.AddWithValue("after_id", last.Id);
             }
 
             await using var reader = await select.ExecuteReaderAsync(ct);

@@ -54,6 +54,12 @@ internal abstract class PurgePass
     /// <summary>The most rows one batch may select.</summary>
     public virtual int MaximumBatchSize => 50_000;
 
+    /// <summary>
+    /// This pass as <paramref name="count"/> passes over disjoint rows that may run at once, each on a connection of
+    /// its own; a pass whose batches must run one after another returns itself alone.
+    /// </summary>
+    public virtual IReadOnlyList<PurgePass> Split(int count) => [this];
+
     /// <summary>What a run would remove now, per table (dry run).</summary>
     public abstract Task<TableCounts> CountAsync(NpgsqlConnection connection, CancellationToken ct);
 

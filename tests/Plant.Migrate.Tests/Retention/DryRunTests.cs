@@ -1,3 +1,4 @@
+using Plant.Core.Retention;
 using Plant.Migrate.Tests.Support;
 using static Plant.Migrate.Tests.Support.RetentionDatabase;
 
@@ -40,13 +41,15 @@ public sealed class DryRunTests(RetentionDatabase db) : IClassFixture<RetentionD
     }
 
     [Fact]
-    public async Task With_one_pooled_connection_the_run_vacuums_in_its_own_session()
+    public async Task With_one_pooled_connection_the_run_purges_trials_in_one_lane_and_vacuums_in_its_own_session()
     {
-        await db.InsertTrialAsync(s_cutoff.AddDays(-10), s_cutoff.AddDays(-3));
+        var trial = await db.InsertTrialAsync(s_cutoff.AddDays(-10), s_cutoff.AddDays(-3));
         await using var single = Npgsql.NpgsqlDataSource.Create(new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { MaxPoolSize = 1 }.ConnectionString);
 
         var report = await db.Purge(dataSource: single).RunAsync(At(s_cutoff), default);
 
+        Assert.False(await db.ExistsAsync("catalog.entity", "entity_id", trial));
+        Assert.Equal(PurgeStepOutcome.Done, report.Steps.Single(s => s.Name == "expired-trials").Outcome);
         Assert.Contains("catalog.trial", report.Vacuumed);
         Assert.Empty(report.VacuumWarnings);
     }
