@@ -17,11 +17,11 @@ namespace Plant.Core.Retention;
 /// <c>session_replication_role = replica</c>, which skips the checks: the pass deletes everything that may point
 /// at a trial itself, and checks what it may not delete (relationships, certificates) after it holds the trial's
 /// row lock, so that nothing can start pointing at it before it is gone. Otherwise the checks run as usual.
-/// </remarks>
-/// <remarks>
+/// <para>
 /// The pass splits into lanes that may run at once on their own connections (<see cref="Split"/>): lane k of n
 /// takes the trials whose current version id's last byte is k modulo n (random in a UUIDv7), so the lanes never
 /// select the same trial and share the work evenly, each walking the same index and skipping the others' rows.
+/// </para>
 /// </remarks>
 internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<string> protectedCreators, bool skipForeignKeyChecks, int lane = 0, int lanes = 1)
     : PurgePass
