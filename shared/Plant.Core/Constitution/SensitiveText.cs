@@ -39,7 +39,7 @@ internal static class SensitiveText
 
     private static readonly SearchValues<string> s_prefixes = SearchValues.Create(s_keyPrefixes, StringComparison.Ordinal);
 
-    /// <summary>The shortest text that can hold a key: "xoxb-" and 10 characters.</summary>
+    /// <summary>The shortest key of all (<see cref="KeyAt"/>): "xoxb-" and 10 characters.</summary>
     private const int ShortestKey = 15;
 
     /// <summary>From this length on, the vectorised prefix search is faster than a look at each word.</summary>
@@ -240,9 +240,10 @@ internal static class SensitiveText
         var found = SensitiveKind.None;
         if (text.Length < VectorisedSearchLength)
         {
-            for (var at = 0; at < text.Length; at++)
+            // Every key is at least ShortestKey characters long, so none can start later than this.
+            for (var at = 0; at <= text.Length - ShortestKey; at++)
             {
-                if (IsKeyStart(text[at..]) && (at == 0 || !IsTokenCharacter(text[at - 1])))
+                if ((at == 0 || !IsTokenCharacter(text[at - 1])) && IsKeyStart(text[at..]))
                 {
                     found |= KeyAt(text[at..]);
                 }

@@ -35,6 +35,26 @@ public sealed class SensitiveTextTests
     [InlineData("+")]
     public void Leaves_ordinary_text_alone(string text) => Assert.Equal(SensitiveKind.None, SensitiveText.Find(text));
 
+    /// <summary>
+    /// The shortest key of each kind, at every position of texts on both sides of the length from which the
+    /// vectorised prefix search takes over, up to the very end: the scan may stop early only where no key fits.
+    /// </summary>
+    [Theory]
+    [InlineData("xoxb-1234567890", SensitiveKind.ApiKey)]
+    [InlineData("AKIAIOSFODNN7EXAMPLE", SensitiveKind.ApiKey)]
+    [InlineData("sk-abcdefghijklmnopqrst", SensitiveKind.ApiKey)]
+    [InlineData("eyJhbGciOiJ.eyJzdWIiOi.x", SensitiveKind.ApiKey)]
+    [InlineData("Bearer abcdefghijklmnopqrst", SensitiveKind.BearerToken)]
+    [InlineData("-----BEGIN PRIVATE KEY-----", SensitiveKind.PrivateKey)]
+    public void Finds_a_key_wherever_it_starts_up_to_the_end_of_the_text(string key, object expected)
+    {
+        for (var before = 0; before <= 80; before++)
+        {
+            Assert.Equal((SensitiveKind)expected, SensitiveText.Find(new string(' ', before) + key));
+            Assert.Equal((SensitiveKind)expected, SensitiveText.Find(new string(' ', before) + key + " ."));
+        }
+    }
+
     [Fact]
     public void Finds_nothing_in_any_text_of_the_baseline()
     {
