@@ -71,11 +71,18 @@ public static class CanonicalJson
         }
     }
 
+    // One per thread, kept: the one-shot SHA256.HashData sets up and frees an OpenSSL digest context on every call,
+    // which cost as much as a sixth of an entity's content hash (docs/BENCHMARKS.md); IncrementalHash keeps its context.
+    [ThreadStatic]
+    private static IncrementalHash? t_sha256;
+
     /// <summary>Lowercase hex SHA-256 of canonical bytes (64 characters).</summary>
     public static string Sha256Hex(ReadOnlySpan<byte> canonical)
     {
+        var sha256 = t_sha256 ??= IncrementalHash.CreateHash(HashAlgorithmName.SHA256);
         Span<byte> hash = stackalloc byte[SHA256.HashSizeInBytes];
-        SHA256.HashData(canonical, hash);
+        sha256.AppendData(canonical);
+        sha256.GetHashAndReset(hash);
         return Convert.ToHexStringLower(hash);
     }
 

@@ -36,6 +36,9 @@ public sealed class CanonicalJsonWriter : IDisposable
 
     private static readonly byte[] s_hex = "0123456789abcdef"u8.ToArray();
 
+    /// <summary>Strings up to this length are first tried as plain ASCII (<see cref="TryWriteQuotedAscii"/>).</summary>
+    private const int ShortText = 32;
+
     private readonly List<Frame> _frames = [];
     private readonly List<Member> _members = [];
     private byte[] _buffer;
@@ -174,6 +177,24 @@ public sealed class CanonicalJsonWriter : IDisposable
     }
 
     public void WriteString(string propertyName, string value)
+    {
+        WritePropertyName(propertyName);
+        WriteString(value);
+    }
+
+    /// <summary>An id as its lower-case hyphenated text (format "D"), written straight as UTF-8.</summary>
+    public void WriteString(Guid value)
+    {
+        BeginValue();
+        var output = Reserve(38);
+        output[0] = (byte)'"';
+        value.TryFormat(output[1..], out var written, "D");
+        output[written + 1] = (byte)'"';
+        _length += written + 2;
+        EndValue();
+    }
+
+    public void WriteString(string propertyName, Guid value)
     {
         WritePropertyName(propertyName);
         WriteString(value);
@@ -516,6 +537,11 @@ public sealed class CanonicalJsonWriter : IDisposable
 
     private void WriteQuoted(string value)
     {
+        if (value.Length <= ShortText && TryWriteQuotedAscii(value))
+        {
+            return;
+        }
+
         // Worst case per UTF-16 unit: 6 bytes (\u001f); UTF-8 needs at most 3.
         var output = Reserve(value.Length * 6 + 2);
         var position = 0;
@@ -567,6 +593,31 @@ public sealed class CanonicalJsonWriter : IDisposable
 
         output[position++] = (byte)'"';
         _length += position;
+    }
+
+    /// <summary>
+    /// Short printable ASCII with nothing to escape (member names, codes, statuses) copied a byte per character:
+    /// for a few characters that is cheaper than setting up the vectorised search and the transcoder. False, with
+    /// nothing written, for anything else.
+    /// </summary>
+    private bool TryWriteQuotedAscii(string value)
+    {
+        var output = Reserve(value.Length + 2);
+        for (var i = 0; i < value.Length; i++)
+        {
+            var c = value[i];
+            if (c is < ' ' or > '~' or '"' or '\\')
+            {
+                return false;
+            }
+
+            output[i + 1] = (byte)c;
+        }
+
+        output[0] = (byte)'"';
+        output[value.Length + 1] = (byte)'"';
+        _length += value.Length + 2;
+        return true;
     }
 
     private void WriteByte(byte value)

@@ -89,7 +89,7 @@ public sealed record EntityContent
         {
             case "attributes": writer.WriteValue(member, Draft.Attributes); break;
             case "description": writer.WriteString(member, Draft.Description); break;
-            case "entityId": writer.WriteString(member, Id(EntityId)!); break;
+            case "entityId": writer.WriteString(member, EntityId); break;
             case "entityType": writer.WriteString(member, EntityType.SchemaName()); break;
             case "name": writer.WriteString(member, Draft.Name); break;
             case "previousHash": NullableString(writer, member, PreviousHash); break;
@@ -109,9 +109,9 @@ public sealed record EntityContent
             case "seniority": writer.WriteString(member, ((JobRoleDraft)Draft).Seniority); break;
             case "requiredSkillIds": Ids(writer, member, ((JobRoleDraft)Draft).RequiredSkillIds); break;
             case "memberAgentIds": Ids(writer, member, ((TeamDraft)Draft).MemberAgentIds); break;
-            case "industryId": NullableString(writer, member, Id(Draft is JobRoleDraft role ? role.IndustryId : ((AgentDraft)Draft).IndustryId)); break;
-            case "jobRoleId": NullableString(writer, member, Id(Draft is TeamDraft team ? team.JobRoleId : ((AgentDraft)Draft).JobRoleId)); break;
-            case "teamId": NullableString(writer, member, Id(((AgentDraft)Draft).TeamId)); break;
+            case "industryId": NullableId(writer, member, Draft is JobRoleDraft role ? role.IndustryId : ((AgentDraft)Draft).IndustryId); break;
+            case "jobRoleId": NullableId(writer, member, Draft is TeamDraft team ? team.JobRoleId : ((AgentDraft)Draft).JobRoleId); break;
+            case "teamId": NullableId(writer, member, ((AgentDraft)Draft).TeamId); break;
             case "skillIds": Ids(writer, member, ((AgentDraft)Draft).SkillIds); break;
             case "availability": writer.WriteString(member, ((AgentDraft)Draft).Availability); break;
             case "pricePerHour": NullableString(writer, member, Price(((AgentDraft)Draft).PricePerHour)); break;
@@ -152,12 +152,24 @@ public sealed record EntityContent
         }
     }
 
+    private static void NullableId(CanonicalJsonWriter writer, string name, Guid? id)
+    {
+        if (id is { } value)
+        {
+            writer.WriteString(name, value);
+        }
+        else
+        {
+            writer.WriteNull(name);
+        }
+    }
+
     private static void Ids(CanonicalJsonWriter writer, string name, IReadOnlyList<Guid> ids)
     {
         writer.WriteStartArray(name);
         foreach (var id in ids)
         {
-            writer.WriteString(Id(id)!);
+            writer.WriteString(id);
         }
 
         writer.WriteEndArray();
@@ -190,6 +202,4 @@ public sealed record EntityContent
     // Ordered by the ids' text (which is their byte order, and PostgreSQL's uuid order), so that anyone can
     // rebuild the array without knowing how .NET compares Guids.
     private static Guid[] Set(IReadOnlyList<Guid> ids) => [.. ids.Distinct().OrderBy(i => i.ToString("D"), StringComparer.Ordinal)];
-
-    private static string? Id(Guid? id) => id?.ToString("D");
 }

@@ -186,4 +186,17 @@ public sealed class CanonicalJsonTests
     {
         Assert.Equal("ca978112ca1bbdcafac231b39a23dc4da786eff8147c4e72b9807785afee48bb", CanonicalJson.Sha256Hex("a"u8));
     }
+
+    /// <summary>Each thread keeps one hasher between calls: no call may see what an earlier one hashed.</summary>
+    [Fact]
+    public void Hashes_every_input_on_its_own_one_call_after_another_and_on_many_threads_at_once()
+    {
+        var inputs = Enumerable.Range(0, 64).Select(i => Encoding.UTF8.GetBytes(new string((char)('a' + (i % 26)), i * 37))).ToArray();
+
+        Parallel.For(0, 4_000, new ParallelOptions { MaxDegreeOfParallelism = 8 }, i =>
+        {
+            var input = inputs[i % inputs.Length];
+            Assert.Equal(Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(input)), CanonicalJson.Sha256Hex(input));
+        });
+    }
 }

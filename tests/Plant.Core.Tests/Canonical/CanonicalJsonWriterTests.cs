@@ -30,6 +30,24 @@ public sealed class CanonicalJsonWriterTests
     }
 
     [Fact]
+    public void Writes_an_id_as_its_lower_case_hyphenated_text_among_members_and_in_arrays()
+    {
+        var id = Guid.Parse("0B5D3C1E-7F00-4A4E-9A53-00000000000F");
+        using var writer = new CanonicalJsonWriter(8);
+        writer.WriteStartObject();
+        writer.WriteString("z", id);
+        writer.WriteStartArray("ids");
+        writer.WriteString(id);
+        writer.WriteString(Guid.Empty);
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+
+        Assert.Equal(
+            """{"ids":["0b5d3c1e-7f00-4a4e-9a53-00000000000f","00000000-0000-0000-0000-000000000000"],"z":"0b5d3c1e-7f00-4a4e-9a53-00000000000f"}""",
+            Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
+
+    [Fact]
     public void Gives_the_same_bytes_as_canonicalising_the_same_value()
     {
         using var document = JsonDocument.Parse("""{"b":{"y":[1,2,{"k":"v"}],"x":"é"},"a":-0.25,"c":[]}""");
