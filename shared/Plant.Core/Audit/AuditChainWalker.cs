@@ -281,8 +281,8 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
 
         private readonly long[] _sequences = new long[Capacity];
         private readonly byte[] _hashes = new byte[Capacity * HashSize];
-        private readonly int[] _starts = new int[Capacity];
-        private readonly int[] _ends = new int[Capacity];
+        // Entry i is _data[_bounds[i].._bounds[i + 1]]: the entries lie one after another.
+        private readonly int[] _bounds = new int[Capacity + 1];
         private readonly byte[] _computed = new byte[Capacity * HashSize];
         private byte[] _data = new byte[Capacity * 512];
         private int _length;
@@ -293,7 +293,7 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
 
         public long Sequence(int index) => _sequences[index];
 
-        public ReadOnlySpan<byte> Entry(int index) => _data.AsSpan(_starts[index], _ends[index] - _starts[index]);
+        public ReadOnlySpan<byte> Entry(int index) => _data.AsSpan(_bounds[index], _bounds[index + 1] - _bounds[index]);
 
         public ReadOnlySpan<byte> Hash(int index) => _hashes.AsSpan(index * HashSize, HashSize);
 
@@ -307,7 +307,7 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             Parallel.For(0, parts, part =>
             {
                 var (from, to) = (Math.Min(Count, part * size), Math.Min(Count, (part + 1) * size));
-                Sha256Lanes.HashAll(_data, _starts.AsSpan(from, to - from), _ends.AsSpan(from, to - from), _computed.AsSpan(from * HashSize));
+                Sha256Lanes.HashAll(_data, _bounds.AsSpan(from, to - from + 1), _computed.AsSpan(from * HashSize));
             });
         }
 
@@ -316,12 +316,11 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             var canonical = row.Canonical;
             EnsureRoom(HashSize + canonical.Length);
             _sequences[Count] = row.Sequence;
-            _starts[Count] = _length;
             row.Hash.CopyTo(_hashes.AsSpan(Count * HashSize));
             row.PreviousHash.CopyTo(_data.AsSpan(_length));
             canonical.CopyTo(_data.AsSpan(_length + HashSize));
             _length += HashSize + canonical.Length;
-            _ends[Count++] = _length;
+            _bounds[++Count] = _length;
         }
 
         private void EnsureRoom(int size)

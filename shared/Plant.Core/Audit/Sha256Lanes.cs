@@ -42,15 +42,17 @@ internal static class Sha256Lanes
     ];
 
     /// <summary>
-    /// Writes SHA-256 of message <c>i</c>, <c>data[starts[i]..ends[i]]</c>, to <c>hashes[32 * i..]</c>, for every i.
+    /// Writes SHA-256 of message <c>i</c>, <c>data[bounds[i]..bounds[i + 1]]</c>, to <c>hashes[32 * i..]</c>, for
+    /// every message: the messages lie one after another, and <paramref name="bounds"/> has one more entry than them.
     /// </summary>
-    public static void HashAll(ReadOnlySpan<byte> data, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, Span<byte> hashes)
+    public static void HashAll(ReadOnlySpan<byte> data, ReadOnlySpan<int> bounds, Span<byte> hashes)
     {
+        var count = bounds.Length - 1;
         if (!Vector256.IsHardwareAccelerated)
         {
-            for (var i = 0; i < starts.Length; i++)
+            for (var i = 0; i < count; i++)
             {
-                SHA256.HashData(data[starts[i]..ends[i]], hashes.Slice(i * HashSize, HashSize));
+                SHA256.HashData(data[bounds[i]..bounds[i + 1]], hashes.Slice(i * HashSize, HashSize));
             }
 
             return;
@@ -60,12 +62,12 @@ internal static class Sha256Lanes
         Span<int> waiting = stackalloc int[(MaxBlocks + 1) * Lanes];
         Span<int> waitingCount = stackalloc int[MaxBlocks + 1];
         waitingCount.Clear();
-        for (var i = 0; i < starts.Length; i++)
+        for (var i = 0; i < count; i++)
         {
-            var blocks = ((ends[i] - starts[i]) + 8) / BlockSize + 1;
+            var blocks = (bounds[i + 1] - bounds[i] + 8) / BlockSize + 1;
             if (blocks > MaxBlocks)
             {
-                SHA256.HashData(data[starts[i]..ends[i]], hashes.Slice(i * HashSize, HashSize));
+                SHA256.HashData(data[bounds[i]..bounds[i + 1]], hashes.Slice(i * HashSize, HashSize));
                 continue;
             }
 
@@ -73,7 +75,7 @@ internal static class Sha256Lanes
             group[waitingCount[blocks]++] = i;
             if (waitingCount[blocks] == Lanes)
             {
-                HashEight(data, starts, ends, group, blocks, hashes);
+                HashEight(data, bounds, group, blocks, hashes);
                 waitingCount[blocks] = 0;
             }
         }
@@ -82,13 +84,13 @@ internal static class Sha256Lanes
         {
             foreach (var i in waiting.Slice(blocks * Lanes, waitingCount[blocks]))
             {
-                SHA256.HashData(data[starts[i]..ends[i]], hashes.Slice(i * HashSize, HashSize));
+                SHA256.HashData(data[bounds[i]..bounds[i + 1]], hashes.Slice(i * HashSize, HashSize));
             }
         }
     }
 
     /// <summary>Hashes the eight messages named by <paramref name="lanes"/>, all of <paramref name="blocks"/> padded blocks.</summary>
-    private static void HashEight(ReadOnlySpan<byte> data, ReadOnlySpan<int> starts, ReadOnlySpan<int> ends, ReadOnlySpan<int> lanes, int blocks, Span<byte> hashes)
+    private static void HashEight(ReadOnlySpan<byte> data, ReadOnlySpan<int> bounds, ReadOnlySpan<int> lanes, int blocks, Span<byte> hashes)
     {
         // Each lane's message is read in place up to its last whole block; what follows (the rest of the message,
         // 0x80, zeros, the length in bits) is built in that lane's tail, at most two blocks.
@@ -97,7 +99,7 @@ internal static class Sha256Lanes
         tails.Clear();
         for (var lane = 0; lane < Lanes; lane++)
         {
-            var (start, length) = (starts[lanes[lane]], ends[lanes[lane]] - starts[lanes[lane]]);
+            var (start, length) = (bounds[lanes[lane]], bounds[lanes[lane] + 1] - bounds[lanes[lane]]);
             whole[lane] = length / BlockSize;
             var tail = tails.Slice(lane * 2 * BlockSize, 2 * BlockSize);
             var rest = length - whole[lane] * BlockSize;
@@ -119,7 +121,7 @@ internal static class Sha256Lanes
             for (var lane = 0; lane < Lanes; lane++)
             {
                 var source = block < whole[lane]
-                    ? data.Slice(starts[lanes[lane]] + block * BlockSize, BlockSize)
+                    ? data.Slice(bounds[lanes[lane]] + block * BlockSize, BlockSize)
                     : tails.Slice(lane * 2 * BlockSize + (block - whole[lane]) * BlockSize, BlockSize);
                 for (var t = 0; t < 16; t++)
                 {

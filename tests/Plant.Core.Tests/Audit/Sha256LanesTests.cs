@@ -24,18 +24,19 @@ public sealed class Sha256LanesTests
         }).ToArray();
         var data = new byte[lengths.Sum() + 3];
         random.NextBytes(data);
-        var (starts, ends) = (new int[count], new int[count]);
-        for (int i = 0, at = 3; i < count; at += lengths[i], i++)
+        var bounds = new int[count + 1];
+        bounds[0] = 3;
+        for (var i = 0; i < count; i++)
         {
-            (starts[i], ends[i]) = (at, at + lengths[i]);
+            bounds[i + 1] = bounds[i] + lengths[i];
         }
 
         var hashes = new byte[count * 32];
-        Sha256Lanes.HashAll(data, starts, ends, hashes);
+        Sha256Lanes.HashAll(data, bounds, hashes);
 
         for (var i = 0; i < count; i++)
         {
-            Assert.Equal(Convert.ToHexString(SHA256.HashData(data.AsSpan(starts[i], lengths[i]))), Convert.ToHexString(hashes.AsSpan(i * 32, 32)));
+            Assert.Equal(Convert.ToHexString(SHA256.HashData(data.AsSpan(bounds[i], lengths[i]))), Convert.ToHexString(hashes.AsSpan(i * 32, 32)));
         }
     }
 
@@ -46,16 +47,15 @@ public sealed class Sha256LanesTests
         // Eight of each, so that they go through the lanes and not the one-by-one path.
         var all = Enumerable.Range(0, 8).SelectMany(_ => messages).ToArray();
         var data = all.SelectMany(m => m).ToArray();
-        var ends = all.Select(m => m.Length).ToArray();
-        for (var i = 1; i < ends.Length; i++)
+        var bounds = new int[all.Length + 1];
+        for (var i = 0; i < all.Length; i++)
         {
-            ends[i] += ends[i - 1];
+            bounds[i + 1] = bounds[i] + all[i].Length;
         }
 
-        var starts = ends.Select((end, i) => end - all[i].Length).ToArray();
         var hashes = new byte[all.Length * 32];
 
-        Sha256Lanes.HashAll(data, starts, ends, hashes);
+        Sha256Lanes.HashAll(data, bounds, hashes);
 
         var expected = new[]
         {
