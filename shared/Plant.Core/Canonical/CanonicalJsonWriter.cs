@@ -34,13 +34,15 @@ public sealed class CanonicalJsonWriter : IDisposable
         "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\"
         + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
 
+    // The same, as UTF-8 bytes: what must be escaped once a string is transcoded (surrogates cannot survive that).
+    private static readonly SearchValues<byte> s_escapedBytes = SearchValues.Create(
+        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\"u8);
+
     private static readonly byte[] s_hex = "0123456789abcdef"u8.ToArray();
 
-    /// <summary>Strings up to this length are first tried as plain ASCII (<see cref="TryWriteQuotedAscii"/>).</summary>
-    private const int ShortText = 32;
-
-    private readonly List<Frame> _frames = [];
-    private readonly List<Member> _members = [];
+    private readonly List<Member> _members = new(16);
+    private Frame[] _frames = new Frame[8];
+    private int _depth;
     private byte[] _buffer;
     private int _length;
     private bool _complete;
@@ -64,7 +66,8 @@ public sealed class CanonicalJsonWriter : IDisposable
     /// <summary>Forgets what was written, keeping the buffer, to write another value.</summary>
     public void Reset()
     {
-        _frames.Clear();
+        Array.Clear(_frames, 0, _depth);
+        _depth = 0;
         _members.Clear();
         _length = 0;
         _complete = false;
@@ -87,7 +90,7 @@ public sealed class CanonicalJsonWriter : IDisposable
     {
         BeginValue();
         WriteByte((byte)'{');
-        _frames.Add(new Frame { IsObject = true, ContentStart = _length, FirstMember = _members.Count });
+        PushFrame(isObject: true);
     }
 
     public void WriteStartObject(string propertyName)
@@ -99,19 +102,19 @@ public sealed class CanonicalJsonWriter : IDisposable
     /// <exception cref="CanonicalJsonException">The object has two members of the same name.</exception>
     public void WriteEndObject()
     {
-        var frame = CurrentFrame(isObject: true, "WriteEndObject");
+        ref var frame = ref CurrentFrame(isObject: true, "WriteEndObject");
         if (frame.PendingName is not null)
         {
             throw new CanonicalJsonException($"Member \"{frame.PendingName}\" has a name but no value.");
         }
 
-        if (!frame.Sorted)
+        if (frame.Unsorted)
         {
             SortMembers(frame);
         }
 
         _members.RemoveRange(frame.FirstMember, _members.Count - frame.FirstMember);
-        _frames.RemoveAt(_frames.Count - 1);
+        PopFrame();
         WriteByte((byte)'}');
         EndValue();
     }
@@ -120,7 +123,7 @@ public sealed class CanonicalJsonWriter : IDisposable
     {
         BeginValue();
         WriteByte((byte)'[');
-        _frames.Add(new Frame { IsObject = false, ContentStart = _length, FirstMember = _members.Count });
+        PushFrame(isObject: false);
     }
 
     public void WriteStartArray(string propertyName)
@@ -132,7 +135,7 @@ public sealed class CanonicalJsonWriter : IDisposable
     public void WriteEndArray()
     {
         CurrentFrame(isObject: false, "WriteEndArray");
-        _frames.RemoveAt(_frames.Count - 1);
+        PopFrame();
         WriteByte((byte)']');
         EndValue();
     }
@@ -142,14 +145,30 @@ public sealed class CanonicalJsonWriter : IDisposable
     public void WritePropertyName(string name)
     {
         ArgumentNullException.ThrowIfNull(name);
-        var frame = CurrentFrame(isObject: true, "WritePropertyName");
+        BeginMember(name);
+        WriteQuoted(name);
+        WriteByte((byte)':');
+    }
+
+    /// <summary>Names the next member of the current object with a name encoded beforehand.</summary>
+    /// <exception cref="CanonicalJsonException">The name repeats the previous member's.</exception>
+    public void WritePropertyName(CanonicalJsonName name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        BeginMember(name.Name);
+        WriteRaw(name.QuotedWithColon);
+    }
+
+    /// <summary>Checks the name against the previous member and opens the member; the caller writes the name.</summary>
+    private void BeginMember(string name)
+    {
+        ref var frame = ref CurrentFrame(isObject: true, "WritePropertyName");
         if (frame.PendingName is not null)
         {
             throw new CanonicalJsonException($"Member \"{frame.PendingName}\" has a name but no value.");
         }
 
-        var count = _members.Count - frame.FirstMember;
-        if (count > 0)
+        if (_members.Count > frame.FirstMember)
         {
             // Sorted input (the common case) is checked here and never moved; anything else is sorted at the end.
             var order = string.CompareOrdinal(_members[^1].Name, name);
@@ -158,19 +177,23 @@ public sealed class CanonicalJsonWriter : IDisposable
                 throw Duplicate(name);
             }
 
-            frame.Sorted &= order < 0;
+            frame.Unsorted |= order > 0;
             WriteByte((byte)',');
         }
 
         frame.PendingName = name;
         frame.PendingStart = _length;
-        WriteQuoted(name);
-        WriteByte((byte)':');
     }
 
     public void WriteString(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
+        WriteString(value.AsSpan());
+    }
+
+    /// <summary>Text given as characters (one formatted into a buffer, say).</summary>
+    public void WriteString(ReadOnlySpan<char> value)
+    {
         BeginValue();
         WriteQuoted(value);
         EndValue();
@@ -448,7 +471,7 @@ public sealed class CanonicalJsonWriter : IDisposable
 
     private void BeginValue()
     {
-        if (_frames.Count == 0)
+        if (_depth == 0)
         {
             if (_complete || _length > 0)
             {
@@ -458,7 +481,7 @@ public sealed class CanonicalJsonWriter : IDisposable
             return;
         }
 
-        var frame = _frames[^1];
+        ref var frame = ref _frames[_depth - 1];
         if (frame.IsObject)
         {
             if (frame.PendingName is null)
@@ -474,13 +497,13 @@ public sealed class CanonicalJsonWriter : IDisposable
 
     private void EndValue()
     {
-        if (_frames.Count == 0)
+        if (_depth == 0)
         {
             _complete = true;
             return;
         }
 
-        var frame = _frames[^1];
+        ref var frame = ref _frames[_depth - 1];
         if (frame.IsObject)
         {
             _members.Add(new Member(frame.PendingName!, frame.PendingStart, _length));
@@ -488,18 +511,30 @@ public sealed class CanonicalJsonWriter : IDisposable
         }
     }
 
-    private Frame CurrentFrame(bool isObject, string call)
+    private ref Frame CurrentFrame(bool isObject, string call)
     {
-        if (_frames.Count == 0 || _frames[^1].IsObject != isObject)
+        if (_depth == 0 || _frames[_depth - 1].IsObject != isObject)
         {
             throw new CanonicalJsonException($"{call} outside {(isObject ? "an object" : "an array")}.");
         }
 
-        return _frames[^1];
+        return ref _frames[_depth - 1];
     }
 
+    private void PushFrame(bool isObject)
+    {
+        if (_depth == _frames.Length)
+        {
+            Array.Resize(ref _frames, _depth * 2);
+        }
+
+        _frames[_depth++] = new Frame { IsObject = isObject, ContentStart = _length, FirstMember = _members.Count };
+    }
+
+    private void PopFrame() => _frames[--_depth] = default;
+
     /// <summary>Rewrites the object's members, which sit between its braces separated by commas, in name order.</summary>
-    private void SortMembers(Frame frame)
+    private void SortMembers(in Frame frame)
     {
         var members = CollectionsMarshal.AsSpan(_members)[frame.FirstMember..];
         members.Sort(static (a, b) => string.CompareOrdinal(a.Name, b.Name));
@@ -535,18 +570,30 @@ public sealed class CanonicalJsonWriter : IDisposable
         }
     }
 
-    private void WriteQuoted(string value)
+    private void WriteQuoted(ReadOnlySpan<char> value)
     {
-        if (value.Length <= ShortText && TryWriteQuotedAscii(value))
+        // Most text has nothing to escape: transcode it whole (vectorised), then look for what must be escaped in
+        // the bytes. A lone surrogate stops the transcoder, and the careful path below reports it.
+        var output = Reserve(value.Length * 3 + 2); // UTF-8 needs at most 3 bytes per UTF-16 unit
+        if (Utf8.FromUtf16(value, output[1..], out _, out var written, replaceInvalidSequences: false) == OperationStatus.Done
+            && output.Slice(1, written).IndexOfAny(s_escapedBytes) < 0)
         {
+            output[0] = (byte)'"';
+            output[written + 1] = (byte)'"';
+            _length += written + 2;
             return;
         }
 
+        WriteQuotedEscaping(value);
+    }
+
+    private void WriteQuotedEscaping(ReadOnlySpan<char> value)
+    {
         // Worst case per UTF-16 unit: 6 bytes (\u001f); UTF-8 needs at most 3.
         var output = Reserve(value.Length * 6 + 2);
         var position = 0;
         output[position++] = (byte)'"';
-        var rest = value.AsSpan();
+        var rest = value;
         while (!rest.IsEmpty)
         {
             var special = rest.IndexOfAny(s_special);
@@ -595,31 +642,6 @@ public sealed class CanonicalJsonWriter : IDisposable
         _length += position;
     }
 
-    /// <summary>
-    /// Short printable ASCII with nothing to escape (member names, codes, statuses) copied a byte per character:
-    /// for a few characters that is cheaper than setting up the vectorised search and the transcoder. False, with
-    /// nothing written, for anything else.
-    /// </summary>
-    private bool TryWriteQuotedAscii(string value)
-    {
-        var output = Reserve(value.Length + 2);
-        for (var i = 0; i < value.Length; i++)
-        {
-            var c = value[i];
-            if (c is < ' ' or > '~' or '"' or '\\')
-            {
-                return false;
-            }
-
-            output[i + 1] = (byte)c;
-        }
-
-        output[0] = (byte)'"';
-        output[value.Length + 1] = (byte)'"';
-        _length += value.Length + 2;
-        return true;
-    }
-
     private void WriteByte(byte value)
     {
         Reserve(1)[0] = value;
@@ -650,22 +672,23 @@ public sealed class CanonicalJsonWriter : IDisposable
     private static CanonicalJsonException Duplicate(string name) =>
         new($"The member name \"{name}\" appears twice in one object; RFC 8785 requires unique names.");
 
-    /// <summary>An open object or array. A class, so the pending member can be updated in place.</summary>
-    private sealed class Frame
+    /// <summary>An open object or array, updated in place through a reference into _frames.</summary>
+    private struct Frame
     {
-        public required bool IsObject { get; init; }
+        public bool IsObject;
 
         /// <summary>Where the first member or item starts, just after the brace or bracket.</summary>
-        public required int ContentStart { get; init; }
+        public int ContentStart;
 
         /// <summary>This object's first entry in _members.</summary>
-        public required int FirstMember { get; init; }
+        public int FirstMember;
 
-        public bool Sorted { get; set; } = true;
+        /// <summary>Some member was named out of order, so the object is sorted when it ends.</summary>
+        public bool Unsorted;
 
-        public string? PendingName { get; set; }
+        public string? PendingName;
 
-        public int PendingStart { get; set; }
+        public int PendingStart;
     }
 
     private readonly record struct Member(string Name, int Start, int End);

@@ -114,4 +114,100 @@ public sealed class CanonicalJsonWriterTests
 
         Assert.Equal("true", Encoding.UTF8.GetString(writer.WrittenSpan));
     }
+
+    [Fact]
+    public void Escapes_a_character_wherever_it_falls_in_text_short_or_long()
+    {
+        char[] escaped = ['"', '\\', '\n', '\u001f', '\0'];
+        string[] plain = ["a", "é", "中", "😀"];
+        using var writer = new CanonicalJsonWriter(8);
+        foreach (var length in new[] { 1, 2, 7, 15, 16, 17, 31, 32, 33, 63, 64, 65, 200 })
+        {
+            foreach (var filler in plain)
+            {
+                var text = string.Concat(Enumerable.Repeat(filler, length));
+                for (var at = 0; at <= text.Length; at++)
+                {
+                    if (at > 0 && at < text.Length && char.IsLowSurrogate(text[at]))
+                    {
+                        continue;
+                    }
+
+                    foreach (var c in escaped)
+                    {
+                        var value = text.Insert(at, c.ToString());
+                        writer.Reset();
+                        writer.WriteString(value);
+
+                        Assert.Equal(Expected(value), writer.ToArray());
+                    }
+                }
+            }
+        }
+
+        // What RFC 8785 section 3.2.2.2 writes, one character at a time.
+        static byte[] Expected(string value)
+        {
+            var text = new StringBuilder("\"");
+            foreach (var c in value)
+            {
+                text.Append(c switch
+                {
+                    '"' => "\\\"",
+                    '\\' => "\\\\",
+                    '\n' => "\\n",
+                    < ' ' => $"\\u{(int)c:x4}",
+                    _ => c.ToString(),
+                });
+            }
+
+            return Encoding.UTF8.GetBytes(text.Append('"').ToString());
+        }
+    }
+
+    [Fact]
+    public void Refuses_a_lone_surrogate_wherever_it_falls_in_text_short_or_long()
+    {
+        using var writer = new CanonicalJsonWriter(8);
+        foreach (var length in new[] { 0, 1, 15, 16, 31, 32, 33, 64, 200 })
+        {
+            var text = new string('a', length);
+            for (var at = 0; at <= length; at++)
+            {
+                foreach (var surrogate in new[] { '\ud83d', '\ude00' })
+                {
+                    writer.Reset();
+                    var value = text.Insert(at, surrogate.ToString());
+
+                    var error = Assert.Throws<CanonicalJsonException>(() => writer.WriteString(value));
+                    Assert.Contains("surrogate", error.Message, StringComparison.Ordinal);
+                }
+            }
+        }
+    }
+
+    [Fact]
+    public void A_name_encoded_beforehand_is_written_ordered_and_checked_as_its_text_is()
+    {
+        var quoted = new CanonicalJsonName("say \"hi\"\n");
+        var accented = new CanonicalJsonName("é");
+
+        using var encoded = new CanonicalJsonWriter();
+        encoded.WriteStartObject();
+        encoded.WritePropertyName(accented);
+        encoded.WriteNumber(1);
+        encoded.WriteNumber("b", 2);
+        encoded.WritePropertyName(quoted);
+        encoded.WriteNumber(3);
+        encoded.WriteEndObject();
+
+        Assert.Equal("""{"b":2,"say \"hi\"\n":3,"é":1}""", Encoding.UTF8.GetString(encoded.WrittenSpan));
+        Assert.Equal("é", accented.ToString());
+
+        using var repeated = new CanonicalJsonWriter();
+        repeated.WriteStartObject();
+        repeated.WriteNumber("é", 1);
+        Assert.Throws<CanonicalJsonException>(() => repeated.WritePropertyName(accented));
+        Assert.Throws<CanonicalJsonException>(() => new CanonicalJsonName("\ud800"));
+    }
 }

@@ -97,4 +97,59 @@ public sealed class EntityContentTests
         Assert.All(changed, c => Assert.NotEqual(hash, c.ComputeHash()));
         Assert.Equal(changed.Length, changed.Select(c => c.ComputeHash()).Distinct().Count());
     }
+
+    [Theory]
+    [InlineData("0", "0.00")]
+    [InlineData("0.5", "0.50")]
+    [InlineData("85", "85.00")]
+    [InlineData("85.5", "85.50")]
+    [InlineData("85.500", "85.50")]
+    [InlineData("99999999.99", "99999999.99")]
+    [InlineData("-3.25", "-3.25")]
+    [InlineData("1.005", "1.01")]
+    public void A_price_is_written_as_the_two_place_text_the_rows_keep(string price, string expected)
+    {
+        var value = decimal.Parse(price, System.Globalization.CultureInfo.InvariantCulture);
+        var content = new EntityContent(s_entity, 1, null, Agent with { PricePerHour = value });
+
+        Assert.Equal(expected, EntityContent.Price(value));
+        Assert.Contains($"\"pricePerHour\":\"{expected}\",", Encoding.UTF8.GetString(content.ToCanonicalJson()), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_content_that_cannot_be_written_leaves_the_next_hash_on_the_same_thread_unharmed()
+    {
+        var expected = new EntityContent(s_entity, 1, null, Agent).ComputeHash();
+        var unwritable = new EntityContent(s_entity, 1, null, Agent with { Attributes = JsonElement.Parse("""{"a": {"b": [1e400]}}""") });
+
+        Assert.Throws<Plant.Core.Canonical.CanonicalJsonException>(unwritable.ComputeHash);
+        Assert.Equal(expected, new EntityContent(s_entity, 1, null, Agent).ComputeHash());
+        Assert.Equal(expected, Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(new EntityContent(s_entity, 1, null, Agent).ToCanonicalJson())));
+    }
+
+    [Fact]
+    public void Contents_hashed_on_many_threads_at_once_hash_as_they_do_one_by_one()
+    {
+        var contents = Enumerable.Range(0, 64)
+            .Select(i => new EntityContent(Guid.CreateVersion7(), 1 + i % 3, null, Agent with { Name = $"Sentinel {i}", Tags = [.. Enumerable.Repeat("t", i % 5)] }))
+            .ToArray();
+        var expected = contents.Select(c => Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(c.ToCanonicalJson()))).ToArray();
+
+        var mismatches = 0;
+        Parallel.For(0, 8, new ParallelOptions { MaxDegreeOfParallelism = 8 }, _ =>
+        {
+            for (var round = 0; round < 200; round++)
+            {
+                for (var i = 0; i < contents.Length; i++)
+                {
+                    if (contents[i].ComputeHash() != expected[i])
+                    {
+                        Interlocked.Increment(ref mismatches);
+                    }
+                }
+            }
+        });
+
+        Assert.Equal(0, mismatches);
+    }
 }
