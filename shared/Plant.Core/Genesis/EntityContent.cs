@@ -240,5 +240,10 @@ public sealed record EntityContent
 
     // Ordered by the ids' text (which is their byte order, and PostgreSQL's uuid order), so that anyone can
     // rebuild the array without knowing how .NET compares Guids.
-    private static Guid[] Set(IReadOnlyList<Guid> ids) => [.. ids.Distinct().OrderBy(i => i.ToString("D"), StringComparer.Ordinal)];
+    private static Guid[] Set(IReadOnlyList<Guid> ids)
+    {
+        Guid[] set = [.. ids.Distinct()];
+        Array.Sort(set, UuidOrder.Compare);
+        return set;
+    }
 }

@@ -152,4 +152,22 @@ public sealed class EntityContentTests
 
         Assert.Equal(0, mismatches);
     }
+
+    [Fact]
+    public void Id_sets_are_ordered_by_their_text_whichever_field_tells_them_apart()
+    {
+        string[] ids =
+        [
+            "ffffffff-0000-0000-0000-000000000000", "7fffffff-0000-0000-0000-000000000000", "80000000-0000-0000-0000-000000000000",
+            "00000000-8000-0000-0000-000000000000", "00000000-7fff-0000-0000-000000000000", "00000000-0000-ff00-0000-000000000000",
+            "00000000-0000-00ff-0000-000000000000", "00000000-0000-0000-8000-000000000000", "00000000-0000-0000-0000-0000000000ff",
+            "00000000-0000-0000-0000-ff0000000000", "00000000-0000-0000-0001-000000000000", "00000000-0000-0000-0000-000000000000",
+        ];
+        var content = new EntityContent(s_entity, 1, null, Agent with { SkillIds = [.. ids.Select(Guid.Parse)] });
+
+        using var canonical = JsonDocument.Parse(content.ToCanonicalJson());
+        Assert.Equal(
+            ids.Order(StringComparer.Ordinal),
+            canonical.RootElement.GetProperty("skillIds").EnumerateArray().Select(id => id.GetString()));
+    }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text;
 using Npgsql;
+using Plant.Core.Catalog;
 using Plant.Core.Embeddings;
 
 namespace Plant.Core.Agents.Search;
