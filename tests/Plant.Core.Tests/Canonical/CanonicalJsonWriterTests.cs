@@ -210,4 +210,31 @@ public sealed class CanonicalJsonWriterTests
         Assert.Throws<CanonicalJsonException>(() => repeated.WritePropertyName(accented));
         Assert.Throws<CanonicalJsonException>(() => new CanonicalJsonName("\ud800"));
     }
+
+    [Fact]
+    public void Sorts_objects_nested_deeper_than_a_parser_allows_by_default()
+    {
+        const int Depth = 100;
+        using var writer = new CanonicalJsonWriter(16);
+        for (var i = 0; i < Depth; i++)
+        {
+            writer.WriteStartObject();
+            writer.WriteNumber("b", i);
+            writer.WritePropertyName("a");
+        }
+
+        writer.WriteNull();
+        for (var i = 0; i < Depth; i++)
+        {
+            writer.WriteEndObject();
+        }
+
+        var expected = new StringBuilder().Insert(0, "{\"a\":", Depth).Append("null");
+        for (var i = Depth - 1; i >= 0; i--)
+        {
+            expected.Append(",\"b\":").Append(i).Append('}');
+        }
+
+        Assert.Equal(expected.ToString(), Encoding.UTF8.GetString(writer.WrittenSpan));
+    }
 }
