@@ -1,8 +1,8 @@
 namespace Plant.Core.Canonical;
 
 /// <summary>
-/// A member name encoded once, quoted and escaped as RFC 8785 writes it, for names a fixed shape writes again and
-/// again (<see cref="Genesis.EntityContent"/>): the writer copies its bytes instead of encoding the text each time.
+/// A member name encoded once, quoted and escaped as RFC 8785 writes it, for the names of a fixed shape that is
+/// written again and again (an entity's content): the writer copies its bytes instead of encoding the text each time.
 /// </summary>
 public sealed class CanonicalJsonName
 {
