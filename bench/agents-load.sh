@@ -47,7 +47,7 @@ stop() {
 cleanup() {
   stop
   if [[ -n "$pg_dir" ]]; then
-    bash "$root/scripts/postgres.sh" stop "$pg_dir" >/dev/null 2>&1 || true
+    bash "$root/scripts/postgres.sh" stop "$pg_dir/cluster" >/dev/null 2>&1 || true
     rm -rf "$pg_dir"
   fi
 }
