@@ -28,15 +28,16 @@ namespace Plant.Core.Canonical;
 /// </remarks>
 public sealed class CanonicalJsonWriter : IDisposable
 {
-    // Characters that cannot be copied into a JSON string as they are: controls, quote, backslash and surrogates
-    // (which must come in valid pairs).
-    private static readonly SearchValues<char> s_special = SearchValues.Create(
-        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\"
-        + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+    // What a JSON string escapes: controls, quote and backslash.
+    private const string Escaped = "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\";
 
-    // The same, as UTF-8 bytes: what must be escaped once a string is transcoded (surrogates cannot survive that).
-    private static readonly SearchValues<byte> s_escapedBytes = SearchValues.Create(
-        "\0\u0001\u0002\u0003\u0004\u0005\u0006\u0007\b\t\n\u000b\f\r\u000e\u000f\u0010\u0011\u0012\u0013\u0014\u0015\u0016\u0017\u0018\u0019\u001a\u001b\u001c\u001d\u001e\u001f\"\\"u8);
+    // Characters that cannot be copied into a JSON string as they are: the escaped ones and surrogates (which must
+    // come in valid pairs).
+    private static readonly SearchValues<char> s_special = SearchValues.Create(
+        Escaped + string.Concat(Enumerable.Range(0xD800, 0x800).Select(c => (char)c)));
+
+    // The escaped ones as UTF-8 bytes, looked for once a string is transcoded (surrogates cannot survive that).
+    private static readonly SearchValues<byte> s_escapedBytes = SearchValues.Create(Encoding.ASCII.GetBytes(Escaped));
 
     private static readonly byte[] s_hex = "0123456789abcdef"u8.ToArray();
 
@@ -188,12 +189,6 @@ public sealed class CanonicalJsonWriter : IDisposable
     public void WriteString(string value)
     {
         ArgumentNullException.ThrowIfNull(value);
-        WriteString(value.AsSpan());
-    }
-
-    /// <summary>Text given as characters (one formatted into a buffer, say).</summary>
-    public void WriteString(ReadOnlySpan<char> value)
-    {
         BeginValue();
         WriteQuoted(value);
         EndValue();
