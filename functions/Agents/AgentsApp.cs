@@ -19,6 +19,8 @@ public static class AgentsApp
         // Read now, so that a bad embedder setting stops start-up with a message naming it instead of failing searches.
         var embedder = Embedders.FromConfiguration(configuration);
         var embedderId = EmbedderIdentity.FromConfiguration(configuration);
+        // Core's verdict on a cursor or a filter id (forged, from another query, naming nothing) is the client's fault.
+        services.AddProblemFor<QueryParameterException>(e => Problems.BadInput(e.Parameter, e.Message));
         services.TryAddSingleton<PageCursors>();
         services.TryAddSingleton<AgentQueries>();
         services.TryAddSingleton<CatalogQueries>();

@@ -11,6 +11,7 @@ using Plant.Core.Migrations.Runs;
 using Plant.Core.Retention;
 using Plant.Core.Signing;
 using Plant.Hosting;
+using Plant.Migrate.Migrations;
 
 namespace Plant.Migrate;
 
@@ -30,6 +31,8 @@ public static class MigrateApp
         // Built here rather than on first use, so that a backup setting that cannot work stops start-up with its name.
         var settings = PlantSettings.Load(configuration);
         var backup = DatabaseBackups.Create(settings.Migrations, PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate"), TimeProvider.System);
+        // A refused plan, approval or run (an unknown target, a plan that changed) is an answer to the operator.
+        services.AddProblemFor<MigrationRefusedException>(MigrationRoutes.ForRefusal);
         services.TryAddSingleton(MigrationSet.Embedded);
         services.AddSingleton(sp => new MigrationPipeline(
             sp.GetRequiredService<NpgsqlDataSource>(),

@@ -16,14 +16,7 @@ public sealed class BadInputTests(SeededCatalog catalog) : IClassFixture<SeededC
 
     public static TheoryData<string, string, string?, string> Requests { get; } = new()
     {
-        // Malformed ids, in routes and in filters.
-        { "GET", "/api/v1/agents/not-a-uuid", null, "id" },
-        { "GET", "/api/v1/skills/123", null, "id" },
-        { "GET", "/api/v1/job-roles/x", null, "id" },
-        { "GET", "/api/v1/teams/x", null, "id" },
-        { "GET", "/api/v1/industries/x", null, "id" },
-        { "GET", "/api/v1/trials/x", null, "id" },
-        { "POST", "/api/v1/trials/x/cancel", null, "id" },
+        // Malformed ids in filters.
         { "GET", "/api/v1/agents?industry=healthcare", null, "industry" },
         { "GET", "/api/v1/agents?skill=1&skill=2", null, "skill" },
         { "GET", "/api/v1/agents?jobRole=%7B%7D", null, "jobRole" },
@@ -111,6 +104,25 @@ public sealed class BadInputTests(SeededCatalog catalog) : IClassFixture<SeededC
             Assert.Contains(parameter.Split('.')[^1], problem.GetProperty("detail").GetString(), StringComparison.OrdinalIgnoreCase);
         }
 
+        Assert.Equal(before, await catalog.DigestAsync());
+    }
+
+    [Theory]
+    [InlineData("GET", "/api/v1/agents/not-a-uuid")]
+    [InlineData("GET", "/api/v1/skills/123")]
+    [InlineData("GET", "/api/v1/job-roles/x")]
+    [InlineData("GET", "/api/v1/teams/x")]
+    [InlineData("GET", "/api/v1/industries/x")]
+    [InlineData("GET", "/api/v1/trials/x")]
+    [InlineData("POST", "/api/v1/trials/x/cancel")]
+    public async Task A_malformed_id_in_a_route_is_404_as_no_route_matches_it(string method, string path)
+    {
+        var before = await catalog.DigestAsync();
+
+        using var response = await catalog.SendAsync(new HttpMethod(method), path, null);
+
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.NotFound, "not-found");
+        Assert.StartsWith("No function answers", problem.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(before, await catalog.DigestAsync());
     }
 

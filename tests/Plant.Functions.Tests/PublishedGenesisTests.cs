@@ -2,6 +2,7 @@ using System.Net;
 using System.Reflection.PortableExecutable;
 using System.Text.Json;
 using Plant.Functions.Tests.Support;
+using Plant.Testing;
 
 namespace Plant.Functions.Tests;
 
@@ -227,7 +228,7 @@ public sealed class PublishedGenesisTests(PublishedGenesisFixture fixture)
     [Fact]
     public void Dockerfile_publishes_with_the_flags_these_tests_use()
     {
-        var dockerfile = File.ReadAllText(Path.Combine(PublishedApps.RepositoryRoot(), "Dockerfile"));
+        var dockerfile = File.ReadAllText(RepositoryFolder.Path("Dockerfile"));
 
         Assert.Contains($"dotnet publish functions/${{FUNCTION_APP}} {string.Join(' ', PublishedApps.DockerfileFlags)}", dockerfile, StringComparison.Ordinal);
         Assert.Contains($"mv /app/Plant.${{FUNCTION_APP}} /app/{PublishedApps.EntrypointName}", dockerfile, StringComparison.Ordinal);

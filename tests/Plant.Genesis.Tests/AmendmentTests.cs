@@ -52,9 +52,8 @@ public sealed class AmendmentTests(GenesisDatabase db)
 
     [Theory]
     [InlineData("W/\"1\"")]
-    [InlineData("1")]
     [InlineData("*")]
-    public async Task If_match_takes_the_etag_a_weak_etag_a_bare_number_or_a_star(string ifMatch)
+    public async Task If_match_takes_the_etag_a_weak_etag_or_a_star(string ifMatch)
     {
         var id = (await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/industries", Drafts.Industry()))).GetProperty("id").GetGuid();
 
@@ -63,13 +62,15 @@ public sealed class AmendmentTests(GenesisDatabase db)
         Assert.Equal(HttpStatusCode.Created, response.StatusCode);
     }
 
-    [Fact]
-    public async Task A_malformed_if_match_is_400()
+    [Theory]
+    [InlineData("\"version-one\"")]
+    [InlineData("1")]
+    public async Task A_malformed_if_match_is_400(string ifMatch)
     {
         var id = (await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/industries", Drafts.Industry()))).GetProperty("id").GetGuid();
 
         var body = await Problem.AssertAsync(
-            await db.PostAsync($"/api/v1/genesis/industries/{id}/amendments", Drafts.Industry(), TestHost.FunctionKey, ("If-Match", "\"version-one\"")),
+            await db.PostAsync($"/api/v1/genesis/industries/{id}/amendments", Drafts.Industry(), TestHost.FunctionKey, ("If-Match", ifMatch)),
             HttpStatusCode.BadRequest, Problems.BadRequest);
 
         Assert.Contains("If-Match", body.GetProperty("detail").GetString(), StringComparison.Ordinal);

@@ -86,10 +86,10 @@ public sealed class EntityRouteTests(GenesisDatabase db)
         string? next = null;
         do
         {
-            var page = await Json.ReadAsync(await db.GetAsync($"/api/v1/genesis/industries?status=draft&limit=2{(next is null ? "" : "&after=" + next)}"));
+            var page = await Json.ReadAsync(await db.GetAsync($"/api/v1/genesis/industries?status=draft&limit=2{(next is null ? "" : "&cursor=" + next)}"));
             names.AddRange(page.GetProperty("items").EnumerateArray().Select(i => i.GetProperty("name").GetString()!));
             Assert.All(page.GetProperty("items").EnumerateArray(), i => Assert.Equal("draft", i.GetProperty("status").GetString()));
-            next = page.GetProperty("next").GetString();
+            next = page.GetProperty("nextCursor").GetString();
         }
         while (next is not null);
 
@@ -133,12 +133,12 @@ public sealed class EntityRouteTests(GenesisDatabase db)
     [InlineData("POST", "/api/v1/genesis/agents/xyz/amendments")]
     [InlineData("POST", "/api/v1/genesis/agents/xyz/certify")]
     [InlineData("GET", "/api/v1/genesis/certificates/nope")]
-    public async Task A_malformed_id_is_400_naming_it(string method, string path)
+    public async Task A_malformed_id_is_404_as_no_route_matches_it(string method, string path)
     {
         var response = await db.SendAsync(new HttpMethod(method), path, method == "POST" ? Drafts.Agent() : null, TestHost.MasterKey);
 
-        var body = await Problem.AssertAsync(response, HttpStatusCode.BadRequest, Problems.BadRequest);
-        Assert.Contains("'id'", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        var body = await Problem.AssertAsync(response, HttpStatusCode.NotFound, Problems.NotFound);
+        Assert.StartsWith("No function answers", body.GetProperty("detail").GetString(), StringComparison.Ordinal);
     }
 
     [Fact]
@@ -217,7 +217,7 @@ public sealed class EntityRouteTests(GenesisDatabase db)
         var response = await db.PostAsync("/api/v1/genesis/agents", """
             {"name": "Bad\u0000Name", "description": "Some description that is long enough to pass the length rule.",
              "industryId": null, "skillIds": [], "availability": "asleep", "pricePerHour": 12.345, "currency": "usd",
-             "attributes": {"a": 1, "a": 2}}
+             "attributes": {"n": 1e400}}
             """);
 
         var body = await Problem.AssertAsync(response, HttpStatusCode.UnprocessableEntity, "draft-rejected");

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Plant.Agents.Http;
 using Plant.Agents.Wire;
 using Plant.Core.Agents;
 using Plant.Hosting;
@@ -14,23 +14,20 @@ namespace Plant.Agents.Agents;
 public sealed class GetAgent(AgentQueries queries, NpgsqlDataSource dataSource)
 {
     [Function(nameof(GetAgent))]
-    public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) =>
-        HttpAnswers.GuardAsync(async () =>
+    public async Task<Results<Conditional<AgentDto>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents/{id:guid}")] HttpRequest request,
+        Guid id,
+        CancellationToken cancellationToken)
+    {
+        var statuses = AgentFilterReader.ReadStatuses(QueryReader.For(request, "status"));
+        if (await ETags.CurrentCatalogAsync(request, dataSource, cancellationToken) is { } current)
         {
-            var agentId = RouteIds.Parse("id", id);
-            var statuses = AgentFilterReader.ReadStatuses(QueryReader.For(request, "status"));
+            return Conditional<AgentDto>.NotModified(current);
+        }
 
-            if (await CatalogRoutes.NotModifiedAsync(request, dataSource, cancellationToken) is { } notModified)
-            {
-                return notModified;
-            }
-
-            var (agent, catalogVersion) = await queries.GetAsync(agentId, statuses, cancellationToken);
-            return agent is null
-                ? HttpAnswers.NotFound($"No agent {agentId} with status {string.Join(" or ", statuses.Select(s => s.ToString().ToLowerInvariant()))}.")
-                : HttpAnswers.Json(request, AgentDto.From(agent), HttpAnswers.CatalogETag(request, catalogVersion));
-        });
+        var (agent, catalogVersion) = await queries.GetAsync(id, statuses, cancellationToken);
+        return agent is null
+            ? Problems.NotFoundResult($"No agent {id} with status {string.Join(" or ", statuses.Select(s => s.ToString().ToLowerInvariant()))}.")
+            : Conditional.Ok(AgentDto.From(agent), ETags.Catalog(request, catalogVersion));
+    }
 }

@@ -1,6 +1,5 @@
 using Microsoft.AspNetCore.Http;
 using Npgsql;
-using Plant.Agents.Http;
 using Plant.Agents.Wire;
 using Plant.Core.Agents;
 using Plant.Hosting;
@@ -17,7 +16,7 @@ public sealed class ListAgents(AgentQueries queries, NpgsqlDataSource dataSource
     public const int DefaultLimit = 20;
     public const int MaximumTextLength = 500;
 
-    private static readonly string[] s_parameters = [.. AgentFilterReader.Parameters, "q", "sort", "cursor", "limit"];
+    private static readonly string[] s_parameters = [.. AgentFilterReader.Parameters, "q", "sort", .. Paging.Parameters];
 
     private static readonly Dictionary<string, AgentSort> s_sorts = new(StringComparer.Ordinal)
     {
@@ -29,23 +28,20 @@ public sealed class ListAgents(AgentQueries queries, NpgsqlDataSource dataSource
     };
 
     [Function(nameof(ListAgents))]
-    public Task<IResult> Run(
+    public async Task<Conditional<Page<AgentDto>>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents")] HttpRequest request,
-        CancellationToken cancellationToken) =>
-        HttpAnswers.GuardAsync(async () =>
+        CancellationToken cancellationToken)
+    {
+        var query = QueryReader.For(request, s_parameters);
+        var filter = AgentFilterReader.Read(query, query.Text("q", MaximumTextLength));
+        var sort = query.Choice("sort", s_sorts) ?? AgentSort.Name;
+        var page = query.Page(DefaultLimit, AgentQueries.MaximumLimit);
+        if (await ETags.CurrentCatalogAsync(request, dataSource, cancellationToken) is { } current)
         {
-            var query = QueryReader.For(request, s_parameters);
-            var filter = AgentFilterReader.Read(query, query.Text("q", MaximumTextLength));
-            var sort = query.Choice("sort", s_sorts) ?? AgentSort.Name;
-            var limit = query.Int("limit", 1, AgentQueries.MaximumLimit, DefaultLimit);
-            var cursor = query.Single("cursor");
+            return Conditional<Page<AgentDto>>.NotModified(current);
+        }
 
-            if (await CatalogRoutes.NotModifiedAsync(request, dataSource, cancellationToken) is { } notModified)
-            {
-                return notModified;
-            }
-
-            var page = await queries.ListAsync(filter, sort, limit, cursor, cancellationToken);
-            return HttpAnswers.Json(request, AgentPageDto.From(page), HttpAnswers.CatalogETag(request, page.CatalogVersion));
-        });
+        var agents = await queries.ListAsync(filter, sort, page.Limit, page.Cursor, cancellationToken);
+        return Conditional.Ok(new Page<AgentDto>([.. agents.Items.Select(AgentDto.From)], agents.NextCursor), ETags.Catalog(request, agents.CatalogVersion));
+    }
 }

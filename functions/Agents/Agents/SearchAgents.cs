@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Http;
-using Npgsql;
-using Plant.Agents.Http;
-using Plant.Agents.Wire;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Extensions.Logging;
+using Npgsql;
+using Plant.Agents.Wire;
 using Plant.Core.Agents.Search;
 using Plant.Core.Embeddings;
 using Plant.Hosting;
@@ -20,35 +20,33 @@ public sealed class SearchAgents(AgentSearch search, NpgsqlDataSource dataSource
     private static readonly string[] s_parameters = [.. AgentFilterReader.Parameters, "q", "k"];
 
     [Function(nameof(SearchAgents))]
-    public Task<IResult> Run(
+    public async Task<Results<Conditional<SearchResultDto>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents/search")] HttpRequest request,
         FunctionContext context,
-        CancellationToken cancellationToken) =>
-        HttpAnswers.GuardAsync(async () =>
+        CancellationToken cancellationToken)
+    {
+        var query = QueryReader.For(request, s_parameters);
+        var text = query.Text("q", ListAgents.MaximumTextLength) ?? throw new BadInputException("q", "q is required: the text to search for.");
+        var k = query.Int("k", 1, AgentSearch.MaximumK, DefaultK);
+        var filter = AgentFilterReader.Read(query);
+        if (await ETags.CurrentCatalogAsync(request, dataSource, cancellationToken) is { } current)
         {
-            var query = QueryReader.For(request, s_parameters);
-            var text = query.Text("q", ListAgents.MaximumTextLength) ?? throw new BadInputException("q", "q is required: the text to search for.");
-            var k = query.Int("k", 1, AgentSearch.MaximumK, DefaultK);
-            var filter = AgentFilterReader.Read(query);
+            return Conditional<SearchResultDto>.NotModified(current);
+        }
 
-            if (await CatalogRoutes.NotModifiedAsync(request, dataSource, cancellationToken) is { } notModified)
-            {
-                return notModified;
-            }
+        AgentSearchResult result;
+        try
+        {
+            result = await search.SearchAsync(text, k, filter, cancellationToken);
+        }
+        catch (EmbedderException e)
+        {
+            // The model service (PLANT_EMBEDDER=http) failed: not the client's fault, and worth a retry.
+            context.GetLogger(nameof(SearchAgents)).LogWarning("Search could not embed: {Problem}", e.Message);
+            return Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
+                "The embedding service did not answer; retry later.");
+        }
 
-            AgentSearchResult result;
-            try
-            {
-                result = await search.SearchAsync(text, k, filter, cancellationToken);
-            }
-            catch (EmbedderException e)
-            {
-                // The model service (PLANT_EMBEDDER=http) failed: not the client's fault, and worth a retry.
-                context.GetLogger(nameof(SearchAgents)).LogWarning("Search could not embed: {Problem}", e.Message);
-                return Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
-                    "The embedding service did not answer; retry later.");
-            }
-
-            return HttpAnswers.Json(request, SearchResultDto.From(result), HttpAnswers.CatalogETag(request, result.CatalogVersion));
-        });
+        return Conditional.Ok(SearchResultDto.From(result), ETags.Catalog(request, result.CatalogVersion));
+    }
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Plant.Agents.Http;
 using Plant.Agents.Wire;
 using Plant.Core.Catalog;
 using Plant.Hosting;
@@ -11,16 +11,16 @@ namespace Plant.Agents.Catalog;
 public sealed class Industries(CatalogQueries catalog, NpgsqlDataSource dataSource)
 {
     [Function(nameof(ListIndustries))]
-    public Task<IResult> ListIndustries(
+    public Task<Conditional<Page<IndustryDto>>> ListIndustries(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/industries")] HttpRequest request,
         CancellationToken cancellationToken) =>
         CatalogRoutes.ListAsync<IndustryView, IndustryDto>(request, dataSource, [], _ =>
             (limit, cursor) => catalog.ListIndustriesAsync(limit, cursor, cancellationToken), IndustryDto.From, cancellationToken);
 
     [Function(nameof(GetIndustry))]
-    public Task<IResult> GetIndustry(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/industries/{id}")] HttpRequest request,
-        string id,
+    public Task<Results<Conditional<IndustryDto>, ProblemHttpResult>> GetIndustry(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/industries/{id:guid}")] HttpRequest request,
+        Guid id,
         CancellationToken cancellationToken) =>
         CatalogRoutes.GetAsync(request, id, dataSource, "industry", industryId => catalog.GetIndustryAsync(industryId, cancellationToken), IndustryDto.From, cancellationToken);
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Plant.Agents.Http;
 using Plant.Agents.Wire;
 using Plant.Core.Catalog;
 using Plant.Hosting;
@@ -11,7 +11,7 @@ namespace Plant.Agents.Catalog;
 public sealed class JobRoles(CatalogQueries catalog, NpgsqlDataSource dataSource)
 {
     [Function(nameof(ListJobRoles))]
-    public Task<IResult> ListJobRoles(
+    public Task<Conditional<Page<JobRoleDto>>> ListJobRoles(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/job-roles")] HttpRequest request,
         CancellationToken cancellationToken) =>
         CatalogRoutes.ListAsync<JobRoleView, JobRoleDto>(request, dataSource, ["industry"], query =>
@@ -21,9 +21,9 @@ public sealed class JobRoles(CatalogQueries catalog, NpgsqlDataSource dataSource
         }, JobRoleDto.From, cancellationToken);
 
     [Function(nameof(GetJobRole))]
-    public Task<IResult> GetJobRole(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/job-roles/{id}")] HttpRequest request,
-        string id,
+    public Task<Results<Conditional<JobRoleDto>, ProblemHttpResult>> GetJobRole(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/job-roles/{id:guid}")] HttpRequest request,
+        Guid id,
         CancellationToken cancellationToken) =>
         CatalogRoutes.GetAsync(request, id, dataSource, "job role", roleId => catalog.GetJobRoleAsync(roleId, cancellationToken), JobRoleDto.From, cancellationToken);
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Plant.Agents.Http;
 using Plant.Agents.Wire;
 using Plant.Core.Catalog;
 using Plant.Hosting;
@@ -14,7 +14,7 @@ public sealed class Skills(CatalogQueries catalog, NpgsqlDataSource dataSource)
         CatalogQueries.SkillCategories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
 
     [Function(nameof(ListSkills))]
-    public Task<IResult> ListSkills(
+    public Task<Conditional<Page<SkillDto>>> ListSkills(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/skills")] HttpRequest request,
         CancellationToken cancellationToken) =>
         CatalogRoutes.ListAsync<SkillView, SkillDto>(request, dataSource, ["category"], query =>
@@ -24,9 +24,9 @@ public sealed class Skills(CatalogQueries catalog, NpgsqlDataSource dataSource)
         }, SkillDto.From, cancellationToken);
 
     [Function(nameof(GetSkill))]
-    public Task<IResult> GetSkill(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/skills/{id}")] HttpRequest request,
-        string id,
+    public Task<Results<Conditional<SkillDto>, ProblemHttpResult>> GetSkill(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/skills/{id:guid}")] HttpRequest request,
+        Guid id,
         CancellationToken cancellationToken) =>
         CatalogRoutes.GetAsync(request, id, dataSource, "skill", skillId => catalog.GetSkillAsync(skillId, cancellationToken), SkillDto.From, cancellationToken);
 }

@@ -1,6 +1,6 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
-using Plant.Agents.Http;
 using Plant.Agents.Wire;
 using Plant.Core.Catalog;
 using Plant.Hosting;
@@ -11,7 +11,7 @@ namespace Plant.Agents.Catalog;
 public sealed class Teams(CatalogQueries catalog, NpgsqlDataSource dataSource)
 {
     [Function(nameof(ListTeams))]
-    public Task<IResult> ListTeams(
+    public Task<Conditional<Page<TeamDto>>> ListTeams(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/teams")] HttpRequest request,
         CancellationToken cancellationToken) =>
         CatalogRoutes.ListAsync<TeamView, TeamDto>(request, dataSource, ["jobRole"], query =>
@@ -21,9 +21,9 @@ public sealed class Teams(CatalogQueries catalog, NpgsqlDataSource dataSource)
         }, TeamDto.From, cancellationToken);
 
     [Function(nameof(GetTeam))]
-    public Task<IResult> GetTeam(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/teams/{id}")] HttpRequest request,
-        string id,
+    public Task<Results<Conditional<TeamDto>, ProblemHttpResult>> GetTeam(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/teams/{id:guid}")] HttpRequest request,
+        Guid id,
         CancellationToken cancellationToken) =>
         CatalogRoutes.GetAsync(request, id, dataSource, "team", teamId => catalog.GetTeamAsync(teamId, cancellationToken), TeamDto.From, cancellationToken);
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Plant.Agents.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Plant.Agents.Wire;
 using Plant.Core.Trials;
 using Plant.Hosting;
@@ -13,22 +13,20 @@ namespace Plant.Agents.Trials;
 public sealed class CancelTrial(TrialService trials)
 {
     [Function(nameof(CancelTrial))]
-    public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/trials/{id}/cancel")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) =>
-        HttpAnswers.GuardAsync(async () =>
+    public async Task<Results<Ok<TrialDto>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/trials/{id:guid}/cancel")] HttpRequest request,
+        Guid id,
+        CancellationToken cancellationToken)
+    {
+        QueryReader.For(request);
+        return await trials.CancelAsync(id, cancellationToken) switch
         {
-            var trialId = RouteIds.Parse("id", id);
-            QueryReader.For(request);
-            return await trials.CancelAsync(trialId, cancellationToken) switch
-            {
-                CancelTrialResult.Cancelled cancelled => TypedResults.Ok(TrialDto.From(cancelled.Trial)),
-                CancelTrialResult.Ended ended => Problems.Result(
-                    StatusCodes.Status409Conflict, TrialProblems.TrialEnded, "Trial ended",
-                    $"Trial {trialId} ended at {ended.Trial.EndsAt:O}; there is nothing to cancel."),
-                CancelTrialResult.NotFound => HttpAnswers.NotFound($"No trial {trialId}."),
-                _ => throw new InvalidOperationException("Unknown cancel outcome."),
-            };
-        });
+            CancelTrialResult.Cancelled cancelled => TypedResults.Ok(TrialDto.From(cancelled.Trial)),
+            CancelTrialResult.Ended ended => Problems.Result(
+                StatusCodes.Status409Conflict, TrialProblems.TrialEnded, "Trial ended",
+                $"Trial {id} ended at {ended.Trial.EndsAt:O}; there is nothing to cancel."),
+            CancelTrialResult.NotFound => Problems.NotFoundResult($"No trial {id}."),
+            _ => throw new InvalidOperationException("Unknown cancel outcome."),
+        };
+    }
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Plant.Agents.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Plant.Agents.Wire;
 using Plant.Core.Trials;
 using Plant.Hosting;
@@ -10,20 +10,18 @@ namespace Plant.Agents.Trials;
 public sealed class GetTrial(TrialService trials)
 {
     [Function(nameof(GetTrial))]
-    public Task<IResult> Run(
-        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/trials/{id}")] HttpRequest request,
-        string id,
-        CancellationToken cancellationToken) =>
-        HttpAnswers.GuardAsync(async () =>
+    public async Task<Results<Conditional<TrialDto>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/trials/{id:guid}")] HttpRequest request,
+        Guid id,
+        CancellationToken cancellationToken)
+    {
+        QueryReader.For(request);
+        if (await trials.GetAsync(id, cancellationToken) is not { } trial)
         {
-            var trialId = RouteIds.Parse("id", id);
-            QueryReader.For(request);
-            if (await trials.GetAsync(trialId, cancellationToken) is not { } trial)
-            {
-                return HttpAnswers.NotFound($"No trial {trialId}.");
-            }
+            return Problems.NotFoundResult($"No trial {id}.");
+        }
 
-            var dto = TrialDto.From(trial);
-            return HttpAnswers.Json(request, dto, HttpAnswers.ContentETag(dto));
-        });
+        var dto = TrialDto.From(trial);
+        return Conditional.Ok(dto, ETags.Content(dto));
+    }
 }

@@ -1,5 +1,5 @@
 using Microsoft.AspNetCore.Http;
-using Plant.Agents.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Plant.Agents.Wire;
 using Plant.Core.Trials;
 using Plant.Hosting;
@@ -19,41 +19,40 @@ public sealed class StartTrial(TrialService trials)
     public const int MaximumEmailLength = 254;
 
     [Function(nameof(StartTrial))]
-    public Task<IResult> Run(
+    public async Task<Results<Created<TrialDto>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/trials")] HttpRequest request,
         StartTrialRequest body,
-        CancellationToken cancellationToken) =>
-        HttpAnswers.GuardAsync(async () =>
+        CancellationToken cancellationToken)
+    {
+        QueryReader.For(request);
+        var key = IdempotencyKey(request);
+        var customerId = CustomerId(body.Customer);
+        CheckEmail(body.Customer.Email);
+
+        return await trials.StartAsync(body.AgentId, customerId, key, cancellationToken) switch
         {
-            QueryReader.For(request);
-            var key = IdempotencyKey(request);
-            var customerId = CustomerId(body.Customer);
-            CheckEmail(body.Customer.Email);
+            StartTrialResult.Started started => Created(request, started),
+            StartTrialResult.UnknownAgent => throw new BadInputException("agentId", $"agentId '{body.AgentId}' names no agent."),
+            StartTrialResult.AgentUnavailable unavailable => Problems.Result(
+                StatusCodes.Status409Conflict, TrialProblems.AgentUnavailable, "Agent unavailable",
+                $"Agent {body.AgentId} cannot be tried: it is {unavailable.Lifecycle} and its certification is {unavailable.Certification}; only active, certified agents can."),
+            StartTrialResult.AlreadyActive active => Problems.Result(
+                StatusCodes.Status409Conflict, TrialProblems.TrialActive, "Trial already active",
+                $"The customer already has an active trial of agent {body.AgentId}.",
+                new Dictionary<string, object?> { ["trialId"] = active.TrialId }),
+            StartTrialResult.KeyReused => Problems.Result(
+                StatusCodes.Status422UnprocessableEntity, TrialProblems.IdempotencyKeyReused, "Idempotency-Key reused",
+                "This Idempotency-Key was used for another request (another agent or customer); use a new key for a new request.",
+                new Dictionary<string, object?> { ["parameter"] = IdempotencyKeyHeader }),
+            _ => throw new InvalidOperationException("Unknown start outcome."),
+        };
+    }
 
-            return await trials.StartAsync(body.AgentId, customerId, key, cancellationToken) switch
-            {
-                StartTrialResult.Started started => Created(request, started),
-                StartTrialResult.UnknownAgent => HttpAnswers.BadRequest("agentId", $"agentId '{body.AgentId}' names no agent."),
-                StartTrialResult.AgentUnavailable unavailable => Problems.Result(
-                    StatusCodes.Status409Conflict, TrialProblems.AgentUnavailable, "Agent unavailable",
-                    $"Agent {body.AgentId} cannot be tried: it is {unavailable.Lifecycle} and its certification is {unavailable.Certification}; only active, certified agents can."),
-                StartTrialResult.AlreadyActive active => Problems.Result(
-                    StatusCodes.Status409Conflict, TrialProblems.TrialActive, "Trial already active",
-                    $"The customer already has an active trial of agent {body.AgentId}.",
-                    new Dictionary<string, object?> { ["trialId"] = active.TrialId }),
-                StartTrialResult.KeyReused => Problems.Result(
-                    StatusCodes.Status422UnprocessableEntity, TrialProblems.IdempotencyKeyReused, "Idempotency-Key reused",
-                    "This Idempotency-Key was used for another request (another agent or customer); use a new key for a new request.",
-                    new Dictionary<string, object?> { ["parameter"] = IdempotencyKeyHeader }),
-                _ => throw new InvalidOperationException("Unknown start outcome."),
-            };
-        });
-
-    private static IResult Created(HttpRequest request, StartTrialResult.Started started)
+    private static Created<TrialDto> Created(HttpRequest request, StartTrialResult.Started started)
     {
         var trial = TrialDto.From(started.Trial);
         var headers = request.HttpContext.Response.Headers;
-        headers.ETag = HttpAnswers.ContentETag(trial);
+        headers.ETag = ETags.Content(trial).ToString();
         if (started.Replayed)
         {
             headers["Idempotent-Replayed"] = "true";

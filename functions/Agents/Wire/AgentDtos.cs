@@ -6,23 +6,23 @@ namespace Plant.Agents.Wire;
 // The JSON of the agent routes. Mapped by hand from Plant.Core's views, so that a change in the core cannot change
 // the API by accident.
 
-internal sealed record RefDto(Guid Id, string? Name);
+public sealed record RefDto(Guid Id, string? Name);
 
-internal sealed record SkillRefDto(Guid Id, string Name, string Category);
+public sealed record SkillRefDto(Guid Id, string Name, string Category);
 
-internal sealed record IndustryRefDto(Guid Id, string? Name, string? Code);
+public sealed record IndustryRefDto(Guid Id, string? Name, string? Code);
 
-internal sealed record JobRoleRefDto(Guid Id, string? Name, string? Seniority);
+public sealed record JobRoleRefDto(Guid Id, string? Name, string? Seniority);
 
-internal sealed record CertificationDto(string Status, DateTimeOffset? CertifiedAt, string? CertificateId)
+public sealed record CertificationDto(string Status, DateTimeOffset? CertifiedAt, string? CertificateId)
 {
     public static CertificationDto From(Certification certification) =>
         new(certification.Status, certification.CertifiedAt, certification.CertificateId);
 }
 
-internal sealed record PriceDto(decimal PerHour, string Currency);
+public sealed record PriceDto(decimal PerHour, string Currency);
 
-internal sealed record AgentDto(
+public sealed record AgentDto(
     Guid Id,
     string Name,
     string Description,
@@ -57,14 +57,9 @@ internal sealed record AgentDto(
         agent.Tags);
 }
 
-internal sealed record AgentPageDto(IReadOnlyList<AgentDto> Items, string? NextCursor)
-{
-    public static AgentPageDto From(AgentPage page) => new([.. page.Items.Select(AgentDto.From)], page.NextCursor);
-}
+public sealed record SearchHitDto(double Score, AgentDto Agent);
 
-internal sealed record SearchHitDto(double Score, AgentDto Agent);
-
-internal sealed record SearchResultDto(IReadOnlyList<SearchHitDto> Items)
+public sealed record SearchResultDto(IReadOnlyList<SearchHitDto> Items)
 {
     public static SearchResultDto From(AgentSearchResult result) =>
         new([.. result.Hits.Select(h => new SearchHitDto(Math.Round(h.Score, 6), AgentDto.From(h.Agent)))]);

@@ -4,17 +4,17 @@ namespace Plant.Agents.Wire;
 
 // The JSON of the catalog routes, mapped by hand from Plant.Core's views.
 
-internal sealed record IndustryDto(Guid Id, string Name, string Description, string? Code, CertificationDto Certification, int Version)
+public sealed record IndustryDto(Guid Id, string Name, string Description, string? Code, CertificationDto Certification, int Version)
 {
     public static IndustryDto From(IndustryView v) => new(v.Id, v.Name, v.Description, v.Code, CertificationDto.From(v.Certification), v.Version);
 }
 
-internal sealed record SkillDto(Guid Id, string Name, string Description, string Category, CertificationDto Certification, int Version)
+public sealed record SkillDto(Guid Id, string Name, string Description, string Category, CertificationDto Certification, int Version)
 {
     public static SkillDto From(SkillView v) => new(v.Id, v.Name, v.Description, v.Category, CertificationDto.From(v.Certification), v.Version);
 }
 
-internal sealed record JobRoleDto(
+public sealed record JobRoleDto(
     Guid Id,
     string Name,
     string Description,
@@ -29,7 +29,7 @@ internal sealed record JobRoleDto(
         [.. v.RequiredSkills.Select(s => new RefDto(s.Id, s.Name))], CertificationDto.From(v.Certification), v.Version);
 }
 
-internal sealed record TeamDto(
+public sealed record TeamDto(
     Guid Id,
     string Name,
     string Description,
@@ -41,9 +41,4 @@ internal sealed record TeamDto(
     public static TeamDto From(TeamView v) => new(
         v.Id, v.Name, v.Description, new RefDto(v.JobRole.Id, v.JobRole.Name),
         [.. v.Members.Select(m => new RefDto(m.Id, m.Name))], CertificationDto.From(v.Certification), v.Version);
-}
-
-internal sealed record CatalogPageDto<T>(IReadOnlyList<T> Items, string? NextCursor)
-{
-    public static CatalogPageDto<T> From<TView>(CatalogPage<TView> page, Func<TView, T> map) => new([.. page.Items.Select(map)], page.NextCursor);
 }

@@ -8,9 +8,9 @@ public sealed record StartTrialRequest(Guid AgentId, TrialCustomer Customer);
 /// <summary>The customer: the portal's id (kept) and e-mail address (checked, not kept: docs/AGENTS.md).</summary>
 public sealed record TrialCustomer(string Id, string Email);
 
-internal sealed record TrialCustomerDto(string Id);
+public sealed record TrialCustomerDto(string Id);
 
-internal sealed record TrialDto(
+public sealed record TrialDto(
     Guid Id,
     Guid AgentId,
     TrialCustomerDto Customer,

@@ -13,8 +13,10 @@ internal sealed class FunctionTimeoutException(string message) : Exception(messa
 /// Runs one invocation: binds the parameters, calls the method, awaits it under <c>functionTimeout</c>, and writes
 /// the two log lines the Azure host writes for every invocation.
 /// </summary>
-internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSettings settings)
+internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSettings settings, IEnumerable<ExceptionProblem> exceptionProblems)
 {
+    private readonly ExceptionProblem[] _exceptionProblems = [.. exceptionProblems];
+
     private readonly ConcurrentDictionary<string, ILogger> _loggers = new(StringComparer.Ordinal);
 
     public async Task<object?> ExecuteAsync(
@@ -67,10 +69,7 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
         {
             // Kestrel's verdict on the request (a body over the limit is 413), whether the binder or the function
             // itself read the body: the client's fault, so a 4xx problem rather than a failed function's 500.
-            var (slug, title, detail) = Problems.ForStatus(e.StatusCode, http.Request);
-            LogBadRequest(logger, function.Name, invocationId, detail);
-            LogExecuted(logger, LogLevel.Information, null, function, "Failed", invocationId, started);
-            throw new FunctionBindingException(e.StatusCode, slug, title, detail);
+            throw BadRequest(logger, function, invocationId, started, BadInputException.FromStatus(e.StatusCode, http.Request));
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
@@ -78,11 +77,15 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
             LogExecuted(logger, LogLevel.Information, null, function, "Cancelled", invocationId, started);
             throw;
         }
-        catch (FunctionBindingException e)
+        catch (BadInputException e)
         {
-            LogBindingFailed(logger, function.Name, invocationId, e.Message);
+            throw BadRequest(logger, function, invocationId, started, e);
+        }
+        catch (Exception e) when (http is not null && ExceptionProblem.Find(_exceptionProblems, e) is { } problem)
+        {
+            LogBadRequest(logger, function.Name, invocationId, problem.ProblemDetails.Detail ?? e.Message);
             LogExecuted(logger, LogLevel.Information, null, function, "Failed", invocationId, started);
-            throw;
+            return problem;
         }
         catch (Exception e)
         {
@@ -119,6 +122,14 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
         }
     }
 
+    /// <summary>The client's fault: a warning naming what is wrong, not a failed function's error.</summary>
+    private static BadInputException BadRequest(ILogger logger, FunctionDescriptor function, string invocationId, long started, BadInputException e)
+    {
+        LogBadRequest(logger, function.Name, invocationId, e.Message);
+        LogExecuted(logger, LogLevel.Information, null, function, "Failed", invocationId, started);
+        return e;
+    }
+
     private static void LogExecuted(ILogger logger, LogLevel level, Exception? e, FunctionDescriptor function, string outcome, string invocationId, long started) =>
         LogExecuted(logger, level, e, function.Name, outcome, invocationId, (long)Stopwatch.GetElapsedTime(started).TotalMilliseconds);
 
@@ -132,7 +143,4 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bad request for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}")]
     private static partial void LogBadRequest(ILogger logger, string functionName, string invocationId, string problem);
-
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Binding failed for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}")]
-    private static partial void LogBindingFailed(ILogger logger, string functionName, string invocationId, string problem);
 }

@@ -1,8 +1,6 @@
 using System.ComponentModel;
 using System.Globalization;
 using System.Reflection;
-using System.Text.Json;
-using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Patterns;
 
@@ -14,14 +12,6 @@ namespace Plant.Hosting.Functions;
 /// </summary>
 internal static class ParameterBinders
 {
-    /// <summary>Web defaults, plus strictness: unknown or missing required properties are the client's error.</summary>
-    public static readonly JsonSerializerOptions BodyOptions = new(JsonSerializerDefaults.Web)
-    {
-        UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
-        RespectNullableAnnotations = true,
-        RespectRequiredConstructorParameters = true,
-    };
-
     public static ParameterBinder Create(string function, ParameterInfo parameter, RoutePattern? route)
     {
         var type = parameter.ParameterType;
@@ -66,7 +56,7 @@ internal static class ParameterBinders
             // habit) would otherwise turn into a body that no request can satisfy.
             return type.IsAbstract
                 ? throw Unbindable(function, name, $"a JSON body needs a concrete type, and {type.Name} is abstract (a logger comes from FunctionContext.GetLogger)")
-                : i => ReadBodyAsync(i, type);
+                : async i => await JsonBody.ReadAsync(i.Http!.Request, type, JsonBody.Options, i.Context.CancellationToken);
         }
 
         throw Unbindable(function, name, "only the trigger, FunctionContext, CancellationToken, route values and one JSON body can be bound");
@@ -104,72 +94,8 @@ internal static class ParameterBinders
             }
             catch (Exception e) when (e is FormatException or NotSupportedException or ArgumentException)
             {
-                throw new FunctionBindingException(
-                    StatusCodes.Status400BadRequest, Problems.BadRequest, "Bad request",
-                    string.Create(CultureInfo.InvariantCulture, $"The route value '{name}' is not a valid {target.Name}."));
+                throw new BadInputException(name, string.Create(CultureInfo.InvariantCulture, $"The route value '{name}' is not a valid {target.Name}."));
             }
         };
-    }
-
-    private static async ValueTask<object?> ReadBodyAsync(Invocation invocation, Type type)
-    {
-        var request = invocation.Http!.Request;
-        var hasBody = request.ContentLength is > 0 || request.Headers.TransferEncoding.Count > 0;
-        if (!hasBody && (request.ContentType is null || request.HasJsonContentType()))
-        {
-            throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson, "Malformed JSON", "A JSON body is required.");
-        }
-
-        if (!request.HasJsonContentType())
-        {
-            throw new FunctionBindingException(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType,
-                "Unsupported media type", $"The body must be JSON with Content-Type application/json; got '{request.ContentType ?? "none"}'.");
-        }
-
-        object? value;
-        try
-        {
-            value = await JsonSerializer.DeserializeAsync(request.Body, type, BodyOptions, invocation.Context.CancellationToken);
-        }
-        catch (JsonException e)
-        {
-            throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson, "Malformed JSON", Describe(e));
-        }
-
-        return value ?? throw new FunctionBindingException(StatusCodes.Status400BadRequest, Problems.MalformedJson,
-            "Malformed JSON", "The body must be a JSON object, not null.");
-    }
-
-    /// <summary>Says what is wrong with the body and where, without naming internal .NET types.</summary>
-    private static string Describe(JsonException e)
-    {
-        var where = string.Create(CultureInfo.InvariantCulture, $"at '{e.Path ?? "$"}' (line {(e.LineNumber ?? 0) + 1}, position {(e.BytePositionInLine ?? 0) + 1})");
-
-        // Syntax errors come from the reader, wrapped; the rest is well-formed JSON of the wrong shape, and
-        // System.Text.Json tells those apart only by message (English: the build ships no other resources).
-        if (e.InnerException is JsonException)
-        {
-            return $"The body is not valid JSON {where}.";
-        }
-
-        var message = e.Message;
-        const string missing = "missing required properties including: ";
-        var at = message.IndexOf(missing, StringComparison.Ordinal);
-        if (at >= 0)
-        {
-            return $"The body is missing required properties: {message[(at + missing.Length)..].TrimEnd('.')}.";
-        }
-
-        if (message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal))
-        {
-            return $"The body has a property that is not expected {where}.";
-        }
-
-        if (message.Contains("null values", StringComparison.Ordinal))
-        {
-            return $"The body has a null value where one is required {where}.";
-        }
-
-        return $"The body has a value of the wrong type {where}.";
     }
 }

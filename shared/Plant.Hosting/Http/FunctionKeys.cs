@@ -15,6 +15,9 @@ internal sealed class FunctionKeys
     public const string MasterSetting = "PLANT_MASTER_KEY";
     public const string FunctionSetting = "PLANT_FUNCTION_KEYS";
     public const string HeaderName = "x-functions-key";
+
+    /// <summary>The query parameter a key may come in instead of the header, as in Azure Functions.</summary>
+    public const string QueryParameter = "code";
     private const int MinimumLength = 16;
 
     private readonly byte[] _master;
@@ -66,7 +69,7 @@ internal sealed class FunctionKeys
         string? presented = request.Headers[HeaderName];
         if (string.IsNullOrEmpty(presented))
         {
-            presented = request.Query["code"];
+            presented = request.Query[QueryParameter];
         }
 
         if (string.IsNullOrEmpty(presented))

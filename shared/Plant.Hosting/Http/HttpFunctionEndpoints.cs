@@ -74,9 +74,9 @@ internal static class HttpFunctionEndpoints
                 .ExecuteAsync(function, services, invocationId, Reason(http.Request.Method), http, null, http.RequestAborted);
             await WriteResultAsync(http, result);
         }
-        catch (FunctionBindingException e)
+        catch (BadInputException e)
         {
-            await Problems.WriteAsync(http, e.Status, e.ProblemType, e.Title, e.Message);
+            await Problems.WriteAsync(http, e.Status, e.ProblemType, e.Title, e.Message, Problems.ParameterMember(e.Parameter));
         }
         catch (OperationCanceledException) when (http.RequestAborted.IsCancellationRequested)
         {
@@ -89,6 +89,14 @@ internal static class HttpFunctionEndpoints
             http.Response.Headers.Connection = "close";
             await Problems.WriteAsync(http, StatusCodes.Status504GatewayTimeout, Problems.FunctionTimeout, "Function timeout",
                 e.Message, new Dictionary<string, object?> { ["invocationId"] = invocationId });
+        }
+        catch (Exception e) when (!http.Response.HasStarted && Outages.IsOutage(e))
+        {
+            // The function's dependency is down, not the function wrong: the client may retry (the executor logged it).
+            http.Response.Clear();
+            http.Response.Headers.RetryAfter = Outages.RetryAfterSeconds;
+            await Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
+                "The database cannot be reached or is overloaded; retry later.", new Dictionary<string, object?> { ["invocationId"] = invocationId });
         }
         catch (Exception) when (!http.Response.HasStarted)
         {

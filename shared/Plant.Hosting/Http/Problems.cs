@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 
 namespace Plant.Hosting;
 
@@ -26,8 +27,15 @@ public static class Problems
     public const string FunctionTimeout = "function-timeout";
 
     /// <summary>A problem response for a function to return.</summary>
-    public static IResult Result(int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null) =>
+    public static ProblemHttpResult Result(int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null) =>
         TypedResults.Problem(detail: detail, statusCode: status, title: title, type: TypePrefix + slug, extensions: extensions);
+
+    /// <summary>400 <c>bad-request</c> naming the query parameter, route value, header or body member at fault, as <see cref="BadInputException"/> does.</summary>
+    public static ProblemHttpResult BadInput(string? parameter, string detail) =>
+        Result(StatusCodes.Status400BadRequest, BadRequest, "Bad request", detail, ParameterMember(parameter));
+
+    /// <summary>404 <c>not-found</c>: what the request names does not exist; <paramref name="detail"/> says what was looked for.</summary>
+    public static ProblemHttpResult NotFoundResult(string detail) => Result(StatusCodes.Status404NotFound, NotFound, "Not found", detail);
 
     /// <summary>Writes a problem straight to the response; the request path (never the query) is the instance.</summary>
     public static Task WriteAsync(HttpContext http, int status, string slug, string title, string detail, IDictionary<string, object?>? extensions = null)
@@ -42,6 +50,10 @@ public static class Problems
             extensions: extensions);
         return result.ExecuteAsync(http);
     }
+
+    /// <summary>The <c>parameter</c> member of a problem about one input; none when the request as a whole is at fault.</summary>
+    internal static Dictionary<string, object?>? ParameterMember(string? parameter) =>
+        parameter is null ? null : new() { ["parameter"] = parameter };
 
     /// <summary>
     /// The title and slug for a bare status code, so that an empty 404 or 405 from routing, or a bodiless

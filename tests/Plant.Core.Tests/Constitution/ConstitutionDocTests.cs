@@ -1,5 +1,6 @@
 using System.Text.RegularExpressions;
 using Plant.Core.Constitution;
+using Plant.Testing;
 using Xunit;
 
 namespace Plant.Core.Tests.Constitution;
@@ -7,7 +8,7 @@ namespace Plant.Core.Tests.Constitution;
 /// <summary>docs/CONSTITUTION.md and the rules in code cannot drift apart.</summary>
 public sealed partial class ConstitutionDocTests
 {
-    private static readonly string s_doc = File.ReadAllText(Path.Combine(RepositoryRoot(), "docs", "CONSTITUTION.md"));
+    private static readonly string s_doc = File.ReadAllText(RepositoryFolder.Path("docs", "CONSTITUTION.md"));
 
     [Fact]
     public void Every_rule_in_code_is_in_the_doc_and_the_doc_names_no_other()
@@ -51,18 +52,6 @@ public sealed partial class ConstitutionDocTests
         return end < 0 ? s_doc[start..] : s_doc[start..end];
     }
 
-    private static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Plant.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("No Plant.sln above " + AppContext.BaseDirectory);
-    }
 
     [GeneratedRegex(@"L[01]-[A-Z]+-\d{3}")]
     private static partial Regex RuleId();

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Security.Cryptography;
 using System.Text;
+using Plant.Testing;
 
 namespace Plant.Functions.Tests.Support;
 
@@ -35,27 +36,13 @@ public static class PublishedApps
     public static Task<string> GetAsync(string app) =>
         s_published.GetOrAdd(app, name => new Lazy<Task<string>>(() => PublishAsync(name))).Value;
 
-    /// <summary>The checkout holding these test binaries: the folder with Plant.sln above them.</summary>
-    public static string RepositoryRoot()
-    {
-        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir is not null; dir = dir.Parent)
-        {
-            if (File.Exists(Path.Combine(dir.FullName, "Plant.sln")))
-            {
-                return dir.FullName;
-            }
-        }
-
-        throw new InvalidOperationException($"No Plant.sln above {AppContext.BaseDirectory}.");
-    }
-
     /// <summary>The dotnet executable running these tests, so the app runs on the same SDK's runtime.</summary>
     public static string DotnetPath() =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host && File.Exists(host) ? host : "dotnet";
 
     private static async Task<string> PublishAsync(string app)
     {
-        var root = RepositoryRoot();
+        var root = RepositoryFolder.Root;
         var project = Path.Combine(root, "functions", app, $"Plant.{app}.csproj");
         if (!File.Exists(project))
         {

@@ -98,7 +98,7 @@ public sealed class MigrationRoutesTests
         var problem = await Problem.AssertAsync(response, status, slug);
         if (slug == "bad-request")
         {
-            Assert.Equal("target", problem.GetProperty("field").GetString());
+            Assert.Equal("target", problem.GetProperty("parameter").GetString());
         }
 
         Assert.Equal([1], await db.VersionsAsync());

@@ -1,0 +1,57 @@
+using Plant.Core.Agents;
+using Plant.Hosting;
+
+namespace Plant.Agents.Agents;
+
+/// <summary>The agent filters of <c>/agents</c> and <c>/agents/search</c>, read from the query string.</summary>
+internal static class AgentFilterReader
+{
+    /// <summary>The filter parameters both routes take.</summary>
+    public static readonly string[] Parameters = ["industry", "skill", "jobRole", "team", "status", "certified"];
+
+    public static readonly IReadOnlyDictionary<string, AgentListingStatus> Statuses = new Dictionary<string, AgentListingStatus>(StringComparer.Ordinal)
+    {
+        ["active"] = AgentListingStatus.Active,
+        ["suspended"] = AgentListingStatus.Suspended,
+        ["retired"] = AgentListingStatus.Retired,
+        ["draft"] = AgentListingStatus.Draft,
+        ["rejected"] = AgentListingStatus.Rejected,
+    };
+
+    /// <summary>At most this many skills in one filter: more is not a portal's filter but an attempt to make a big query.</summary>
+    private const int MaximumSkills = 20;
+
+    public static AgentFilter Read(QueryReader query, string? text = null)
+    {
+        var skills = query.Guids("skill");
+        if (skills.Count > MaximumSkills)
+        {
+            throw new BadInputException("skill", $"skill is given {skills.Count} times; at most {MaximumSkills} skills can be combined.");
+        }
+
+        return new AgentFilter
+        {
+            Industry = query.Guid("industry"),
+            Skills = skills,
+            JobRole = query.Guid("jobRole"),
+            Team = query.Guid("team"),
+            Statuses = ReadStatuses(query),
+            Certified = query.Bool("certified"),
+            Text = text,
+        };
+    }
+
+    /// <summary><c>status</c>, repeatable; active only when absent.</summary>
+    public static IReadOnlyList<AgentListingStatus> ReadStatuses(QueryReader query)
+    {
+        var values = query.Many("status");
+        if (values.Count == 0)
+        {
+            return AgentFilter.DefaultStatuses;
+        }
+
+        return [.. values.Select(v => Statuses.TryGetValue(v, out var status)
+            ? status
+            : throw new BadInputException("status", $"status must be one of {string.Join(", ", Statuses.Keys)}; got '{BadInputException.Shorten(v)}'."))];
+    }
+}

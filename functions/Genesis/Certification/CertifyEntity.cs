@@ -1,0 +1,51 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Plant.Core.Catalog;
+using Plant.Core.Genesis;
+using Plant.Genesis.Wire;
+using Plant.Hosting;
+
+namespace Plant.Genesis.Certification;
+
+/// <summary>
+/// <c>POST /api/v1/genesis/{type}/{id}/certify</c> (master key): checks the current version against the
+/// constitution and, if it passes, signs a certificate (201; 200 when it was certified already). 422 with every
+/// violation when it fails; the version is then marked rejected.
+/// </summary>
+public sealed class CertifyEntity(Certifier certifier)
+{
+    [Function(nameof(CertifyEntity))]
+    public async Task<Results<Created<CertifiedResponse>, Ok<CertifiedResponse>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/genesis/{type}/{id:guid}/certify")] HttpRequest request,
+        string type, Guid id, CancellationToken cancellationToken)
+    {
+        if (!EntityTypes.TryParseRouteSegment(type, out var entityType))
+        {
+            return GenesisResults.UnknownType(type);
+        }
+
+        QueryReader.For(request);
+        var actor = GenesisRequests.Actor(request);
+        var ifMatch = GenesisRequests.IfMatchVersion(request);
+        var result = await certifier.CertifyAsync(entityType, id, ifMatch, actor, cancellationToken);
+        var response = request.HttpContext.Response;
+        if (result.Outcome is CertifyOutcome.Issued or CertifyOutcome.AlreadyCertified)
+        {
+            response.GetTypedHeaders().ETag = GenesisRequests.ETag(result.Entity!.Version);
+        }
+
+        return result.Outcome switch
+        {
+            CertifyOutcome.Issued => TypedResults.Created((string?)null, CertifiedResponse.From(result)),
+            CertifyOutcome.AlreadyCertified => TypedResults.Ok(CertifiedResponse.From(result)),
+            CertifyOutcome.Rejected => Problems.Result(StatusCodes.Status422UnprocessableEntity, GenesisResults.CertificationFailed, "Certification failed",
+                $"Version {result.Entity!.Version} breaks the constitution; it is marked rejected. 'violations' lists every violation.",
+                new Dictionary<string, object?> { ["version"] = result.Entity.Version, ["violations"] = ReportResponse.ViolationsOf(result.Report!) }),
+            CertifyOutcome.Tampered => Problems.Result(StatusCodes.Status409Conflict, GenesisResults.VersionAltered, "Version altered", result.Detail!,
+                new Dictionary<string, object?> { ["version"] = result.Entity!.Version }),
+            CertifyOutcome.NotFound => GenesisResults.NotFound(entityType, id),
+            CertifyOutcome.PreconditionFailed => GenesisResults.Stale(response, result.Entity!, ifMatch),
+            _ => Problems.Result(StatusCodes.Status409Conflict, Problems.Conflict, "Conflict", result.Detail!),
+        };
+    }
+}

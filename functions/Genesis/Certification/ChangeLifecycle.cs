@@ -1,0 +1,50 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Plant.Core.Catalog;
+using Plant.Core.Genesis;
+using Plant.Genesis.Wire;
+using Plant.Hosting;
+
+namespace Plant.Genesis.Certification;
+
+/// <summary>
+/// <c>POST /api/v1/genesis/{type}/{id}/suspend</c>, <c>/reinstate</c> and <c>/retire</c> (master key): a lifecycle
+/// change of the current version (200 with it; 409 when the change does not apply to its status).
+/// </summary>
+public sealed class ChangeLifecycle(EntityStore store)
+{
+    [Function(nameof(SuspendEntity))]
+    public Task<Results<Ok<EntityResponse>, ProblemHttpResult>> SuspendEntity(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/genesis/{type}/{id:guid}/suspend")] HttpRequest request,
+        string type, Guid id, CancellationToken cancellationToken) =>
+        ChangeAsync(request, type, id, LifecycleChange.Suspend, cancellationToken);
+
+    [Function(nameof(ReinstateEntity))]
+    public Task<Results<Ok<EntityResponse>, ProblemHttpResult>> ReinstateEntity(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/genesis/{type}/{id:guid}/reinstate")] HttpRequest request,
+        string type, Guid id, CancellationToken cancellationToken) =>
+        ChangeAsync(request, type, id, LifecycleChange.Reinstate, cancellationToken);
+
+    [Function(nameof(RetireEntity))]
+    public Task<Results<Ok<EntityResponse>, ProblemHttpResult>> RetireEntity(
+        [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/genesis/{type}/{id:guid}/retire")] HttpRequest request,
+        string type, Guid id, CancellationToken cancellationToken) =>
+        ChangeAsync(request, type, id, LifecycleChange.Retire, cancellationToken);
+
+    private async Task<Results<Ok<EntityResponse>, ProblemHttpResult>> ChangeAsync(
+        HttpRequest request, string type, Guid id, LifecycleChange change, CancellationToken ct)
+    {
+        if (!EntityTypes.TryParseRouteSegment(type, out var entityType))
+        {
+            return GenesisResults.UnknownType(type);
+        }
+
+        QueryReader.For(request);
+        var actor = GenesisRequests.Actor(request);
+        var ifMatch = GenesisRequests.IfMatchVersion(request);
+        var result = await store.ChangeLifecycleAsync(entityType, id, change, ifMatch, actor, ct);
+        return result.Outcome is WriteOutcome.Written or WriteOutcome.Unchanged
+            ? GenesisResults.Current(request.HttpContext.Response, result.Entity!)
+            : GenesisResults.Refusal(request.HttpContext.Response, result, entityType, id, ifMatch);
+    }
+}

@@ -1,0 +1,49 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Plant.Core.Catalog;
+using Plant.Core.Genesis;
+using Plant.Genesis.Wire;
+using Plant.Hosting;
+
+namespace Plant.Genesis.Entities;
+
+/// <summary>
+/// <c>GET /api/v1/genesis/{type}</c>: current versions by name, filtered by <c>status</c> and <c>certification</c>,
+/// in pages (<c>limit</c>, <c>cursor</c>): <c>{ items, nextCursor }</c>.
+/// </summary>
+public sealed class ListEntities(EntityStore store)
+{
+    private const int DefaultLimit = 50;
+
+    private static readonly Dictionary<string, LifecycleStatus> s_statuses =
+        Enum.GetValues<LifecycleStatus>().ToDictionary(s => s.SchemaName(), StringComparer.Ordinal);
+
+    private static readonly Dictionary<string, CertificationStatus> s_certifications =
+        Enum.GetValues<CertificationStatus>().ToDictionary(s => s.SchemaName(), StringComparer.Ordinal);
+
+    [Function(nameof(ListEntities))]
+    public async Task<Results<Ok<Page<EntityResponse>>, ProblemHttpResult>> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/genesis/{type}")] HttpRequest request,
+        string type, CancellationToken cancellationToken)
+    {
+        if (!EntityTypes.TryParseRouteSegment(type, out var entityType))
+        {
+            return GenesisResults.UnknownType(type);
+        }
+
+        var query = QueryReader.For(request, ["status", "certification", .. Paging.Parameters]);
+        var filter = new EntityFilter(query.Choice("status", s_statuses), query.Choice("certification", s_certifications));
+        var page = query.Page(DefaultLimit, EntityReader.MaxPageSize);
+        EntityPage entities;
+        try
+        {
+            entities = await store.ListAsync(entityType, filter, page.Limit, page.Cursor, cancellationToken);
+        }
+        catch (FormatException)
+        {
+            throw new BadInputException(Paging.Cursor, "The cursor is not one this API returned, or it was changed; start again without a cursor.");
+        }
+
+        return TypedResults.Ok(new Page<EntityResponse>([.. entities.Items.Select(EntityResponse.From)], entities.Next));
+    }
+}

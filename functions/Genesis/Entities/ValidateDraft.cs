@@ -1,0 +1,29 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Plant.Core.Catalog;
+using Plant.Core.Genesis;
+using Plant.Genesis.Wire;
+using Plant.Hosting;
+
+namespace Plant.Genesis.Entities;
+
+/// <summary>
+/// <c>POST /api/v1/genesis/validate</c> with a draft and its <c>entityType</c> (industry, skill, job_role, team,
+/// agent): what the catalog could not store, and the constitution's report; <c>valid</c> means certification would
+/// pass today. Writes nothing.
+/// </summary>
+public sealed class ValidateDraft(EntityStore store)
+{
+    [Function(nameof(ValidateDraft))]
+    public async Task<Ok<ValidationResponse>> Run(
+        [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/genesis/validate")] HttpRequest request,
+        CancellationToken cancellationToken)
+    {
+        QueryReader.For(request);
+        var draft = await GenesisRequests.ReadAnyDraftAsync(request, cancellationToken);
+        var check = await store.ValidateAsync(draft, cancellationToken);
+        var report = ReportResponse.From(check.Report);
+        return TypedResults.Ok(new ValidationResponse(
+            report.Valid, report.Violations, draft.EntityType.SchemaName(), check.Storable, FieldErrorResponse.From(check.Errors)));
+    }
+}

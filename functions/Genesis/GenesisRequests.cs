@@ -1,0 +1,113 @@
+using System.Globalization;
+using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Net.Http.Headers;
+using Plant.Core.Catalog;
+using Plant.Hosting;
+
+namespace Plant.Genesis;
+
+/// <summary>
+/// What Genesis's routes read from a request beyond the host's readers: a draft body of the route's type, the
+/// version an <c>If-Match</c> names, and the acting caller. Bad input is a <see cref="BadInputException"/>.
+/// </summary>
+internal static class GenesisRequests
+{
+    /// <summary>The header a portal sets to the user it acts for; recorded as created_by/updated_by and in the audit trail.</summary>
+    public const string ActorHeader = "X-Plant-Actor";
+
+    /// <summary>The actor recorded when the caller names none.</summary>
+    public const string DefaultActor = "genesis-api";
+
+    private const int MaxActorLength = 200;
+
+    /// <summary>
+    /// The body as a draft of <paramref name="type"/>: a JSON object with only the draft's members (an
+    /// <c>entityType</c> member is allowed when it names the same type).
+    /// </summary>
+    public static async Task<EntityDraft> ReadDraftAsync(HttpRequest request, EntityType type, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        if (body.TryGetPropertyValue("entityType", out var named))
+        {
+            if (StringOf(named) != type.SchemaName())
+            {
+                throw BadInputException.MalformedJson("entityType", $"The body's 'entityType' must be \"{type.SchemaName()}\" on this route, or absent.");
+            }
+
+            body.Remove("entityType");
+        }
+
+        return (EntityDraft)JsonBody.Deserialize(body, type.DraftType(), CatalogJson.Options);
+    }
+
+    /// <summary>The body of <c>POST /validate</c>: a draft of any type, named by its <c>entityType</c> member.</summary>
+    public static async Task<EntityDraft> ReadAnyDraftAsync(HttpRequest request, CancellationToken ct)
+    {
+        var body = await JsonBody.ReadObjectAsync(request, ct);
+        var names = string.Join(", ", EntityTypes.All.Select(t => t.SchemaName()));
+        if (StringOf(body["entityType"]) is not { } text)
+        {
+            throw BadInputException.MalformedJson("entityType", $"The body needs 'entityType': one of {names}.");
+        }
+
+        if (!EntityTypes.TryParseSchemaName(text, out var type) && !EntityTypes.TryParseRouteSegment(text, out type))
+        {
+            throw BadInputException.MalformedJson("entityType", $"'entityType' is '{BadInputException.Shorten(text)}'; use one of {names}.");
+        }
+
+        body.Remove("entityType");
+        return (EntityDraft)JsonBody.Deserialize(body, type.DraftType(), CatalogJson.Options);
+    }
+
+    /// <summary>
+    /// The version <c>If-Match</c> names: <c>"3"</c> (the ETag Genesis sends) or <c>W/"3"</c>; null when the header is
+    /// absent or <c>*</c>. A header that names no one version is a 400.
+    /// </summary>
+    public static int? IfMatchVersion(HttpRequest request)
+    {
+        if (Preconditions.IfMatch(request) is not { } tags || tags.Any(t => t.Equals(EntityTagHeaderValue.Any)))
+        {
+            return null;
+        }
+
+        return tags.Count == 1 && int.TryParse(tags[0].Tag.AsSpan().Trim('"'), NumberStyles.None, CultureInfo.InvariantCulture, out var version) && version >= 1
+            ? version
+            : throw new BadInputException(HeaderNames.IfMatch, "The If-Match header must name one version, as the ETag of the entity does (\"3\").");
+    }
+
+    /// <summary>The ETag of a version: its number, quoted.</summary>
+    public static EntityTagHeaderValue ETag(int version) => new(string.Create(CultureInfo.InvariantCulture, $"\"{version}\""));
+
+    /// <summary>The caller's <see cref="ActorHeader"/>, or <see cref="DefaultActor"/>; a header that cannot be recorded is a 400.</summary>
+    public static string Actor(HttpRequest request)
+    {
+        var header = request.Headers[ActorHeader].ToString().Trim();
+        if (header.Length == 0)
+        {
+            return DefaultActor;
+        }
+
+        return header.Length <= MaxActorLength && TextInput.IsPlain(header)
+            ? header
+            : throw new BadInputException(ActorHeader, $"The {ActorHeader} header must have at most {MaxActorLength} characters and no control characters.");
+    }
+
+    /// <summary>The text of a JSON string node; null when it is not a string, or not valid Unicode (an escaped lone surrogate).</summary>
+    private static string? StringOf(JsonNode? node)
+    {
+        if (node?.GetValueKind() != System.Text.Json.JsonValueKind.String)
+        {
+            return null;
+        }
+
+        try
+        {
+            return node.GetValue<string>();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,21 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Plant.Core.Migrations.Runs;
+using Plant.Hosting;
+using Plant.Migrate.Wire;
+
+namespace Plant.Migrate.Migrations;
+
+/// <summary><c>GET /api/v1/migrations</c>: current version, pending migrations with checksums, history, approvals and the last runs.</summary>
+public sealed class GetMigrations(MigrationPipeline pipeline, TimeProvider time)
+{
+    private const int Recent = 10;
+
+    [Function(nameof(GetMigrations))]
+    public async Task<Ok<MigrationStatusResponse>> Run(
+        [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "v1/migrations")] HttpRequest request, CancellationToken cancellationToken)
+    {
+        QueryReader.For(request);
+        return TypedResults.Ok(MigrationResponses.Status(await pipeline.StatusAsync(Recent, cancellationToken), time.GetUtcNow()));
+    }
+}

@@ -1,0 +1,63 @@
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Plant.Core.Migrations.Runs;
+using Plant.Hosting;
+using Plant.Migrate.Wire;
+
+namespace Plant.Migrate.Migrations;
+
+/// <summary>
+/// What the migration routes share: the actor they record, the target they take, and their answers for refusals
+/// and for runs that did not succeed (docs/PROBLEMS.md lists the types).
+/// A failed run is the migration's fault, not the server's: 422 with the run's report, never 500.
+/// </summary>
+internal static class MigrationRoutes
+{
+    public const string MigrationInProgress = "migration-in-progress";
+    public const string HistoryRefused = "history-refused";
+    public const string UnknownVersion = "unknown-version";
+    public const string TargetConflict = "target-conflict";
+    public const string NothingToApprove = "nothing-to-approve";
+    public const string PlanMismatch = "plan-mismatch";
+    public const string ApprovalUnusable = "approval-unusable";
+    public const string ApprovalRequired = "approval-required";
+    public const string MigrationFailed = "migration-failed";
+    public const string BackupFailed = "backup-failed";
+
+    /// <summary>Who the run reports and the audit trail name for these routes: they take only the master key.</summary>
+    public const string Actor = "master";
+
+    /// <summary>A body's <c>target</c> version: 1 or more, or none (the latest).</summary>
+    public static int? Target(int? target) =>
+        target is < 1 ? throw new BadInputException("target", "target must be a version, 1 or more.") : target;
+
+    /// <summary>200 with the report for a run that succeeded or had nothing to do; otherwise a problem carrying the report.</summary>
+    public static Results<Ok<RunReportResponse>, ProblemHttpResult> ForRun(MigrationRunReport report)
+    {
+        var run = new Dictionary<string, object?> { ["run"] = MigrationResponses.Run(report) };
+        return report.Outcome switch
+        {
+            MigrationRunOutcome.Succeeded or MigrationRunOutcome.NothingToDo => TypedResults.Ok(MigrationResponses.Run(report)),
+            MigrationRunOutcome.Busy => Problems.Result(StatusCodes.Status409Conflict, MigrationInProgress, "Migration in progress", report.Message),
+            MigrationRunOutcome.AwaitingApproval => Problems.Result(StatusCodes.Status409Conflict, ApprovalRequired, "Approval required", report.Message, run),
+            MigrationRunOutcome.Refused => Problems.Result(StatusCodes.Status409Conflict, HistoryRefused, "Refused", report.Message, run),
+            MigrationRunOutcome.Failed when report.Failure?.Stage == MigrationFailureStage.Backup =>
+                Problems.Result(StatusCodes.Status503ServiceUnavailable, BackupFailed, "Backup failed", report.Message, run),
+            MigrationRunOutcome.Failed => Problems.Result(StatusCodes.Status422UnprocessableEntity, MigrationFailed, "Migration failed", report.Message, run),
+            // Scheduled runs only; a route never gets them, but an answer is still a problem, not a 500.
+            _ => Problems.Result(StatusCodes.Status409Conflict, Problems.Conflict, "Conflict", report.Message, run),
+        };
+    }
+
+    public static ProblemHttpResult ForRefusal(MigrationRefusedException refusal) => refusal.Reason switch
+    {
+        MigrationRefusal.Busy => Problems.Result(StatusCodes.Status409Conflict, MigrationInProgress, "Migration in progress", refusal.Message),
+        MigrationRefusal.HistoryInvalid => Problems.Result(StatusCodes.Status409Conflict, HistoryRefused, "Refused", refusal.Message),
+        MigrationRefusal.UnknownVersion => Problems.Result(StatusCodes.Status422UnprocessableEntity, UnknownVersion, "Unknown version", refusal.Message),
+        MigrationRefusal.TargetConflict => Problems.Result(StatusCodes.Status409Conflict, TargetConflict, "Target conflict", refusal.Message),
+        MigrationRefusal.NothingToApprove => Problems.Result(StatusCodes.Status409Conflict, NothingToApprove, "Nothing to approve", refusal.Message),
+        MigrationRefusal.PlanMismatch => Problems.Result(StatusCodes.Status409Conflict, PlanMismatch, "Plan mismatch", refusal.Message),
+        _ => Problems.Result(StatusCodes.Status409Conflict, ApprovalUnusable, "Approval unusable", refusal.Message,
+            new Dictionary<string, object?> { ["reason"] = MigrationRuns.Name(refusal.Reason) }),
+    };
+}

@@ -1,0 +1,136 @@
+using Plant.Core.Migrations;
+using Plant.Core.Migrations.Runs;
+using Plant.Core.Migrations.Smoke;
+
+namespace Plant.Migrate.Wire;
+
+/// <summary><c>GET /api/v1/migrations</c>.</summary>
+public sealed record MigrationStatusResponse(
+    string Environment,
+    string Policy,
+    string Schedule,
+    int CurrentVersion,
+    int LatestVersion,
+    IReadOnlyList<PendingMigrationResponse> Pending,
+    string? PlanChecksum,
+    IReadOnlyList<AppliedMigrationResponse> History,
+    IReadOnlyList<string> Problems,
+    IReadOnlyList<ApprovalResponse> Approvals,
+    IReadOnlyList<RunSummaryResponse> LastRuns);
+
+public sealed record PendingMigrationResponse(int Version, string Description, string Checksum);
+
+public sealed record AppliedMigrationResponse(int Version, string Description, string Checksum, DateTimeOffset AppliedAt, string AppliedBy, int DurationMs, bool Success);
+
+public sealed record ApprovalResponse(
+    Guid Id, int TargetVersion, string PlanChecksum, IReadOnlyList<int> Versions, string ApprovedBy, string? Note,
+    DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string State, DateTimeOffset? UsedAt, Guid? UsedByRun);
+
+public sealed record RunSummaryResponse(
+    Guid RunId, string Trigger, string Operation, string Outcome, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, int FromVersion, int ToVersion, string Message);
+
+/// <summary><c>POST /api/v1/migrations/plan</c>: the scripts, and what a scheduled run would do with them.</summary>
+public sealed record PlanResponse(
+    int FromVersion, int TargetVersion, string? PlanChecksum, string Policy, string ScheduledRun, Guid? ApprovalId, IReadOnlyList<PlannedScriptResponse> Migrations);
+
+public sealed record PlannedScriptResponse(int Version, string Description, string Checksum, bool InTransaction, IReadOnlyList<string> Expects, string Sql);
+
+/// <summary>A run's report, as the apply and rollback routes answer it (also inside their problems).</summary>
+public sealed record RunReportResponse(
+    Guid RunId,
+    string Trigger,
+    string Operation,
+    string Outcome,
+    string Environment,
+    string Policy,
+    string RequestedBy,
+    DateTimeOffset StartedAt,
+    DateTimeOffset FinishedAt,
+    int FromVersion,
+    int ToVersion,
+    int? TargetVersion,
+    string? PlanChecksum,
+    IReadOnlyList<PendingMigrationResponse> Migrations,
+    IReadOnlyList<int> Ran,
+    IReadOnlyList<int> Undone,
+    Guid? ApprovalId,
+    BackupResponse? Backup,
+    IReadOnlyList<SmokeCheckResponse> SmokeChecks,
+    FailureResponse? Failure,
+    FailureResponse? UndoFailure,
+    string Message,
+    AuditEntryResponse? AuditEntry,
+    string? AuditProblem);
+
+/// <summary>A run's entry in the audit trail.</summary>
+public sealed record AuditEntryResponse(long Sequence, DateTimeOffset OccurredAt, string Hash);
+
+public sealed record BackupResponse(string Kind, string Location, long? SizeBytes, long DurationMs, IReadOnlyList<string> Removed);
+
+public sealed record SmokeCheckResponse(string Name, string Status, string Detail);
+
+public sealed record FailureResponse(string Stage, int? Version, string? Description, int? StatementNumber, string? Statement, string Error);
+
+/// <summary>Maps the core's records to the wire, by hand.</summary>
+internal static class MigrationResponses
+{
+    public static MigrationStatusResponse Status(MigrationOverview overview, DateTimeOffset now) => new(
+        MigrationRuns.Name(overview.Environment),
+        MigrationRuns.Name(overview.Policy),
+        overview.Schedule,
+        overview.CurrentVersion,
+        overview.LatestVersion,
+        [.. overview.Pending.Select(Pending)],
+        overview.PlanChecksum,
+        [.. overview.History.Select(a => new AppliedMigrationResponse(a.Version, a.Description, a.Checksum, a.AppliedAt, a.AppliedBy, a.DurationMs, a.Success))],
+        overview.Problems,
+        [.. overview.Approvals.Select(a => Approval(a, now))],
+        [.. overview.RecentRuns.Select(r => new RunSummaryResponse(
+            r.RunId, MigrationRuns.Name(r.Trigger), MigrationRuns.Name(r.Operation), MigrationRuns.Name(r.Outcome), r.StartedAt, r.FinishedAt, r.FromVersion, r.ToVersion, r.Message))]);
+
+    public static ApprovalResponse Approval(MigrationApproval approval, DateTimeOffset now) => new(
+        approval.Id, approval.TargetVersion, approval.PlanChecksum, approval.Versions, approval.ApprovedBy, approval.Note,
+        approval.CreatedAt, approval.ExpiresAt, MigrationRuns.Name(approval.StateAt(now)), approval.UsedAt, approval.UsedByRun);
+
+    public static PlanResponse Plan(MigrationPlanPreview preview) => new(
+        preview.Plan.FromVersion,
+        preview.Plan.TargetVersion,
+        preview.Plan.IsEmpty ? null : preview.Plan.Checksum,
+        MigrationRuns.Name(preview.Policy),
+        MigrationRuns.Name(preview.Verdict),
+        preview.Approval?.Id,
+        [.. preview.Plan.Migrations.Select(m => new PlannedScriptResponse(
+            m.Version, m.Description, m.Checksum, m.UpInTransaction, [.. m.Expects.Select(e => e.ToString())], m.UpSql))]);
+
+    public static RunReportResponse Run(MigrationRunReport report) => new(
+        report.RunId,
+        MigrationRuns.Name(report.Trigger),
+        MigrationRuns.Name(report.Operation),
+        MigrationRuns.Name(report.Outcome),
+        MigrationRuns.Name(report.Environment),
+        MigrationRuns.Name(report.Policy),
+        report.RequestedBy,
+        report.StartedAt,
+        report.FinishedAt,
+        report.FromVersion,
+        report.ToVersion,
+        report.TargetVersion,
+        report.PlanChecksum,
+        [.. report.Migrations.Select(Pending)],
+        report.Ran,
+        report.Undone,
+        report.ApprovalId,
+        report.Backup is { } b ? new BackupResponse(b.Kind, b.Location, b.SizeBytes, b.DurationMs, b.Removed) : null,
+        [.. report.SmokeChecks.Select(c => new SmokeCheckResponse(c.Name, MigrationRuns.Name(c.Status), c.Detail))],
+        Failure(report.Failure),
+        Failure(report.UndoFailure),
+        report.Message,
+        report.AuditEntry is { } entry ? new AuditEntryResponse(entry.Sequence, entry.OccurredAt, entry.Hash) : null,
+        report.AuditProblem);
+
+    private static PendingMigrationResponse Pending(PlannedMigration m) => new(m.Version, m.Description, m.Checksum);
+
+    private static FailureResponse? Failure(MigrationFailure? failure) => failure is null
+        ? null
+        : new FailureResponse(MigrationRuns.Name(failure.Stage), failure.Version, failure.Description, failure.StatementNumber, failure.Statement, failure.Error);
+}

@@ -1,0 +1,16 @@
+using Npgsql;
+
+namespace Plant.Hosting.Http;
+
+/// <summary>Failures that mean the database is out of reach or overloaded, not that the function is wrong: a 503 with Retry-After.</summary>
+internal static class Outages
+{
+    /// <summary>Long enough for a Cloud SQL failover or a restart to finish, short enough for a portal to wait.</summary>
+    public const string RetryAfterSeconds = "5";
+
+    /// <summary>
+    /// Npgsql's transient failures (the network, a timeout, PostgreSQL shutting down or out of connections) and a
+    /// timeout waiting for a pooled connection. A PostgreSQL error about the statement itself is not one: it is a bug.
+    /// </summary>
+    public static bool IsOutage(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException;
+}
