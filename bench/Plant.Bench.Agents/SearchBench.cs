@@ -2,10 +2,10 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using Plant.Core.Agents;
-using Plant.Core.Agents.Paging;
 using Plant.Core.Agents.Search;
 using Plant.Core.Data;
 using Plant.Core.Embeddings;
+using Plant.Core.Paging;
 using Plant.Core.Seed;
 
 namespace Plant.Bench.Agents;

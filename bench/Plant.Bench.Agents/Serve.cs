@@ -8,8 +8,8 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Plant.Agents;
 using Plant.Core.Agents;
-using Plant.Core.Agents.Paging;
 using Plant.Core.Data;
+using Plant.Core.Paging;
 using Plant.Hosting;
 
 namespace Plant.Bench.Agents;

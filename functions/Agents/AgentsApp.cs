@@ -1,11 +1,12 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Npgsql;
+using Plant.Agents.Agents;
 using Plant.Core.Agents;
-using Plant.Core.Agents.Paging;
 using Plant.Core.Agents.Search;
 using Plant.Core.Catalog;
 using Plant.Core.Embeddings;
+using Plant.Core.Paging;
 using Plant.Core.Trials;
 using Plant.Hosting;
 
@@ -19,8 +20,9 @@ public static class AgentsApp
         // Read now, so that a bad embedder setting stops start-up with a message naming it instead of failing searches.
         var embedder = Embedders.FromConfiguration(configuration);
         var embedderId = EmbedderIdentity.FromConfiguration(configuration);
-        // Core's verdict on a cursor or a filter id (forged, from another query, naming nothing) is the client's fault.
-        services.AddProblemFor<QueryParameterException>(e => Problems.BadInput(e.Parameter, e.Message));
+        // Core's verdict on a cursor (forged, from another query) or a filter id (naming nothing) is the client's fault.
+        services.AddProblemFor<InvalidCursorException>(e => Problems.BadInput(Paging.Cursor, e.Message));
+        services.AddProblemFor<UnknownReferenceException>(e => AgentFilterReader.UnknownReference(e));
         services.TryAddSingleton<PageCursors>();
         services.TryAddSingleton<AgentQueries>();
         services.TryAddSingleton<CatalogQueries>();

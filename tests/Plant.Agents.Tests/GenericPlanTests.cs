@@ -1,7 +1,8 @@
 using Npgsql;
 using Plant.Agents.Tests.Support;
 using Plant.Core.Agents;
-using Plant.Core.Agents.Paging;
+using Plant.Core.Data;
+using Plant.Core.Paging;
 
 namespace Plant.Agents.Tests;
 

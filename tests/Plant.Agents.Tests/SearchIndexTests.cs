@@ -1,8 +1,8 @@
 using Plant.Agents.Tests.Support;
 using Plant.Core.Agents;
-using Plant.Core.Agents.Paging;
 using Plant.Core.Agents.Search;
 using Plant.Core.Embeddings;
+using Plant.Core.Paging;
 
 namespace Plant.Agents.Tests;
 

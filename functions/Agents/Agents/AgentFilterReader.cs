@@ -1,4 +1,6 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Plant.Core.Agents;
+using Plant.Core.Catalog;
 using Plant.Hosting;
 
 namespace Plant.Agents.Agents;
@@ -16,6 +18,15 @@ internal static class AgentFilterReader
         ["retired"] = AgentListingStatus.Retired,
         ["draft"] = AgentListingStatus.Draft,
         ["rejected"] = AgentListingStatus.Rejected,
+    };
+
+    /// <summary>The filter parameter that takes ids of each type, on these routes and on /job-roles and /teams.</summary>
+    private static readonly Dictionary<EntityType, string> s_parameterOfType = new()
+    {
+        [EntityType.Industry] = "industry",
+        [EntityType.Skill] = "skill",
+        [EntityType.JobRole] = "jobRole",
+        [EntityType.Team] = "team",
     };
 
     /// <summary>At most this many skills in one filter: more is not a portal's filter but an attempt to make a big query.</summary>
@@ -39,6 +50,13 @@ internal static class AgentFilterReader
             Certified = query.Bool("certified"),
             Text = text,
         };
+    }
+
+    /// <summary>The 400 for a filter id that names nothing of its type, naming the parameter it came in.</summary>
+    public static ProblemHttpResult UnknownReference(UnknownReferenceException e)
+    {
+        var parameter = s_parameterOfType[e.Type];
+        return Problems.BadInput(parameter, $"{parameter} '{e.Id}' names no {e.Type.DisplayName()} in the catalog.");
     }
 
     /// <summary><c>status</c>, repeatable; active only when absent.</summary>

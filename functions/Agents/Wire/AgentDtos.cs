@@ -1,5 +1,6 @@
 using Plant.Core.Agents;
 using Plant.Core.Agents.Search;
+using Plant.Core.Catalog;
 
 namespace Plant.Agents.Wire;
 

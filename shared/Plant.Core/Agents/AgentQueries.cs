@@ -1,7 +1,8 @@
 using System.Text;
 using Npgsql;
-using Plant.Core.Agents.Paging;
 using Plant.Core.Catalog;
+using Plant.Core.Data;
+using Plant.Core.Paging;
 
 namespace Plant.Core.Agents;
 
@@ -51,9 +52,6 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         ) sk on true
         """;
 
-    private const string ReferencesSql =
-        "select entity_id, entity_type from catalog.entity_version where is_current and entity_id = any(@refs)";
-
     private readonly NpgsqlDataSource _dataSource = dataSource;
     private readonly PageCursors _cursors = cursors;
 
@@ -62,7 +60,8 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
     /// <paramref name="limit"/> (1 to <see cref="MaximumLimit"/>) agents after <paramref name="cursor"/> (the
     /// <see cref="AgentPage.NextCursor"/> of the previous page; null for the first).
     /// </summary>
-    /// <exception cref="QueryParameterException">The cursor is not valid for this query, or a filter id names no entity of its type.</exception>
+    /// <exception cref="InvalidCursorException">The cursor is not valid for this query.</exception>
+    /// <exception cref="UnknownReferenceException">A filter id names no entity of its type.</exception>
     public async Task<AgentPage> ListAsync(AgentFilter filter, AgentSort sort, int limit, string? cursor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -81,17 +80,17 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
             var references = References(filter);
             if (references.Count > 0)
             {
-                batch.Add(ReferencesCommand(references.Select(r => r.Id)));
+                batch.Add(CatalogReferences.Command(references.Select(r => r.Id)));
             }
 
             batch.Add(PageCommand(filter, sort, limit + 1, after));
 
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            catalogVersion = await ReadMarkerAsync(reader, ct);
+            catalogVersion = await CatalogChanges.ReadVersionAsync(reader, ct);
             if (references.Count > 0)
             {
                 await reader.NextResultAsync(ct);
-                await ReadReferenceCheckAsync(reader, references, ct);
+                await CatalogReferences.CheckAsync(reader, references, ct);
             }
 
             await reader.NextResultAsync(ct);
@@ -151,7 +150,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
         batch.Add(ByIdsCommand([id], filter));
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var catalogVersion = await ReadMarkerAsync(reader, ct);
+        var catalogVersion = await CatalogChanges.ReadVersionAsync(reader, ct);
         await reader.NextResultAsync(ct);
         return (await reader.ReadAsync(ct) ? ReadView(reader) : null, catalogVersion);
     }
@@ -185,7 +184,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
     }
 
     /// <summary>Checks that every id in the filter names a current entity of its type.</summary>
-    /// <exception cref="QueryParameterException">One does not; the exception names its parameter.</exception>
+    /// <exception cref="UnknownReferenceException">One does not.</exception>
     public async Task CheckReferencesAsync(AgentFilter filter, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(filter);
@@ -196,44 +195,9 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         }
 
         await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
-        batch.Add(ReferencesCommand(references.Select(r => r.Id)));
+        batch.Add(CatalogReferences.Command(references.Select(r => r.Id)));
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        await ReadReferenceCheckAsync(reader, references, ct);
-    }
-
-    /// <summary>
-    /// Throws <see cref="QueryParameterException"/> naming the parameter of the first filter id that does not name a
-    /// current entity of its type. Reads the result of <see cref="ReferencesSql"/>.
-    /// </summary>
-    internal static async Task ReadReferenceCheckAsync(NpgsqlDataReader reader, IReadOnlyList<(string Parameter, string Type, Guid Id)> references, CancellationToken ct)
-    {
-        var found = new HashSet<(Guid, string)>();
-        while (await reader.ReadAsync(ct))
-        {
-            found.Add((reader.GetGuid(0), reader.GetString(1)));
-        }
-
-        foreach (var (parameter, type, id) in references)
-        {
-            if (!found.Contains((id, type)))
-            {
-                throw new QueryParameterException(parameter, $"{parameter} '{id}' names no {type.Replace('_', ' ')} in the catalog.");
-            }
-        }
-    }
-
-    /// <summary>The statement that <see cref="ReadReferenceCheckAsync"/> reads, for a batch of another query.</summary>
-    internal static NpgsqlBatchCommand ReferencesCommand(IEnumerable<Guid> ids)
-    {
-        var command = new NpgsqlBatchCommand(ReferencesSql);
-        command.Parameters.AddWithValue("refs", ids.Distinct().ToArray());
-        return command;
-    }
-
-    internal static async Task<long> ReadMarkerAsync(NpgsqlDataReader reader, CancellationToken ct)
-    {
-        await reader.ReadAsync(ct);
-        return reader.GetInt64(0);
+        await CatalogReferences.CheckAsync(reader, references, ct);
     }
 
     private static void CheckStatuses(AgentFilter filter)
@@ -244,23 +208,23 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         }
     }
 
-    private static List<(string Parameter, string Type, Guid Id)> References(AgentFilter filter)
+    private static List<(EntityType Type, Guid Id)> References(AgentFilter filter)
     {
-        var references = new List<(string, string, Guid)>();
+        var references = new List<(EntityType, Guid)>();
         if (filter.Industry is { } industry)
         {
-            references.Add(("industry", "industry", industry));
+            references.Add((EntityType.Industry, industry));
         }
 
-        references.AddRange(filter.Skills.Distinct().Select(s => ("skill", "skill", s)));
+        references.AddRange(filter.Skills.Distinct().Select(s => (EntityType.Skill, s)));
         if (filter.JobRole is { } jobRole)
         {
-            references.Add(("jobRole", "job_role", jobRole));
+            references.Add((EntityType.JobRole, jobRole));
         }
 
         if (filter.Team is { } team)
         {
-            references.Add(("team", "team", team));
+            references.Add((EntityType.Team, team));
         }
 
         return references;

@@ -1,7 +1,6 @@
-namespace Plant.Core.Agents;
+using Plant.Core.Catalog;
 
-/// <summary>Another catalog entity an agent refers to, by id and current name.</summary>
-public sealed record EntityRef(Guid Id, string Name);
+namespace Plant.Core.Agents;
 
 /// <summary>A skill an agent has.</summary>
 public sealed record SkillRef(Guid Id, string Name, string Category);
@@ -11,9 +10,6 @@ public sealed record IndustryRef(Guid Id, string? Name, string? Code);
 
 /// <summary>The job role an agent holds.</summary>
 public sealed record JobRoleRef(Guid Id, string? Name, string? Seniority);
-
-/// <summary>Where an entity stands with the constitution: pending, certified or rejected, when, and the certificate.</summary>
-public sealed record Certification(string Status, DateTimeOffset? CertifiedAt, string? CertificateId);
 
 /// <summary>
 /// An agent as queries return it: the current version with what it refers to resolved to current names.

@@ -20,6 +20,14 @@ public static class CatalogChanges
         return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>The marker, read as the first result of a batch that starts with <see cref="Sql"/>.</summary>
+    public static async Task<long> ReadVersionAsync(NpgsqlDataReader reader, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(reader);
+        await reader.ReadAsync(ct);
+        return reader.GetInt64(0);
+    }
+
     /// <summary>The current value of the marker, read on an open connection (inside its transaction, if any).</summary>
     public static async Task<long> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
     {

@@ -1,7 +1,7 @@
 using System.Text;
 using Npgsql;
-using Plant.Core.Agents;
-using Plant.Core.Agents.Paging;
+using Plant.Core.Data;
+using Plant.Core.Paging;
 
 namespace Plant.Core.Catalog;
 
@@ -81,14 +81,14 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
     }
 
     /// <summary>A page of job roles, of one industry when given.</summary>
-    /// <exception cref="QueryParameterException">The industry id names no industry (parameter <c>industry</c>).</exception>
+    /// <exception cref="UnknownReferenceException">The industry id names no industry.</exception>
     public Task<CatalogPage<JobRoleView>> ListJobRolesAsync(Guid? industry, int limit, string? cursor, CancellationToken ct) =>
-        ListAsync(s_jobRole, industry is { } id ? new Condition("x.industry_id = @industry", "industry", id, ("industry", "industry", id)) : null, limit, cursor, ct);
+        ListAsync(s_jobRole, industry is { } id ? new Condition("x.industry_id = @industry", "industry", id, (EntityType.Industry, id)) : null, limit, cursor, ct);
 
     /// <summary>A page of teams, of one job role when given.</summary>
-    /// <exception cref="QueryParameterException">The job role id names no job role (parameter <c>jobRole</c>).</exception>
+    /// <exception cref="UnknownReferenceException">The job role id names no job role.</exception>
     public Task<CatalogPage<TeamView>> ListTeamsAsync(Guid? jobRole, int limit, string? cursor, CancellationToken ct) =>
-        ListAsync(s_team, jobRole is { } id ? new Condition("x.job_role_id = @jobRole", "jobRole", id, ("jobRole", "job_role", id)) : null, limit, cursor, ct);
+        ListAsync(s_team, jobRole is { } id ? new Condition("x.job_role_id = @jobRole", "jobRole", id, (EntityType.JobRole, id)) : null, limit, cursor, ct);
 
     /// <summary>One industry, if it is current, active and not rejected, with the change marker.</summary>
     public Task<(IndustryView? Item, long CatalogVersion)> GetIndustryAsync(Guid id, CancellationToken ct) => GetAsync(s_industry, id, ct);
@@ -116,7 +116,7 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
             batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
             if (condition?.Reference is { } reference)
             {
-                batch.Add(AgentQueries.ReferencesCommand([reference.Id]));
+                batch.Add(CatalogReferences.Command([reference.Id]));
             }
 
             var command = new NpgsqlBatchCommand();
@@ -139,11 +139,11 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
             batch.Add(command);
 
             await using var reader = await batch.ExecuteReaderAsync(ct);
-            catalogVersion = await AgentQueries.ReadMarkerAsync(reader, ct);
+            catalogVersion = await CatalogChanges.ReadVersionAsync(reader, ct);
             if (condition?.Reference is { } checkedReference)
             {
                 await reader.NextResultAsync(ct);
-                await AgentQueries.ReadReferenceCheckAsync(reader, [checkedReference], ct);
+                await CatalogReferences.CheckAsync(reader, [checkedReference], ct);
             }
 
             await reader.NextResultAsync(ct);
@@ -175,7 +175,7 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
         command.Parameters.AddWithValue("take", 1);
         batch.Add(command);
         await using var reader = await batch.ExecuteReaderAsync(ct);
-        var catalogVersion = await AgentQueries.ReadMarkerAsync(reader, ct);
+        var catalogVersion = await CatalogChanges.ReadVersionAsync(reader, ct);
         await reader.NextResultAsync(ct);
         return (await reader.ReadAsync(ct) ? kind.Read(reader) : null, catalogVersion);
     }
@@ -188,7 +188,7 @@ public sealed class CatalogQueries(NpgsqlDataSource dataSource, PageCursors curs
     private static EntityRef[] Refs(Guid[] ids, string[] names) => [.. ids.Select((id, i) => new EntityRef(id, names[i]))];
 
     /// <summary>A list filter: its SQL, its one parameter, and the reference to check when the value is an id.</summary>
-    private sealed record Condition(string Sql, string Parameter, object Value, (string Parameter, string Type, Guid Id)? Reference);
+    private sealed record Condition(string Sql, string Parameter, object Value, (EntityType Type, Guid Id)? Reference);
 
     /// <summary>
     /// One kind of catalog entity: its subtype table (aliased <c>x</c>), the columns after the common ones

@@ -1,6 +1,10 @@
-using Plant.Core.Agents;
-
 namespace Plant.Core.Catalog;
+
+/// <summary>Where an entity stands with the constitution: pending, certified or rejected, when, and the certificate.</summary>
+public sealed record Certification(string Status, DateTimeOffset? CertifiedAt, string? CertificateId);
+
+/// <summary>Another catalog entity, by id and current name.</summary>
+public sealed record EntityRef(Guid Id, string Name);
 
 /// <summary>An industry of the catalog.</summary>
 public sealed record IndustryView(Guid Id, string Name, string Description, string? Code, Certification Certification, int Version);

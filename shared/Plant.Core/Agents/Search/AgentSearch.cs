@@ -94,7 +94,7 @@ public sealed class AgentSearch
     public async Task<SearchIndexState> LoadIndexAsync(CancellationToken ct) => State(await _index.CurrentAsync(ct));
 
     /// <summary>The <paramref name="k"/> agents passing <paramref name="filter"/> whose profiles are nearest to <paramref name="text"/>.</summary>
-    /// <exception cref="QueryParameterException">A filter id names no entity of its type.</exception>
+    /// <exception cref="UnknownReferenceException">A filter id names no entity of its type.</exception>
     public async Task<AgentSearchResult> SearchAsync(string text, int k, AgentFilter filter, CancellationToken ct, SearchPath path = SearchPath.Automatic)
     {
         var (ranked, catalogVersion) = await RankAsync(text, k, filter, path, ct);
@@ -104,7 +104,7 @@ public sealed class AgentSearch
     }
 
     /// <summary>The ranking alone: ids and scores, best first, and the catalog marker of the index used.</summary>
-    /// <exception cref="QueryParameterException">A filter id names no entity of its type.</exception>
+    /// <exception cref="UnknownReferenceException">A filter id names no entity of its type.</exception>
     /// <exception cref="InvalidOperationException">The pgvector path was asked for where the vector column does not exist.</exception>
     public async Task<(IReadOnlyList<RankedAgent> Ranked, long CatalogVersion)> RankAsync(string text, int k, AgentFilter filter, SearchPath path, CancellationToken ct)
     {

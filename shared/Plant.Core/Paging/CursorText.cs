@@ -1,7 +1,7 @@
 using System.Buffers;
 using System.Buffers.Text;
 
-namespace Plant.Core.Agents.Paging;
+namespace Plant.Core.Paging;
 
 /// <summary>URL-safe base64 without padding (RFC 4648 section 5), so that a cursor needs no escaping in a query string.</summary>
 internal static class CursorText

@@ -1,4 +1,4 @@
-namespace Plant.Core.Agents.Paging;
+namespace Plant.Core.Paging;
 
 /// <summary>What a keyset sort key can hold: text (a name), a decimal (a price) or an instant.</summary>
 public enum CursorValueKind : byte

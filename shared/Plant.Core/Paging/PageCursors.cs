@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using Npgsql;
 
-namespace Plant.Core.Agents.Paging;
+namespace Plant.Core.Paging;
 
 /// <summary>
 /// Encodes and checks the opaque <c>cursor</c> of paged answers. A cursor is base64url of
@@ -64,7 +64,7 @@ public sealed class PageCursors(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Checks a cursor and returns the position it holds.</summary>
-    /// <exception cref="QueryParameterException">Malformed, tampered with, or from another query (parameter <c>cursor</c>).</exception>
+    /// <exception cref="InvalidCursorException">Malformed, tampered with, or from another query.</exception>
     public async ValueTask<CursorPosition> DecodeAsync(string cursor, byte[] fingerprint, CursorValueKind expected, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(cursor);
@@ -86,7 +86,7 @@ public sealed class PageCursors(NpgsqlDataSource dataSource)
 
         if (!CryptographicOperations.FixedTimeEquals(payload.AsSpan(1, FingerprintLength), fingerprint.AsSpan(0, FingerprintLength)))
         {
-            throw new QueryParameterException("cursor",
+            throw new InvalidCursorException(
                 "The cursor belongs to another query: send it with the same sort and filters as the request that returned it.");
         }
 
@@ -116,8 +116,8 @@ public sealed class PageCursors(NpgsqlDataSource dataSource)
         }
     }
 
-    private static QueryParameterException Invalid() =>
-        new("cursor", "The cursor is not one this API returned, or it was changed; start again without a cursor.");
+    private static InvalidCursorException Invalid() =>
+        new("The cursor is not one this API returned, or it was changed; start again without a cursor.");
 
     private static byte[] DecimalBytes(decimal value)
     {

@@ -1,6 +1,6 @@
 using Npgsql;
 
-namespace Plant.Core.Agents;
+namespace Plant.Core.Data;
 
 /// <summary>
 /// A batch on a pooled connection of its own, run as prepared statements. The agent and catalog queries join a
