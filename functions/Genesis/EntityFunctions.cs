@@ -1,5 +1,6 @@
 using System.Globalization;
 using Microsoft.AspNetCore.Http;
+using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Embeddings;
 using Plant.Core.Genesis;
@@ -12,7 +13,7 @@ namespace Plant.Genesis;
 /// The catalog's entities through Genesis: create a draft, list, read, read the version history, amend.
 /// <c>{type}</c> is industries, skills, job-roles, teams or agents.
 /// </summary>
-public sealed class EntityFunctions(EntityStore store)
+public sealed class EntityFunctions(EntityStore store, NpgsqlDataSource dataSource)
 {
     private const int DefaultPageSize = 50;
 
@@ -87,7 +88,7 @@ public sealed class EntityFunctions(EntityStore store)
         var after = query["after"].ToString() is { Length: > 0 } cursor ? cursor : null;
         try
         {
-            var page = await store.ListAsync(entityType, new EntityFilter(status, certification), limit, after, cancellationToken);
+            var page = await EntityReader.ListAsync(dataSource, entityType, new EntityFilter(status, certification), limit, after, cancellationToken);
             return Results.Json(new { items = page.Items.Select(EntityResponses.Entity), next = page.Next });
         }
         catch (FormatException)
@@ -106,7 +107,7 @@ public sealed class EntityFunctions(EntityStore store)
             return problem;
         }
 
-        return await store.FindAsync(entityType, id, cancellationToken) is { } entity
+        return await EntityReader.CurrentAsync(dataSource, entityType, id, cancellationToken) is { } entity
             ? GenesisResponses.WithETag(Results.Json(EntityResponses.Entity(entity)), entity.Version)
             : GenesisResponses.NotFound(entityType, id);
     }
@@ -121,7 +122,7 @@ public sealed class EntityFunctions(EntityStore store)
             return problem;
         }
 
-        var versions = await store.HistoryAsync(entityType, id, cancellationToken);
+        var versions = await EntityReader.HistoryAsync(dataSource, entityType, id, cancellationToken);
         return versions.Count == 0
             ? GenesisResponses.NotFound(entityType, id)
             : Results.Json(new { id, entityType = entityType.SchemaName(), versions = versions.Select(EntityResponses.Entity) });

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Genesis;
 using Plant.Genesis.Http;
@@ -7,7 +8,7 @@ using Plant.Hosting;
 namespace Plant.Genesis;
 
 /// <summary>Checks a draft of any type without writing anything: what the catalog could not store, and the constitution's report.</summary>
-public sealed class ValidateFunction(EntityStore store)
+public sealed class ValidateFunction(NpgsqlDataSource dataSource)
 {
     /// <summary>
     /// Body: a draft with its <c>entityType</c> (industry, skill, job_role, team, agent). Answers 200 with
@@ -24,7 +25,8 @@ public sealed class ValidateFunction(EntityStore store)
             return problem!;
         }
 
-        var check = await store.ValidateAsync(draft, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var check = await DraftChecker.CheckAsync(connection, null, draft, null, cancellationToken);
         var body = GenesisResponses.Report(check.Report);
         body["entityType"] = draft.EntityType.SchemaName();
         body["storable"] = check.Storable;
