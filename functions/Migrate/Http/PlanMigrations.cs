@@ -4,7 +4,7 @@ using Plant.Hosting;
 
 namespace Plant.Migrate.Http;
 
-/// <summary><c>POST /api/v1/migrations/plan</c> with an optional <c>{ "target": 5 }</c>: the plan, its checksum and scripts. Changes nothing.</summary>
+/// <summary><c>POST /api/v1/migrations/plan</c> with an optional <c>{ "target": 5 }</c>: the plan, its checksum and scripts. Changes nothing but the migration log.</summary>
 public sealed class PlanMigrations(MigrationPipeline pipeline)
 {
     [Function(nameof(PlanMigrations))]

@@ -20,7 +20,7 @@ public sealed class SeedCommandLineTests
     public async Task Seed_in_uat_exits_1_naming_the_setting_that_allows_it()
     {
         await using var db = await ScratchDatabase.CreateAsync("seed_cli_uat");
-        await db.Migrator().UpAsync();
+        await db.Pipeline().UpAsync();
         var environment = new Dictionary<string, string>(Environment(db.ConnectionString, "uat")) { ["PLANT_RETENTION_DAYS"] = "30" };
 
         var result = await MigrateCommandLineTests.RunAsync(environment, "seed");
@@ -56,7 +56,7 @@ public sealed class SeedCommandLineTests
     public async Task Seed_after_up_exits_0_and_a_second_seed_inserts_nothing()
     {
         await using var db = await ScratchDatabase.CreateAsync("seed_cli_ok");
-        await db.Migrator().UpAsync();
+        await db.Pipeline().UpAsync();
 
         var first = await MigrateCommandLineTests.RunAsync(Environment(db.ConnectionString, "demo"), "seed");
         var second = await MigrateCommandLineTests.RunAsync(Environment(db.ConnectionString, "demo"), "seed");
