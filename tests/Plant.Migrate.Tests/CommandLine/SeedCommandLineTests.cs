@@ -1,7 +1,6 @@
-using Plant.Core.Tests.Migrations;
 using Plant.Testing;
 
-namespace Plant.Core.Tests.Seed;
+namespace Plant.Migrate.Tests.CommandLine;
 
 /// <summary><c>Plant.Migrate seed</c> as a child process, as an operator runs it.</summary>
 public sealed class SeedCommandLineTests
