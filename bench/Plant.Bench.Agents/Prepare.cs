@@ -4,9 +4,9 @@ using NpgsqlTypes;
 using Plant.Core.Configuration;
 using Plant.Core.Data;
 using Plant.Core.Embeddings;
-using Plant.Core.Migrations;
 using Plant.Core.Seed;
 using Plant.Core.Signing;
+using Plant.Testing;
 
 namespace Plant.Bench.Agents;
 
@@ -22,7 +22,7 @@ internal static class Prepare
         await using var dataSource = PlantDataSource.Create(DatabaseUrl.Parse(url));
         // A throwaway signing key: the bench measures queries, not certificates.
         using var keys = SigningKeyRing.Create("bench", System.Security.Cryptography.RSA.Create(2048));
-        await new Migrator(dataSource).UpAsync();
+        await TestPipeline.Create(dataSource).UpAsync();
         await new CatalogSeeder(dataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), keys).SeedAsync();
         var existing = await ScalarAsync<long>(dataSource, "select count(*) from catalog.entity_version where entity_type = 'agent' and is_current and created_by = 'bench'");
         if (existing == 0 && extra > 0)

@@ -31,7 +31,7 @@ internal static class AuditBenchmark
         var appendDatabase = await server.CreateDatabaseAsync("bench_audit_append");
         await using (var dataSource = PlantDataSource.Create(new NpgsqlConnectionStringBuilder(appendDatabase)))
         {
-            await new Migrator(dataSource).UpAsync();
+            await TestPipeline.Create(dataSource).UpAsync();
             var trail = new AuditTrail(dataSource, keys, NullLogger<AuditTrail>.Instance);
             await AppendAsync(trail, dataSource, writers * 50, writers, ownTransaction: true); // warm-up: JIT, pool, plans
             for (var round = 1; round <= 3; round++)
@@ -63,7 +63,7 @@ internal static class AuditBenchmark
         var verifyDatabase = await server.CreateDatabaseAsync("bench_audit_verify");
         await using (var dataSource = PlantDataSource.Create(new NpgsqlConnectionStringBuilder(verifyDatabase)))
         {
-            await new Migrator(dataSource).UpAsync();
+            await TestPipeline.Create(dataSource).UpAsync();
             var load = Stopwatch.StartNew();
             await LoadChainAsync(dataSource, entries);
             Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"loaded {entries} entries by COPY in {load.Elapsed.TotalSeconds:0.0} s (not part of the figure)"));

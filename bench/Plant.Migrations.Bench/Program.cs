@@ -9,11 +9,8 @@ using Plant.Core.Migrations.Runs;
 using Plant.Core.Seed;
 using Plant.Testing;
 
-// Times the embedded migrations against a throwaway PostgreSQL (or PLANT_TEST_DATABASE_URL's server):
-//   empty to latest: a fresh database each round, one Migrator.UpAsync (lock, create history, V0001..latest);
-//   nothing pending: Migrator.UpAsync on an up-to-date database (connect from a warm pool, lock, read and
-//   validate the history, release, write the log line).
-// And the Migrate function's pipeline (issue 6), as MigrateOnSchedule runs it, without a backup:
+// Times the migration pipeline with the embedded migrations against a throwaway PostgreSQL (or
+// PLANT_TEST_DATABASE_URL's server), as MigrateOnSchedule runs it, without a backup:
 //   pipeline, empty to latest: lock, create the engine's tables, V0001..latest, smoke checks, run record, log;
 //   pipeline, nothing pending: lock, validate, look for the plan, record a nothing-to-do run, log;
 // and the pg_dump backup alone, of a migrated and seeded database (88 entities).
@@ -21,47 +18,6 @@ using Plant.Testing;
 // check (1 s, 50 ms) are far above timer resolution.
 const int Rounds = 10;
 var server = await PostgresServer.SharedAsync();
-
-var emptyToLatest = new List<double>();
-for (var round = 0; round <= Rounds; round++)
-{
-    var connectionString = await server.CreateDatabaseAsync("bench_mig");
-    await using (var dataSource = NpgsqlDataSource.Create(connectionString))
-    {
-        var clock = Stopwatch.StartNew();
-        await new Migrator(dataSource).UpAsync();
-        if (round > 0)
-        {
-            emptyToLatest.Add(clock.Elapsed.TotalMilliseconds); // round 0 warms up the JIT
-        }
-    }
-
-    await server.DropDatabaseAsync(connectionString);
-}
-
-var nothingPending = new List<double>();
-var upToDate = await server.CreateDatabaseAsync("bench_mig");
-await using (var dataSource = NpgsqlDataSource.Create(upToDate))
-{
-    var migrator = new Migrator(dataSource);
-    await migrator.UpAsync();
-    for (var round = 0; round <= Rounds * 5; round++)
-    {
-        var clock = Stopwatch.StartNew();
-        var result = await migrator.UpAsync();
-        if (result.Versions.Count != 0)
-        {
-            throw new InvalidOperationException("expected nothing pending");
-        }
-
-        if (round > 0)
-        {
-            nothingPending.Add(clock.Elapsed.TotalMilliseconds);
-        }
-    }
-}
-
-await server.DropDatabaseAsync(upToDate);
 
 var settings = PlantSettings.Defaults(PlantEnvironment.Local);
 var scheduled = new MigrationRunRequest { Operation = MigrationOperation.Up, Trigger = MigrationTrigger.Schedule, RequestedBy = "bench" };
@@ -116,8 +72,6 @@ await using (var dataSource = NpgsqlDataSource.Create(seeded))
 
 await server.DropDatabaseAsync(seeded);
 Directory.Delete(folder, recursive: true);
-Report("empty to latest", emptyToLatest, 1000);
-Report("nothing pending", nothingPending, 50);
 Report("pipeline, empty to latest", pipelineEmptyToLatest, 1000);
 Report("pipeline, nothing pending", pipelineNothingPending, 50);
 Report("pg_dump backup, seeded", backups, double.NaN);

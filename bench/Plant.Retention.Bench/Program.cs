@@ -41,7 +41,7 @@ try
     // As the Migrate app builds it (JIT off), with no command timeout for the set-up's long statements.
     await using var dataSource = PlantDataSource.Create(new NpgsqlConnectionStringBuilder(connectionString) { CommandTimeout = 0 });
     var setup = Stopwatch.StartNew();
-    await new Migrator(dataSource).UpAsync();
+    await TestPipeline.Create(dataSource).UpAsync();
     await new CatalogSeeder(dataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
     await LoadTrialsAsync(dataSource, trials, cutoff);
     Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"setup: {trials:N0} expired trials, {trials / 100:N0} live, in {setup.Elapsed.TotalSeconds:0} s; {clients} client(s), {pause.TotalMilliseconds:0} ms pause"));

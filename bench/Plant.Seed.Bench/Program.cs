@@ -29,7 +29,7 @@ for (var round = 0; round <= Rounds; round++)
     var connectionString = await server.CreateDatabaseAsync("bench_seed");
     await using (var dataSource = NpgsqlDataSource.Create(connectionString))
     {
-        await new Migrator(dataSource).UpAsync();
+        await TestPipeline.Create(dataSource).UpAsync();
         process.Refresh();
         var cpuBefore = process.TotalProcessorTime;
         var clock = Stopwatch.StartNew();
@@ -56,7 +56,7 @@ var reseed = new List<double>();
 var seeded = await server.CreateDatabaseAsync("bench_seed");
 await using (var dataSource = NpgsqlDataSource.Create(seeded))
 {
-    await new Migrator(dataSource).UpAsync();
+    await TestPipeline.Create(dataSource).UpAsync();
     var seeder = new CatalogSeeder(dataSource, embedder, settings, keys);
     await seeder.SeedAsync();
     for (var round = 0; round <= Rounds * 5; round++)

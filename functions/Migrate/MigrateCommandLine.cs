@@ -21,9 +21,10 @@ namespace Plant.Migrate;
 /// usage error. Errors are one line on stderr, without a stack trace and without the password.
 /// </summary>
 /// <remarks>
-/// <c>up</c> and <c>down</c> are runs of the same pipeline as the Migrate function's timer and routes (backup,
-/// smoke checks, undo on failure, run record), under the environment's policy: where it needs an approval,
-/// <c>up</c> applies only an approved plan. <c>seed</c> writes the Genesis baseline where the environment allows it
+/// Every command but <c>seed</c> goes through the same pipeline as the Migrate function's timer and routes:
+/// <c>status</c> and <c>plan</c> are its reads; <c>up</c> and <c>down</c> its runs (backup, smoke checks, undo on
+/// failure, run record), under the environment's policy: where it needs an approval, <c>up</c> applies only an
+/// approved plan. <c>seed</c> writes the Genesis baseline where the environment allows it
 /// (local, demo); it never migrates.
 /// </remarks>
 public static class MigrateCommandLine
@@ -31,6 +32,9 @@ public static class MigrateCommandLine
     public const int Success = 0;
     public const int Failure = 1;
     public const int UsageError = 2;
+
+    /// <summary>An operator at a terminal, or a CI job: waiting a little for another run is better than failing at once.</summary>
+    private static readonly TimeSpan s_lockWait = TimeSpan.FromSeconds(30);
 
     private const string Usage =
         "usage: Plant.Migrate status | plan [--to V] | up [--to V] [--approval ID] | down --to V | approve [--to V] [--checksum C] [--by NAME] [--note TEXT] | seed   (with DATABASE_URL set)";
@@ -85,11 +89,12 @@ public static class MigrateCommandLine
             var connection = PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate");
             password = connection.Password;
             await using var dataSource = PlantDataSource.Create(connection);
-            var migrator = new Migrator(dataSource, migrations, new MigratorOptions { Environment = environment });
+            // status and plan only read: they need no backup and append nothing to the audit trail.
+            MigrationPipeline Reader() => new(dataSource, migrations, PlantSettings.Load(configuration), backup: null);
             return command switch
             {
-                "status" => await StatusAsync(migrator, output),
-                "plan" => await PlanAsync(migrator, migrations, Version(options, "--to"), output),
+                "status" => await StatusAsync(Reader(), output),
+                "plan" => await PlanAsync(Reader(), Version(options, "--to"), output),
                 "seed" => await SeedAsync(dataSource, configuration, output),
                 _ => await RunPipelineAsync(command, options, dataSource, migrations, configuration, connection, output, error),
             };
@@ -125,13 +130,11 @@ public static class MigrateCommandLine
         var pipeline = new MigrationPipeline(dataSource, migrations, settings, DatabaseBackups.Create(settings.Migrations, connection, TimeProvider.System),
             audit: new AuditTrail(dataSource, keys, NullLogger<AuditTrail>.Instance));
 
-        // An operator at a terminal, or a CI job: waiting a little for another run is better than failing at once.
-        var wait = new MigratorOptions().LockWaitTimeout;
         if (command == "approve")
         {
             var by = options.GetValueOrDefault("--by") ?? $"{Environment.UserName}@{Environment.MachineName}";
             var approval = await pipeline.ApproveAsync(
-                new ApprovalRequest(Version(options, "--to"), options.GetValueOrDefault("--checksum"), by, options.GetValueOrDefault("--note")) { LockWait = wait });
+                new ApprovalRequest(Version(options, "--to"), options.GetValueOrDefault("--checksum"), by, options.GetValueOrDefault("--note")) { LockWait = s_lockWait });
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"approved: target V{Migration.FormatVersion(approval.TargetVersion)} plan {approval.PlanChecksum} ({Migration.FormatVersions(approval.Versions)})"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
@@ -154,7 +157,7 @@ public static class MigrateCommandLine
             RequestedBy = $"cli:{Environment.UserName}@{Environment.MachineName}",
             Target = Version(options, "--to"),
             ApprovalId = approvalId,
-            LockWait = wait,
+            LockWait = s_lockWait,
         });
         await WriteReportAsync(report, output);
         if (report.Outcome is MigrationRunOutcome.Succeeded or MigrationRunOutcome.NothingToDo)
@@ -229,11 +232,11 @@ public static class MigrateCommandLine
         return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out version);
     }
 
-    private static async Task<int> StatusAsync(Migrator migrator, TextWriter output)
+    private static async Task<int> StatusAsync(MigrationPipeline pipeline, TextWriter output)
     {
-        var status = await migrator.StatusAsync();
+        var status = await pipeline.StatusAsync(recent: 0);
         await output.WriteLineAsync($"current version: {Migration.FormatVersion(status.CurrentVersion)} (latest {Migration.FormatVersion(status.LatestVersion)})");
-        foreach (var applied in status.Applied)
+        foreach (var applied in status.History)
         {
             await output.WriteLineAsync(string.Create(
                 CultureInfo.InvariantCulture,
@@ -253,25 +256,24 @@ public static class MigrateCommandLine
         return status.Problems.Count == 0 ? Success : Failure;
     }
 
-    private static async Task<int> PlanAsync(Migrator migrator, MigrationSet migrations, int? target, TextWriter output)
+    private static async Task<int> PlanAsync(MigrationPipeline pipeline, int? target, TextWriter output)
     {
-        var pending = await migrator.PlanAsync(target);
-        if (pending.Count == 0)
+        var plan = (await pipeline.PlanAsync(target)).Plan;
+        if (plan.IsEmpty)
         {
             await output.WriteLineAsync("nothing to apply");
             return Success;
         }
 
-        foreach (var migration in pending)
+        foreach (var migration in plan.Migrations)
         {
-            await output.WriteLineAsync($"-- V{Migration.FormatVersion(migration.Version)} {migration.Description} (sha256 {migration.Checksum}{(migration.InTransaction ? "" : ", no transaction")})");
-            await output.WriteLineAsync(migration.Sql.TrimEnd());
+            await output.WriteLineAsync($"-- V{migration.Label} {migration.Description} (sha256 {migration.Checksum}{(migration.UpInTransaction ? "" : ", no transaction")})");
+            await output.WriteLineAsync(migration.UpSql.TrimEnd());
             await output.WriteLineAsync();
         }
 
         // What an approval names: the target and the checksum of exactly these migrations.
-        var checksum = MigrationPlan.ComputeChecksum(pending.Select(p => migrations.Find(p.Version)!));
-        await output.WriteLineAsync($"plan to V{Migration.FormatVersion(pending[^1].Version)}: checksum {checksum}");
+        await output.WriteLineAsync($"plan to V{plan.Migrations[^1].Label}: checksum {plan.Checksum}");
         return Success;
     }
 

@@ -26,7 +26,7 @@ public sealed class LocalKeyTests : PostgresDatabaseFixture
         try
         {
             var settings = new Dictionary<string, string?> { ["PLANT_ENVIRONMENT"] = "local", ["PLANT_LOCAL_DIR"] = folder };
-            await new Migrator(DataSource).UpAsync();
+            await TestPipeline.Create(DataSource).UpAsync();
             var configuration = new ConfigurationBuilder().AddInMemoryCollection(settings).Build();
             var plant = PlantSettings.Load(configuration);
             using (var keys = SigningKeyRing.Load(configuration, plant))

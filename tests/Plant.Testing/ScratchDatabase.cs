@@ -1,6 +1,8 @@
 using System.Diagnostics;
 using Npgsql;
+using Plant.Core.Configuration;
 using Plant.Core.Migrations;
+using Plant.Core.Migrations.Runs;
 using Xunit;
 
 namespace Plant.Testing;
@@ -31,8 +33,9 @@ public sealed class ScratchDatabase : IAsyncDisposable
         return new ScratchDatabase(server, await server.CreateDatabaseAsync(prefix));
     }
 
-    public Migrator Migrator(MigrationSet? migrations = null, MigratorOptions? options = null) =>
-        new(DataSource, migrations, options);
+    /// <summary>The migration pipeline on this database (<see cref="TestPipeline"/>).</summary>
+    public MigrationPipeline Pipeline(MigrationSet? migrations = null, MigrationOptions? options = null, PlantEnvironment environment = PlantEnvironment.Local) =>
+        TestPipeline.Create(DataSource, migrations, options, environment);
 
     public async Task<T> ScalarAsync<T>(string sql)
     {

@@ -1,7 +1,6 @@
 using Npgsql;
 using Plant.Core.Configuration;
 using Plant.Core.Embeddings;
-using Plant.Core.Migrations;
 using Plant.Core.Seed;
 
 namespace Plant.Testing;
@@ -15,7 +14,7 @@ public static class TestCatalog
     /// </summary>
     public static async Task MigrateAndSeedAsync(NpgsqlDataSource dataSource)
     {
-        await new Migrator(dataSource).UpAsync();
+        await TestPipeline.Create(dataSource).UpAsync();
         using var keys = TestSigningKeys.Ring();
         await new CatalogSeeder(dataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), keys).SeedAsync();
     }

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Genesis;
 using Plant.Genesis.Wire;
@@ -8,7 +9,7 @@ using Plant.Hosting;
 namespace Plant.Genesis.Entities;
 
 /// <summary><c>GET /api/v1/genesis/{type}/{id}</c>: the entity's current version, whatever its status; its ETag is the version.</summary>
-public sealed class GetEntity(EntityStore store)
+public sealed class GetEntity(NpgsqlDataSource dataSource)
 {
     [Function(nameof(GetEntity))]
     public async Task<Results<Conditional<EntityResponse>, ProblemHttpResult>> Run(
@@ -21,7 +22,7 @@ public sealed class GetEntity(EntityStore store)
         }
 
         QueryReader.For(request);
-        return await store.FindAsync(entityType, id, cancellationToken) is { } entity
+        return await EntityReader.CurrentAsync(dataSource, entityType, id, cancellationToken) is { } entity
             ? Conditional.Ok(EntityResponse.From(entity), GenesisRequests.ETag(entity.Version))
             : GenesisResults.NotFound(entityType, id);
     }

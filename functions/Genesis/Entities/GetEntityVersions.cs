@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Genesis;
 using Plant.Genesis.Wire;
@@ -8,7 +9,7 @@ using Plant.Hosting;
 namespace Plant.Genesis.Entities;
 
 /// <summary><c>GET /api/v1/genesis/{type}/{id}/versions</c>: every version of the entity, oldest first.</summary>
-public sealed class GetEntityVersions(EntityStore store)
+public sealed class GetEntityVersions(NpgsqlDataSource dataSource)
 {
     [Function(nameof(GetEntityVersions))]
     public async Task<Results<Ok<VersionsResponse>, ProblemHttpResult>> Run(
@@ -21,7 +22,7 @@ public sealed class GetEntityVersions(EntityStore store)
         }
 
         QueryReader.For(request);
-        var versions = await store.HistoryAsync(entityType, id, cancellationToken);
+        var versions = await EntityReader.HistoryAsync(dataSource, entityType, id, cancellationToken);
         return versions.Count == 0
             ? GenesisResults.NotFound(entityType, id)
             : TypedResults.Ok(new VersionsResponse(id, entityType.SchemaName(), [.. versions.Select(EntityResponse.From)]));

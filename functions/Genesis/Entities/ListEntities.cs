@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Genesis;
 using Plant.Genesis.Wire;
@@ -11,7 +12,7 @@ namespace Plant.Genesis.Entities;
 /// <c>GET /api/v1/genesis/{type}</c>: current versions by name, filtered by <c>status</c> and <c>certification</c>,
 /// in pages (<c>limit</c>, <c>cursor</c>): <c>{ items, nextCursor }</c>.
 /// </summary>
-public sealed class ListEntities(EntityStore store)
+public sealed class ListEntities(NpgsqlDataSource dataSource)
 {
     private const int DefaultLimit = 50;
 
@@ -37,7 +38,7 @@ public sealed class ListEntities(EntityStore store)
         EntityPage entities;
         try
         {
-            entities = await store.ListAsync(entityType, filter, page.Limit, page.Cursor, cancellationToken);
+            entities = await EntityReader.ListAsync(dataSource, entityType, filter, page.Limit, page.Cursor, cancellationToken);
         }
         catch (FormatException)
         {

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Genesis;
 using Plant.Genesis.Wire;
@@ -12,7 +13,7 @@ namespace Plant.Genesis.Entities;
 /// agent): what the catalog could not store, and the constitution's report; <c>valid</c> means certification would
 /// pass today. Writes nothing.
 /// </summary>
-public sealed class ValidateDraft(EntityStore store)
+public sealed class ValidateDraft(NpgsqlDataSource dataSource)
 {
     [Function(nameof(ValidateDraft))]
     public async Task<Ok<ValidationResponse>> Run(
@@ -21,7 +22,8 @@ public sealed class ValidateDraft(EntityStore store)
     {
         QueryReader.For(request);
         var draft = await GenesisRequests.ReadAnyDraftAsync(request, cancellationToken);
-        var check = await store.ValidateAsync(draft, cancellationToken);
+        await using var connection = await dataSource.OpenConnectionAsync(cancellationToken);
+        var check = await DraftChecker.CheckAsync(connection, null, draft, null, cancellationToken);
         var report = ReportResponse.From(check.Report);
         return TypedResults.Ok(new ValidationResponse(
             report.Valid, report.Violations, draft.EntityType.SchemaName(), check.Storable, FieldErrorResponse.From(check.Errors)));

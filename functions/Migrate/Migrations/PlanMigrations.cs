@@ -6,7 +6,7 @@ using Plant.Migrate.Wire;
 
 namespace Plant.Migrate.Migrations;
 
-/// <summary><c>POST /api/v1/migrations/plan</c> with an optional <c>{ "target": 5 }</c>: the plan, its checksum and scripts. Changes nothing.</summary>
+/// <summary><c>POST /api/v1/migrations/plan</c> with an optional <c>{ "target": 5 }</c>: the plan, its checksum and scripts. Changes nothing but the migration log.</summary>
 public sealed class PlanMigrations(MigrationPipeline pipeline)
 {
     [Function(nameof(PlanMigrations))]

@@ -47,10 +47,10 @@ public static class EntityReader
         """;
 
     /// <summary>The current version of an entity of <paramref name="type"/>, or null when there is none of that type.</summary>
-    public static async Task<EntityVersion?> CurrentAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, EntityType type, Guid entityId, CancellationToken ct)
+    public static async Task<EntityVersion?> CurrentAsync(NpgsqlDataSource dataSource, EntityType type, Guid entityId, CancellationToken ct)
     {
-        var versions = await QueryAsync(connection, transaction, Select + CurrentWhere, ct, ("id", entityId), ("type", type.SchemaName()));
+        ArgumentNullException.ThrowIfNull(dataSource);
+        var versions = await QueryAsync(dataSource.CreateCommand(Select + CurrentWhere), ct, ("id", entityId), ("type", type.SchemaName()));
         return versions.Count == 0 ? null : versions[0];
     }
 
@@ -107,21 +107,25 @@ public static class EntityReader
     public static async Task<EntityVersion?> VersionAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid entityId, int version, CancellationToken ct)
     {
-        var versions = await QueryAsync(connection, transaction, Select + "\nwhere v.entity_id = @id and v.version = @version and v.entity_type <> 'trial'", ct,
+        var versions = await QueryAsync(new NpgsqlCommand(Select + "\nwhere v.entity_id = @id and v.version = @version and v.entity_type <> 'trial'", connection, transaction), ct,
             ("id", entityId), ("version", version));
         return versions.Count == 0 ? null : versions[0];
     }
 
     /// <summary>Every version of an entity of <paramref name="type"/>, oldest first; empty when there is no such entity.</summary>
-    public static Task<IReadOnlyList<EntityVersion>> HistoryAsync(NpgsqlConnection connection, EntityType type, Guid entityId, CancellationToken ct) =>
-        QueryAsync(connection, null, Select + "\nwhere v.entity_id = @id and v.entity_type = @type order by v.version", ct,
+    public static Task<IReadOnlyList<EntityVersion>> HistoryAsync(NpgsqlDataSource dataSource, EntityType type, Guid entityId, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        return QueryAsync(dataSource.CreateCommand(Select + "\nwhere v.entity_id = @id and v.entity_type = @type order by v.version"), ct,
             ("id", entityId), ("type", type.SchemaName()));
+    }
 
     /// <summary>Current versions of <paramref name="type"/>, by name then id, after the cursor <paramref name="after"/>.</summary>
     /// <exception cref="FormatException"><paramref name="after"/> is not a cursor this listing gave.</exception>
     public static async Task<EntityPage> ListAsync(
-        NpgsqlConnection connection, EntityType type, EntityFilter filter, int limit, string? after, CancellationToken ct)
+        NpgsqlDataSource dataSource, EntityType type, EntityFilter filter, int limit, string? after, CancellationToken ct)
     {
+        ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
@@ -135,7 +139,7 @@ public static class EntityReader
             order by v.name, v.entity_id
             limit @limit
             """;
-        var items = await QueryAsync(connection, null, sql, ct,
+        var items = await QueryAsync(dataSource.CreateCommand(sql), ct,
             ("type", type.SchemaName()),
             ("status", filter.Status?.SchemaName()),
             ("certification", filter.Certification?.SchemaName()),
@@ -147,10 +151,10 @@ public static class EntityReader
         return new EntityPage(page, next);
     }
 
-    private static async Task<IReadOnlyList<EntityVersion>> QueryAsync(
-        NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    /// <summary>Runs <paramref name="command"/> (disposing it) and maps its rows.</summary>
+    private static async Task<IReadOnlyList<EntityVersion>> QueryAsync(NpgsqlCommand command, CancellationToken ct, params (string Name, object? Value)[] parameters)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
+        await using var disposed = command;
         foreach (var (name, value) in parameters)
         {
             command.Parameters.AddWithValue(name, value ?? DBNull.Value);

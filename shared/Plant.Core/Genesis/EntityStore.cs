@@ -8,7 +8,7 @@ using Plant.Core.Embeddings;
 namespace Plant.Core.Genesis;
 
 /// <summary>
-/// The catalog's entities as Genesis keeps them: reads, and append-only writes. Creating writes version 1 as a
+/// The catalog's entities as Genesis writes them, append-only (reads are <see cref="EntityReader"/>'s). Creating writes version 1 as a
 /// draft; amending writes a new version that supersedes the current one and records its content hash
 /// (<c>previous_hash</c>, itself part of the new content hash), moving <c>is_current</c> in the same transaction;
 /// lifecycle changes update only the current version's lifecycle columns, which V0001's trigger allows. Every write
@@ -41,35 +41,6 @@ public sealed class EntityStore
         _dataSource = dataSource;
         _embedder = embedder;
         _audit = audit;
-    }
-
-    /// <summary>Current entities of a type, a page at a time (<see cref="EntityReader.ListAsync"/>).</summary>
-    /// <exception cref="FormatException"><paramref name="after"/> is not a cursor a listing gave.</exception>
-    public async Task<EntityPage> ListAsync(EntityType type, EntityFilter filter, int limit, string? after, CancellationToken ct)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        return await EntityReader.ListAsync(connection, type, filter, limit, after, ct);
-    }
-
-    /// <summary>The current version of an entity of <paramref name="type"/>, or null.</summary>
-    public async Task<EntityVersion?> FindAsync(EntityType type, Guid entityId, CancellationToken ct)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        return await EntityReader.CurrentAsync(connection, null, type, entityId, ct);
-    }
-
-    /// <summary>Every version of an entity, oldest first; empty when there is no such entity of that type.</summary>
-    public async Task<IReadOnlyList<EntityVersion>> HistoryAsync(EntityType type, Guid entityId, CancellationToken ct)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        return await EntityReader.HistoryAsync(connection, type, entityId, ct);
-    }
-
-    /// <summary>Checks a draft as a new entity would be checked, and writes nothing.</summary>
-    public async Task<DraftCheck> ValidateAsync(EntityDraft draft, CancellationToken ct)
-    {
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        return await DraftChecker.CheckAsync(connection, null, draft, null, ct);
     }
 
     /// <summary>Creates an entity: version 1, a draft, with its constitution report; nothing is written when it cannot be stored.</summary>

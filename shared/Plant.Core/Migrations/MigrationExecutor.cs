@@ -10,7 +10,7 @@ namespace Plant.Core.Migrations;
 /// round trip), or, for scripts marked <see cref="Migration.NoTransactionMarker"/>, each statement on its own,
 /// recording the one that failed.
 /// </summary>
-internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOptions options)
+internal sealed class MigrationExecutor(NpgsqlConnection connection, MigrationOptions options)
 {
     public async Task UpAsync(Migration migration, CancellationToken ct)
     {
@@ -84,7 +84,7 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
             if (index >= 0)
             {
                 throw new MigrationException(
-                    $"{what} failed at statement {index + 1} of {statements.Count} and was rolled back ({error}). Statement: {Shorten(statements[index])}",
+                    $"{what} failed at statement {index + 1} of {statements.Count} and was rolled back ({error}). Statement: {SqlStatements.OneLine(WithoutLeadingComments(statements[index]))}",
                     e)
                 {
                     Version = migration.Version,
@@ -201,12 +201,5 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigratorOpt
         var lines = statement.Split('\n');
         var first = Array.FindIndex(lines, l => l.Trim().Length > 0 && !l.TrimStart().StartsWith("--", StringComparison.Ordinal));
         return first <= 0 ? statement : string.Join('\n', lines[first..]);
-    }
-
-    /// <summary>The statement on one line, cut at 300 characters, for messages; the exception keeps it whole.</summary>
-    private static string Shorten(string statement)
-    {
-        var oneLine = string.Join(' ', WithoutLeadingComments(statement).Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return oneLine.Length <= 300 ? oneLine : oneLine[..300] + "...";
     }
 }

@@ -2,6 +2,18 @@ using Npgsql;
 
 namespace Plant.Core.Migrations;
 
+/// <summary>One row of <c>plant_migrations.history</c>.</summary>
+public sealed record AppliedMigration(
+    int Version,
+    string Description,
+    string Checksum,
+    DateTimeOffset AppliedAt,
+    string AppliedBy,
+    int DurationMs,
+    bool Success,
+    string? FailedStatement,
+    string? Error);
+
 /// <summary>
 /// The engine's own tables in schema <c>plant_migrations</c>: <c>history</c> (one row per applied version) and
 /// <c>log</c> (one line per operation). They are created by the first up or down, not by a migration, so that

@@ -15,17 +15,6 @@ internal static class MigrationLock
     /// </summary>
     public const long Key = 0x706C6E74_6D696772;
 
-    /// <summary>Tries the lock until it is free or <paramref name="timeout"/> has passed.</summary>
-    /// <exception cref="MigrationException">Another runner held the lock for the whole timeout.</exception>
-    public static async Task AcquireAsync(NpgsqlConnection connection, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct)
-    {
-        if (!await TryAcquireAsync(connection, timeout, pollInterval, ct))
-        {
-            throw new MigrationException(
-                $"Another migration runner holds the migration lock (advisory lock {Key}); gave up after {timeout.TotalSeconds:0.#} s.");
-        }
-    }
-
     /// <summary>Tries the lock until it is free or <paramref name="timeout"/> has passed (once, for a zero timeout).</summary>
     /// <returns>False when another session held it all along.</returns>
     public static async Task<bool> TryAcquireAsync(NpgsqlConnection connection, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct)

@@ -12,7 +12,7 @@ internal static class MigrationValidator
         var problems = new List<string>();
         foreach (var row in applied.Where(r => !r.Success))
         {
-            var at = row.FailedStatement is null ? "" : $" at statement: {Shorten(row.FailedStatement)}";
+            var at = row.FailedStatement is null ? "" : $" at statement: {SqlStatements.OneLine(row.FailedStatement, 200)}";
             problems.Add($"V{Migration.FormatVersion(row.Version)} ({row.Description}) is recorded as failed{at} ({row.Error}); repair the database by hand, then delete its history row.");
         }
 
@@ -37,11 +37,5 @@ internal static class MigrationValidator
         }
 
         return problems;
-    }
-
-    private static string Shorten(string statement)
-    {
-        var oneLine = string.Join(' ', statement.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return oneLine.Length <= 200 ? oneLine : oneLine[..200] + "...";
     }
 }

@@ -58,6 +58,13 @@ internal static class SqlStatements
         return statements;
     }
 
+    /// <summary>A statement on one line, cut at <paramref name="length"/> characters, for messages.</summary>
+    public static string OneLine(string statement, int length = 300)
+    {
+        var oneLine = string.Join(' ', statement.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        return oneLine.Length <= length ? oneLine : oneLine[..length] + "...";
+    }
+
     private static int QuotedEnd(string sql, int start, char quote)
     {
         var i = start + 1;

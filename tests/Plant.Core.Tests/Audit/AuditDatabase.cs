@@ -35,7 +35,7 @@ public sealed class AuditDatabase : PostgresDatabaseFixture, IAsyncDisposable
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new Migrator(DataSource).UpAsync();
+        await TestPipeline.Create(DataSource).UpAsync();
     }
 
     public override async Task DisposeAsync()

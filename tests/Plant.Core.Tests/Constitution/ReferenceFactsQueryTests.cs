@@ -17,7 +17,7 @@ public sealed class SeededCatalogFixture() : PostgresDatabaseFixture("constituti
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new Migrator(DataSource).UpAsync();
+        await TestPipeline.Create(DataSource).UpAsync();
         await new CatalogSeeder(DataSource, new TestEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), TestSigningKeys.Ring()).SeedAsync();
     }
 }

@@ -20,7 +20,7 @@ public sealed class ApplicationRoleDatabase : PostgresDatabaseFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new Migrator(DataSource).UpAsync();
+        await TestPipeline.Create(DataSource).UpAsync();
         Login = await ApplicationLogin.CreateAsync();
         AsApplication = NpgsqlDataSource.Create(Login.ConnectionStringFor(ConnectionString));
     }
@@ -148,12 +148,12 @@ public sealed class ApplicationRoleTests(ApplicationRoleDatabase db) : IClassFix
     public async Task V0008s_down_script_takes_back_exactly_what_its_up_script_changed()
     {
         await using var scratch = await ScratchDatabase.CreateAsync("mig_app_role");
-        await scratch.Migrator().UpAsync(7);
+        await scratch.Pipeline().UpAsync(7);
         var before = await PrivilegesAsync(scratch);
 
-        await scratch.Migrator().UpAsync(8);
+        await scratch.Pipeline().UpAsync(8);
         var granted = await PrivilegesAsync(scratch);
-        await scratch.Migrator().DownAsync(7);
+        await scratch.Pipeline().DownAsync(7);
         var after = await PrivilegesAsync(scratch);
 
         Assert.Contains("table catalog.entity_version: INSERT", granted);

@@ -18,17 +18,17 @@ public sealed class AuditDerivedColumnsMigrationTests
     {
         await using var scratch = await ScratchDatabase.CreateAsync("mig_audit_cols");
         var trail = new AuditTrail(scratch.DataSource, TestKeys.Ring(), new ListLogger<AuditTrail>());
-        await scratch.Migrator().UpAsync(8);
+        await scratch.Pipeline().UpAsync(8);
         await AppendAsync(trail, 3);
         var generated = await RowsAsync(scratch);
 
-        await scratch.Migrator().UpAsync(9);
+        await scratch.Pipeline().UpAsync(9);
         Assert.Equal(0, await GeneratedColumnCountAsync(scratch));
         Assert.Equal(generated, await RowsAsync(scratch));
         await AppendAsync(trail, 3);
         var derived = await RowsAsync(scratch);
 
-        await scratch.Migrator().DownAsync(8);
+        await scratch.Pipeline().DownAsync(8);
         Assert.Equal(6, await GeneratedColumnCountAsync(scratch));
         Assert.Equal(derived, await RowsAsync(scratch));
         await AppendAsync(trail, 1);

@@ -17,14 +17,14 @@ public sealed class ConcurrentRunnerTests
             var runners = sources.Select(source => Task.Run(async () =>
             {
                 await start.WaitAsync();
-                return await new Migrator(source).UpAsync();
+                return await TestPipeline.Create(source).UpAsync();
             })).ToList();
             start.Release(8);
 
             var results = await Task.WhenAll(runners);
 
             // Every runner succeeds; between them each version was run once, and the others found nothing to do.
-            Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => m.Version), results.SelectMany(r => r.Versions).Order());
+            Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => m.Version), results.SelectMany(r => r.Ran).Order());
             Assert.All(results, r => Assert.Equal(MigrationSet.Embedded.Latest, r.ToVersion));
             Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => (m.Version, m.Checksum, true)), await db.HistoryAsync());
             var log = await MigrationLog.ReadRecentAsync(db.DataSource, 20);
@@ -50,8 +50,7 @@ public sealed class ConcurrentRunnerTests
             await take.ExecuteNonQueryAsync();
         }
 
-        var options = new MigratorOptions { LockWaitTimeout = TimeSpan.FromMilliseconds(300) };
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(TestMigrations.Tables("a"), options).UpAsync());
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Pipeline(TestMigrations.Tables("a")).UpAsync(lockWait: TimeSpan.FromMilliseconds(300)));
 
         Assert.Contains("migration lock", error.Message, StringComparison.Ordinal);
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('a') is not null"));

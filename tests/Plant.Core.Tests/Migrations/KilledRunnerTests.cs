@@ -18,7 +18,7 @@ public sealed class KilledRunnerTests
         // The runner gets its own unpooled data source, as a separate process would have.
         var settings = new NpgsqlConnectionStringBuilder(db.ConnectionString) { ApplicationName = "doomed-runner", Pooling = false };
         await using var runnerSource = NpgsqlDataSource.Create(settings.ConnectionString);
-        var run = new Migrator(runnerSource, set).UpAsync();
+        var run = TestPipeline.Create(runnerSource, set).UpAsync();
 
         // Wait until the slow migration is running, then kill the runner's backend as a crash would.
         var killed = false;
@@ -37,8 +37,8 @@ public sealed class KilledRunnerTests
         Assert.Equal([1], (await db.HistoryAsync()).Select(h => h.Version));
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('b') is not null"));
         // The session lock died with the session: the next run neither waits long nor needs repair.
-        var next = await db.Migrator(set, new MigratorOptions { LockWaitTimeout = TimeSpan.FromSeconds(2) }).UpAsync();
-        Assert.Equal([2, 3], next.Versions);
+        var next = await db.Pipeline(set).UpAsync(lockWait: TimeSpan.FromSeconds(2));
+        Assert.Equal([2, 3], next.Ran);
         Assert.Equal([1, 2, 3], (await db.HistoryAsync()).Select(h => h.Version));
     }
 }

@@ -1,5 +1,6 @@
 using Plant.Core.Configuration;
 using Plant.Core.Migrations;
+using Plant.Core.Migrations.Runs;
 using Plant.Testing;
 
 namespace Plant.Core.Tests.Migrations;
@@ -23,21 +24,21 @@ public sealed class MigrationEngineTests
     public async Task Up_from_empty_down_to_zero_and_up_again_gives_an_identical_schema()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_roundtrip");
-        var migrator = db.Migrator();
+        var pipeline = db.Pipeline();
 
-        var first = await migrator.UpAsync();
+        var first = await pipeline.UpAsync();
         var firstDump = await db.SchemaDumpAsync();
-        var down = await migrator.DownAsync(0);
+        var down = await pipeline.DownAsync(0);
         var afterDown = await db.ScalarAsync<bool>("select to_regnamespace('catalog') is null and to_regnamespace('genesis') is null");
-        var second = await migrator.UpAsync();
+        var second = await pipeline.UpAsync();
         var secondDump = await db.SchemaDumpAsync();
         var versions = MigrationSet.Embedded.Migrations.Select(m => m.Version).ToList();
 
         Assert.Equal((0, MigrationSet.Embedded.Latest), (first.FromVersion, first.ToVersion));
-        Assert.Equal(Enumerable.Reverse(versions), down.Versions);
+        Assert.Equal(Enumerable.Reverse(versions), down.Ran);
         Assert.Equal(0, down.ToVersion);
         Assert.True(afterDown);
-        Assert.Equal(versions, second.Versions);
+        Assert.Equal(versions, second.Ran);
         Assert.Contains("CREATE TABLE catalog.entity_version", firstDump, StringComparison.Ordinal);
         Assert.Equal(firstDump, secondDump);
         Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => (m.Version, m.Checksum, true)), await db.HistoryAsync());
@@ -47,7 +48,7 @@ public sealed class MigrationEngineTests
     public async Task Catalog_schema_enforces_current_version_name_uniqueness_and_append_only()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_catalog");
-        await db.Migrator().UpAsync();
+        await db.Pipeline().UpAsync();
         const string Hash = "'0000000000000000000000000000000000000000000000000000000000000000'";
         await db.ExecuteAsync($"""
             insert into catalog.entity (entity_id, entity_type, created_by) values ('00000000-0000-0000-0000-000000000001', 'skill', 't');
@@ -92,7 +93,7 @@ public sealed class MigrationEngineTests
         await using var db = await ScratchDatabase.CreateAsync("mig_vector");
         Assert.False(await db.ScalarAsync<bool>("select exists (select 1 from pg_available_extensions where name = 'vector')"));
 
-        await db.Migrator().UpAsync();
+        await db.Pipeline().UpAsync();
 
         Assert.False(await db.ScalarAsync<bool>(
             "select exists (select 1 from information_schema.columns where table_schema = 'catalog' and column_name = 'embedding_vector')"));
@@ -103,15 +104,15 @@ public sealed class MigrationEngineTests
     public async Task Up_to_a_target_stops_there_and_status_lists_the_rest_as_pending()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_target");
-        var migrator = db.Migrator(TestMigrations.Tables("a", "b", "c"));
+        var pipeline = db.Pipeline(TestMigrations.Tables("a", "b", "c"));
 
-        var result = await migrator.UpAsync(2);
-        var status = await migrator.StatusAsync();
+        var result = await pipeline.UpAsync(2);
+        var status = await pipeline.StatusAsync();
 
-        Assert.Equal([1, 2], result.Versions);
+        Assert.Equal([1, 2], result.Ran);
         Assert.Equal(2, status.CurrentVersion);
         Assert.Equal(3, status.LatestVersion);
-        Assert.Equal([1, 2], status.Applied.Select(a => a.Version));
+        Assert.Equal([1, 2], status.History.Select(a => a.Version));
         var pending = Assert.Single(status.Pending);
         Assert.Equal((3, TestMigrations.Table(3, "c").Checksum), (pending.Version, pending.Checksum));
         Assert.Empty(status.Problems);
@@ -124,16 +125,16 @@ public sealed class MigrationEngineTests
         var set = TestMigrations.Tables("a", "b");
         var before = await db.SchemaDumpAsync();
 
-        var plan = await db.Migrator(set).PlanAsync();
+        var plan = (await db.Pipeline(set).PlanAsync()).Plan.Migrations;
 
         Assert.Equal([1, 2], plan.Select(p => p.Version));
-        Assert.Equal("create table a (id int primary key);", plan[0].Sql);
+        Assert.Equal("create table a (id int primary key);", plan[0].UpSql);
         Assert.Equal(before, await db.SchemaDumpAsync());
 
-        await db.Migrator(set).UpAsync(1);
+        await db.Pipeline(set).UpAsync(1);
         var historyBefore = await db.HistoryAsync();
         var dumpBefore = await db.SchemaDumpAsync();
-        var second = await db.Migrator(set).PlanAsync();
+        var second = (await db.Pipeline(set).PlanAsync()).Plan.Migrations;
         Assert.Equal([2], second.Select(p => p.Version));
         Assert.Equal(historyBefore, await db.HistoryAsync());
         Assert.Equal(dumpBefore, await db.SchemaDumpAsync());
@@ -143,28 +144,28 @@ public sealed class MigrationEngineTests
     public async Task An_edited_applied_migration_is_refused_naming_the_version()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_edited");
-        await db.Migrator(TestMigrations.Tables("a", "b")).UpAsync();
+        await db.Pipeline(TestMigrations.Tables("a", "b")).UpAsync();
         var edited = MigrationSet.FromList([
             TestMigrations.Table(1, "a"),
             new Migration(2, "create b", "create table b (id bigint primary key);", "drop table b;"),
             TestMigrations.Table(3, "c"),
         ]);
 
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(edited).UpAsync());
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Pipeline(edited).UpAsync());
 
         Assert.Contains("V0002", error.Message, StringComparison.Ordinal);
         Assert.Contains("changed after it was applied", error.Message, StringComparison.Ordinal);
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('c') is not null"));
-        Assert.NotEmpty((await db.Migrator(edited).StatusAsync()).Problems);
+        Assert.NotEmpty((await db.Pipeline(edited).StatusAsync()).Problems);
     }
 
     [Fact]
     public async Task An_applied_version_missing_from_the_build_is_refused()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_missing");
-        await db.Migrator(TestMigrations.Tables("a", "b", "c")).UpAsync();
+        await db.Pipeline(TestMigrations.Tables("a", "b", "c")).UpAsync();
 
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(TestMigrations.Tables("a", "b")).UpAsync());
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Pipeline(TestMigrations.Tables("a", "b")).UpAsync());
 
         Assert.Contains("V0003", error.Message, StringComparison.Ordinal);
         Assert.Contains("missing", error.Message, StringComparison.Ordinal);
@@ -174,9 +175,9 @@ public sealed class MigrationEngineTests
     public async Task A_version_below_the_highest_applied_that_was_never_applied_is_refused_as_out_of_order()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_order");
-        await db.Migrator(MigrationSet.FromList([TestMigrations.Table(1, "a"), TestMigrations.Table(3, "c")])).UpAsync();
+        await db.Pipeline(MigrationSet.FromList([TestMigrations.Table(1, "a"), TestMigrations.Table(3, "c")])).UpAsync();
 
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(TestMigrations.Tables("a", "b", "c")).UpAsync());
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Pipeline(TestMigrations.Tables("a", "b", "c")).UpAsync());
 
         Assert.Contains("V0002", error.Message, StringComparison.Ordinal);
         Assert.Contains("out of order", error.Message, StringComparison.Ordinal);
@@ -191,8 +192,9 @@ public sealed class MigrationEngineTests
             TestMigrations.Table(1, "a"),
             new Migration(2, "broken", "create table b (id int); select 1 / 0;", "drop table b;"),
         ]);
+        await db.Pipeline(set).UpAsync(1);
 
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(set).UpAsync());
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Pipeline(set).UpAsync());
 
         Assert.Contains("V0002", error.Message, StringComparison.Ordinal);
         Assert.Equal([(1, TestMigrations.Table(1, "a").Checksum, true)], await db.HistoryAsync());
@@ -210,20 +212,21 @@ public sealed class MigrationEngineTests
             TestMigrations.Table(1, "a"),
             new Migration(2, "index a", $"{Migration.NoTransactionMarker}\ncreate index concurrently a_id on a (id);\n", "drop index a_id;"),
         ]);
-        await db.Migrator(concurrently).UpAsync();
+        await db.Pipeline(concurrently).UpAsync();
         Assert.True(await db.ScalarAsync<bool>("select to_regclass('a_id') is not null"));
 
         var failing = MigrationSet.FromList([
             .. concurrently.Migrations,
-            new Migration(3, "half", $"{Migration.NoTransactionMarker}\ncreate table c (id int);\nselect 1 / 0;\ncreate table d (id int);", null),
+            new Migration(3, "half", $"{Migration.NoTransactionMarker}\ncreate table c (id int);\nselect 1 / 0;\ncreate table d (id int);", "drop table if exists d; drop table c;"),
         ]);
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(failing).UpAsync());
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Pipeline(failing).UpAsync());
 
-        Assert.Contains("statement 2 of 3", error.Message, StringComparison.Ordinal);
+        Assert.Contains("failed at statement 2", error.Message, StringComparison.Ordinal);
+        Assert.Contains("the statements before that one stay applied", error.Message, StringComparison.Ordinal);
         Assert.True(await db.ScalarAsync<bool>("select to_regclass('c') is not null"));
         Assert.Equal("select 1 / 0", await db.ScalarAsync<string>("select failed_statement from plant_migrations.history where version = 3"));
         // The failed row stops every later run until someone repairs the database.
-        var refused = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(failing).UpAsync());
+        var refused = await Assert.ThrowsAsync<MigrationException>(() => db.Pipeline(failing).UpAsync());
         Assert.Contains("V0003", refused.Message, StringComparison.Ordinal);
         Assert.Contains("recorded as failed", refused.Message, StringComparison.Ordinal);
     }
@@ -234,7 +237,7 @@ public sealed class MigrationEngineTests
         await using var db = await ScratchDatabase.CreateAsync("mig_malformed");
         await db.ExecuteAsync("create schema plant_migrations; create table plant_migrations.history (version text, note text);");
 
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(TestMigrations.Tables("a")).UpAsync());
+        var error = await Assert.ThrowsAsync<MigrationRefusedException>(() => db.Pipeline(TestMigrations.Tables("a")).UpAsync());
 
         Assert.Contains("cannot be read", error.Message, StringComparison.Ordinal);
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('a') is not null"));
@@ -246,16 +249,16 @@ public sealed class MigrationEngineTests
         await using var db = await ScratchDatabase.CreateAsync("mig_nohistory");
         await db.ExecuteAsync("create schema plant_migrations;");
 
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(TestMigrations.Tables("a")).StatusAsync());
+        var status = await db.Pipeline(TestMigrations.Tables("a")).StatusAsync();
 
-        Assert.Contains("cannot be read", error.Message, StringComparison.Ordinal);
+        Assert.Contains("cannot be read", Assert.Single(status.Problems), StringComparison.Ordinal);
     }
 
     [Fact]
     public async Task A_history_the_role_may_not_read_is_refused()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_denied");
-        await db.Migrator(TestMigrations.Tables("a")).UpAsync();
+        await db.Pipeline(TestMigrations.Tables("a")).UpAsync();
         var role = "plant_reader_" + Guid.NewGuid().ToString("N")[..8];
         var database = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString).Database;
         await db.ExecuteAsync($"""
@@ -269,7 +272,7 @@ public sealed class MigrationEngineTests
             var settings = new Npgsql.NpgsqlConnectionStringBuilder(db.ConnectionString) { Username = role, Pooling = false };
             await using var asRole = Npgsql.NpgsqlDataSource.Create(settings.ConnectionString);
 
-            var error = await Assert.ThrowsAsync<MigrationException>(() => new Migrator(asRole, TestMigrations.Tables("a", "b")).UpAsync());
+            var error = await Assert.ThrowsAsync<MigrationRefusedException>(() => TestPipeline.Create(asRole, TestMigrations.Tables("a", "b")).UpAsync());
 
             Assert.Contains("cannot be read", error.Message, StringComparison.Ordinal);
             Assert.Contains("42501", error.Message, StringComparison.Ordinal);
@@ -285,11 +288,12 @@ public sealed class MigrationEngineTests
     public async Task Down_refuses_a_target_that_is_not_applied_and_a_migration_without_a_down_script()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_down");
+        // The pipeline applies only batches it could undo: V0002 lost its down script in a later build.
+        await db.Pipeline(MigrationSet.FromList([TestMigrations.Table(1, "a"), new Migration(2, "no way back", "create table b (id int);", "drop table b;")])).UpAsync();
         var set = MigrationSet.FromList([TestMigrations.Table(1, "a"), new Migration(2, "no way back", "create table b (id int);", null)]);
-        await db.Migrator(set).UpAsync();
 
-        var noScript = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(set).DownAsync(0));
-        var above = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(set).DownAsync(5));
+        var noScript = await Assert.ThrowsAsync<MigrationRefusedException>(() => db.Pipeline(set).DownAsync(0));
+        var above = await Assert.ThrowsAsync<MigrationRefusedException>(() => db.Pipeline(set).DownAsync(5));
 
         Assert.Contains("V0002 has no down script", noScript.Message, StringComparison.Ordinal);
         Assert.Contains("V0005", above.Message, StringComparison.Ordinal);
@@ -304,7 +308,7 @@ public sealed class MigrationEngineTests
             TestMigrations.Table(1, "a"),
             new Migration(2, "alter a", "create table b (id int); alter table a add column note text;", "alter table a drop column note; drop table b;"),
         ]);
-        await db.Migrator(set).UpAsync(1);
+        await db.Pipeline(set).UpAsync(1);
         await using var reader = await db.DataSource.OpenConnectionAsync();
         await using var transaction = await reader.BeginTransactionAsync();
         await using (var select = new Npgsql.NpgsqlCommand("select * from a", reader, transaction))
@@ -312,8 +316,8 @@ public sealed class MigrationEngineTests
             await select.ExecuteNonQueryAsync();
         }
 
-        var options = new MigratorOptions { DdlLockTimeout = TimeSpan.FromMilliseconds(200) };
-        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Migrator(set, options).UpAsync());
+        var options = new MigrationOptions { DdlLockTimeout = TimeSpan.FromMilliseconds(200) };
+        var error = await Assert.ThrowsAsync<MigrationException>(() => db.Pipeline(set, options).UpAsync());
 
         Assert.Contains("55P03", error.Message, StringComparison.Ordinal);
         Assert.False(await db.ScalarAsync<bool>("select to_regclass('b') is not null"));
@@ -324,14 +328,14 @@ public sealed class MigrationEngineTests
     public async Task Every_operation_writes_one_log_line_in_the_documented_format()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_log");
-        var migrator = db.Migrator(TestMigrations.Tables("a", "b", "c"), new MigratorOptions { Environment = PlantEnvironment.Demo });
+        var pipeline = db.Pipeline(TestMigrations.Tables("a", "b", "c"), environment: PlantEnvironment.Demo);
 
-        await migrator.UpAsync(1);
-        await migrator.StatusAsync();
-        await migrator.PlanAsync();
-        await migrator.UpAsync();
-        await migrator.DownAsync(1);
-        await Assert.ThrowsAsync<MigrationException>(() => migrator.UpAsync(9));
+        await pipeline.UpAsync(1);
+        await pipeline.StatusAsync();
+        await pipeline.PlanAsync();
+        await pipeline.UpAsync();
+        await pipeline.DownAsync(1);
+        await Assert.ThrowsAsync<MigrationRefusedException>(() => pipeline.UpAsync(9));
 
         var lines = (await MigrationLog.ReadRecentAsync(db.DataSource, 10)).Reverse().Select(e => e.Render()).ToList();
         Assert.Equal(6, lines.Count);

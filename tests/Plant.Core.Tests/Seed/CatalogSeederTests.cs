@@ -215,7 +215,7 @@ public sealed class CatalogSeederTests
     public async Task Seeding_is_refused_while_migrations_are_pending()
     {
         await using var db = await ScratchDatabase.CreateAsync("seed_pending");
-        await db.Migrator().UpAsync(target: 1);
+        await db.Pipeline().UpAsync(target: 1);
 
         var error = await Assert.ThrowsAsync<SeedException>(() => new CatalogSeeder(db.DataSource, new TestEmbedder(), s_local, s_keys).SeedAsync());
 
@@ -255,7 +255,7 @@ public sealed class CatalogSeederTests
     private static async Task<ScratchDatabase> MigratedDatabaseAsync(string prefix)
     {
         var db = await ScratchDatabase.CreateAsync(prefix);
-        await db.Migrator().UpAsync();
+        await db.Pipeline().UpAsync();
         return db;
     }
 

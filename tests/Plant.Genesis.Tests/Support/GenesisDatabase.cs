@@ -35,7 +35,7 @@ public sealed class GenesisDatabase : PostgresDatabaseFixture
     public override async Task InitializeAsync()
     {
         await base.InitializeAsync();
-        await new Migrator(DataSource).UpAsync();
+        await TestPipeline.Create(DataSource).UpAsync();
         await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), Keys).SeedAsync();
         Host = await TestHost.StartAsync(ConnectionString, GenesisApp.Definition, TestSigningKeys.Settings.ToDictionary(p => p.Key, p => (string?)p.Value));
     }

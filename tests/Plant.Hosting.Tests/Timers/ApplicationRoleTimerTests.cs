@@ -37,7 +37,7 @@ public sealed class MigratedDatabase : IAsyncLifetime
     public async Task InitializeAsync()
     {
         Database = await ScratchDatabase.CreateAsync("host_app_role");
-        await Database.Migrator().UpAsync();
+        await Database.Pipeline().UpAsync();
         Login = await ApplicationLogin.CreateAsync();
     }
 

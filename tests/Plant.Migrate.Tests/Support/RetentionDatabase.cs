@@ -53,7 +53,7 @@ public sealed class RetentionDatabase : IAsyncLifetime
         _server = await PostgresServer.SharedAsync();
         _connectionString = await _server.CreateDatabaseAsync("retention");
         DataSource = NpgsqlDataSource.Create(_connectionString);
-        await new Migrator(DataSource).UpAsync();
+        await TestPipeline.Create(DataSource).UpAsync();
         Audit = new AuditTrail(DataSource, Keys, NullLogger<AuditTrail>.Instance);
         if (!_seed)
         {

@@ -12,98 +12,62 @@ public sealed partial class MigrationPipeline
     /// its checksum, usable once until it expires (<c>PLANT_MIGRATE_APPROVAL_HOURS</c>). Writes an <c>approve</c> log line.
     /// </summary>
     /// <exception cref="MigrationRefusedException">A run is in progress, the history is refused, the target is wrong, nothing is pending, or the checksum is not the current plan's.</exception>
-    public async Task<MigrationApproval> ApproveAsync(ApprovalRequest request, CancellationToken ct = default)
+    public Task<MigrationApproval> ApproveAsync(ApprovalRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentException.ThrowIfNullOrWhiteSpace(request.ApprovedBy);
-        if (request.TargetVersion is { } target)
-        {
-            RunPlanner.CheckKnown(_migrations, target);
-        }
-
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        if (!await MigrationLock.TryAcquireAsync(connection, request.LockWait, _options.LockPollInterval, ct))
-        {
-            throw new MigrationRefusedException(MigrationRefusal.Busy, "A migration run is in progress; approve when it has finished.");
-        }
-
-        try
-        {
-            await RunTables.EnsureAsync(connection, ct);
-            var applied = await ReadValidatedAsync(connection, ct);
-            var plan = RunPlanner.Up(_migrations, applied, request.TargetVersion ?? _migrations.Latest);
-            if (plan.IsEmpty)
+        return LoggedAsync("approve", line => LockedAsync(request.LockWait, async connection =>
             {
-                throw new MigrationRefusedException(MigrationRefusal.NothingToApprove,
-                    $"Nothing is pending up to V{Migration.FormatVersion(plan.TargetVersion)}; the database is at V{Migration.FormatVersion(plan.FromVersion)}.");
-            }
-
-            if (request.PlanChecksum is { } reviewed && !string.Equals(reviewed, plan.Checksum, StringComparison.Ordinal))
-            {
-                // The current checksum is not echoed: an approval should come from reading the plan, not from this error.
-                throw new MigrationRefusedException(MigrationRefusal.PlanMismatch,
-                    $"The checksum given is not the checksum of the current plan to V{Migration.FormatVersion(plan.TargetVersion)} (from V{Migration.FormatVersion(plan.FromVersion)}); review the plan again.");
-            }
-
-            var now = _time.GetUtcNow();
-            var approval = new MigrationApproval(Guid.NewGuid(), plan.TargetVersion, plan.Checksum, [.. plan.Migrations.Select(m => m.Version)],
-                request.ApprovedBy.Trim(), string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(), now, now + _settings.Migrations.ApprovalLifetime, null, null);
-            var details = JsonSerializer.SerializeToElement(new
-            {
-                approvalId = approval.Id,
-                approvedBy = approval.ApprovedBy,
-                targetVersion = approval.TargetVersion,
-                planChecksum = approval.PlanChecksum,
-                versions = approval.Versions,
-                note = approval.Note,
-                expiresAt = approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-            });
-
-            // The approval and its audit entry commit together: an approval is never stored unrecorded. The append
-            // is the transaction's last statement, as the audit trail asks.
-            await using (var transaction = await connection.BeginTransactionAsync(ct))
-            {
-                await MigrationApprovals.InsertAsync(connection, transaction, approval, ct);
-                if (_audit is not null && await AuditTrailExistsAsync(connection, ct))
+                var applied = await ReadValidatedAsync(connection, ct);
+                line.From = line.To = RunPlanner.CurrentVersion(applied);
+                var plan = RunPlanner.Up(_migrations, applied, request.TargetVersion ?? _migrations.Latest);
+                if (plan.IsEmpty)
                 {
-                    await _audit.AppendAsync(new AuditRecord(request.Actor ?? approval.ApprovedBy, "migration.approved", null, details), transaction, ct);
+                    throw new MigrationRefusedException(MigrationRefusal.NothingToApprove,
+                        $"Nothing is pending up to V{Migration.FormatVersion(plan.TargetVersion)}; the database is at V{Migration.FormatVersion(plan.FromVersion)}.");
                 }
 
-                await transaction.CommitAsync(ct);
-            }
+                if (request.PlanChecksum is { } reviewed && !string.Equals(reviewed, plan.Checksum, StringComparison.Ordinal))
+                {
+                    // The current checksum is not echoed: an approval should come from reading the plan, not from this error.
+                    throw new MigrationRefusedException(MigrationRefusal.PlanMismatch,
+                        $"The checksum given is not the checksum of the current plan to V{Migration.FormatVersion(plan.TargetVersion)} (from V{Migration.FormatVersion(plan.FromVersion)}); review the plan again.");
+                }
 
-            await MigrationLog.TryWriteAsync(_dataSource, new MigrationLogEntry(
-                now, _settings.Environment, "approve", plan.FromVersion, plan.TargetVersion, true, 0,
-                string.Create(CultureInfo.InvariantCulture,
-                    $"{approval.ApprovedBy} approved plan {approval.PlanChecksum} ({RunPlanner.Versions(approval.Versions)}) as {approval.Id}, until {approval.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}")),
-                CancellationToken.None);
-            return approval;
-        }
-        finally
-        {
-            if (connection.State == System.Data.ConnectionState.Open)
-            {
-                await MigrationLock.ReleaseAsync(connection, CancellationToken.None);
-            }
-        }
-    }
+                var now = _time.GetUtcNow();
+                var approval = new MigrationApproval(Guid.NewGuid(), plan.TargetVersion, plan.Checksum, [.. plan.Migrations.Select(m => m.Version)],
+                    request.ApprovedBy.Trim(), string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(), now, now + _settings.Migrations.ApprovalLifetime, null, null);
+                var details = JsonSerializer.SerializeToElement(new
+                {
+                    approvalId = approval.Id,
+                    approvedBy = approval.ApprovedBy,
+                    targetVersion = approval.TargetVersion,
+                    planChecksum = approval.PlanChecksum,
+                    versions = approval.Versions,
+                    note = approval.Note,
+                    expiresAt = approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
+                });
 
-    /// <exception cref="MigrationRefusedException">The history cannot be read or fails validation.</exception>
-    private async Task<IReadOnlyList<AppliedMigration>> ReadValidatedAsync(NpgsqlConnection connection, CancellationToken ct)
-    {
-        IReadOnlyList<AppliedMigration> applied;
-        try
-        {
-            applied = await MigrationHistory.ReadAsync(connection, ct) ?? [];
-        }
-        catch (MigrationException e)
-        {
-            throw new MigrationRefusedException(MigrationRefusal.HistoryInvalid, e.Message);
-        }
+                // The approval and its audit entry commit together: an approval is never stored unrecorded. The append
+                // is the transaction's last statement, as the audit trail asks.
+                await RunTables.EnsureAsync(connection, ct);
+                await using (var transaction = await connection.BeginTransactionAsync(ct))
+                {
+                    await MigrationApprovals.InsertAsync(connection, transaction, approval, ct);
+                    if (_audit is not null && await AuditTrailExistsAsync(connection, ct))
+                    {
+                        await _audit.AppendAsync(new AuditRecord(request.Actor ?? approval.ApprovedBy, "migration.approved", null, details), transaction, ct);
+                    }
 
-        var problems = MigrationValidator.FindProblems(_migrations, applied);
-        return problems.Count == 0
-            ? applied
-            : throw new MigrationRefusedException(MigrationRefusal.HistoryInvalid, "Refusing: " + string.Join(" ", problems));
+                    await transaction.CommitAsync(ct);
+                }
+
+                line.To = plan.TargetVersion;
+                line.Message = string.Create(CultureInfo.InvariantCulture,
+                    $"{approval.ApprovedBy} approved plan {approval.PlanChecksum} ({RunPlanner.Versions(approval.Versions)}) as {approval.Id}, until {approval.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+                return approval;
+            },
+            () => throw new MigrationRefusedException(MigrationRefusal.Busy, "A migration run is in progress; approve when it has finished."),
+            ct));
     }
 }

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using Npgsql;
@@ -9,11 +10,13 @@ using Plant.Core.Migrations.Smoke;
 namespace Plant.Core.Migrations.Runs;
 
 /// <summary>
-/// The one way the Migrate function's timer, its admin routes and the command line change the schema. Every run
-/// takes the migration lock; validates the history and checksums; applies the environment's policy; backs up;
-/// runs the scripts; runs the smoke checks; on a failure undoes the batch with the opposite scripts, so that the
-/// database is back at the version the run started from; records the run and writes the migration log; releases
-/// the lock. Approvals and the read-only views (status, plan) are in the other parts of this class.
+/// The one way the schema changes: the Migrate function's timer, its admin routes, the command line, and the tests'
+/// and benchmarks' databases all run it. Every run takes the migration lock; validates the history and checksums;
+/// applies the environment's policy; backs up; runs the scripts, each in its own transaction; runs the smoke
+/// checks; on a failure undoes the batch with the opposite scripts, so that the database is back at the version
+/// the run started from; records the run; releases the lock. Every operation (status, plan, up, down, approve)
+/// writes one line to the migration log, failures included. Approvals and the read-only views (status, plan) are
+/// in the other parts of this class.
 /// </summary>
 public sealed partial class MigrationPipeline
 {
@@ -22,7 +25,7 @@ public sealed partial class MigrationPipeline
     private readonly PlantSettings _settings;
     private readonly IDatabaseBackup? _backup;
     private readonly TimeProvider _time;
-    private readonly MigratorOptions _options;
+    private readonly MigrationOptions _options;
     private readonly AuditTrail? _audit;
 
     /// <param name="dataSource">The database.</param>
@@ -30,7 +33,7 @@ public sealed partial class MigrationPipeline
     /// <param name="settings">The environment's settings: its migration policy and approval lifetime.</param>
     /// <param name="backup">The backup taken before scripts run; null when backups are off (<c>PLANT_BACKUP=none</c>).</param>
     /// <param name="time">The clock for reports and approvals; the system clock when null.</param>
-    /// <param name="options">DDL timeouts and the history's applied-by; the environment is taken from <paramref name="settings"/>.</param>
+    /// <param name="options">DDL timeouts and the history's applied-by; defaults when null.</param>
     /// <param name="audit">Where each run and approval is also recorded; null only where there is no audit trail (tests, benchmarks).</param>
     public MigrationPipeline(
         NpgsqlDataSource dataSource,
@@ -38,7 +41,7 @@ public sealed partial class MigrationPipeline
         PlantSettings settings,
         IDatabaseBackup? backup,
         TimeProvider? time = null,
-        MigratorOptions? options = null,
+        MigrationOptions? options = null,
         AuditTrail? audit = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
@@ -49,59 +52,56 @@ public sealed partial class MigrationPipeline
         _settings = settings;
         _backup = backup;
         _time = time ?? TimeProvider.System;
-        _options = (options ?? new MigratorOptions()) with { Environment = settings.Environment };
+        _options = options ?? new MigrationOptions();
         _audit = audit;
     }
 
     /// <summary>Runs the pipeline once and returns its report (also recorded, except for <see cref="MigrationRunOutcome.Busy"/>).</summary>
-    /// <exception cref="MigrationRefusedException">The request itself cannot be done (a bad target, an unusable approval): nothing ran, nothing was recorded.</exception>
+    /// <exception cref="MigrationRefusedException">The request itself cannot be done (a bad target, an unusable approval, a history that cannot be read): nothing ran, nothing was recorded.</exception>
     /// <exception cref="NpgsqlException">The database could not be reached or was lost mid-run.</exception>
-    public async Task<MigrationRunReport> RunAsync(MigrationRunRequest request, CancellationToken ct = default)
+    public Task<MigrationRunReport> RunAsync(MigrationRunRequest request, CancellationToken ct = default)
     {
         ArgumentNullException.ThrowIfNull(request);
-        if (request.Target is { } target)
-        {
-            RunPlanner.CheckKnown(_migrations, target);
-        }
-        else if (request.Operation == MigrationOperation.Down)
+        if (request.Target is null && request.Operation == MigrationOperation.Down)
         {
             throw new ArgumentException("A down run needs a target.", nameof(request));
         }
 
-        var run = new RunState(request, _settings, _time.GetUtcNow());
-        await using var connection = await _dataSource.OpenConnectionAsync(ct);
-        if (!await MigrationLock.TryAcquireAsync(connection, request.LockWait, _options.LockPollInterval, ct))
+        return LoggedAsync(request.Operation == MigrationOperation.Up ? "up" : "down", line =>
         {
-            return run.Finish(MigrationRunOutcome.Busy, "Another migration run holds the migration lock; this one did nothing.", _time.GetUtcNow());
-        }
-
-        try
-        {
-            await RunTables.EnsureAsync(connection, ct);
-            var report = request.Operation == MigrationOperation.Up
-                ? await UpAsync(connection, run, ct)
-                : await DownAsync(connection, run, ct);
-            return await RecordAsync(connection, report);
-        }
-        finally
-        {
-            // A broken connection has lost the lock with its session already.
-            if (connection.State == System.Data.ConnectionState.Open)
+            var run = new RunState(request, _settings, _time.GetUtcNow());
+            return LockedAsync(request.LockWait, async connection =>
             {
-                await MigrationLock.ReleaseAsync(connection, CancellationToken.None);
-            }
-        }
+                // Read before anything is created: a history that cannot be read, or a bad target, changes nothing.
+                var applied = await ReadHistoryAsync(connection, ct);
+                line.From = line.To = run.From = run.To = RunPlanner.CurrentVersion(applied);
+                if (request.Target is { } target)
+                {
+                    RunPlanner.CheckKnown(_migrations, target);
+                }
+
+                await RunTables.EnsureAsync(connection, ct);
+                var problems = MigrationValidator.FindProblems(_migrations, applied);
+                var report = problems.Count > 0
+                    ? Finish(run, MigrationRunOutcome.Refused, $"Refusing to {(request.Operation == MigrationOperation.Up ? "migrate" : "roll back")}: {string.Join(" ", problems)}")
+                    : request.Operation == MigrationOperation.Up
+                        ? await UpAsync(connection, run, applied, ct)
+                        : await DownAsync(connection, run, applied, ct);
+                return line.Report(await RecordAsync(connection, report));
+            },
+            () =>
+            {
+                // Not recorded; the log line says it did nothing, without the versions it never read.
+                var busy = Finish(run, MigrationRunOutcome.Busy, "Another migration run holds the migration lock; this one did nothing.");
+                (line.Success, line.Message) = (false, busy.Message);
+                return busy;
+            },
+            ct);
+        });
     }
 
-    private async Task<MigrationRunReport> UpAsync(NpgsqlConnection connection, RunState run, CancellationToken ct)
+    private async Task<MigrationRunReport> UpAsync(NpgsqlConnection connection, RunState run, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
     {
-        var (applied, problems) = await ReadHistoryAsync(connection, ct);
-        run.From = run.To = RunPlanner.CurrentVersion(applied);
-        if (problems.Count > 0)
-        {
-            return Finish(run, MigrationRunOutcome.Refused, "Refusing to migrate: " + string.Join(" ", problems));
-        }
-
         var (plan, approval) = await ChoosePlanAsync(connection, run, applied, ct);
         run.Plan(plan);
         if (plan.IsEmpty)
@@ -199,15 +199,8 @@ public sealed partial class MigrationPipeline
         return match is null ? (requested, null) : (RunPlanner.Up(_migrations, applied, match.TargetVersion), match);
     }
 
-    private async Task<MigrationRunReport> DownAsync(NpgsqlConnection connection, RunState run, CancellationToken ct)
+    private async Task<MigrationRunReport> DownAsync(NpgsqlConnection connection, RunState run, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
     {
-        var (applied, problems) = await ReadHistoryAsync(connection, ct);
-        run.From = run.To = RunPlanner.CurrentVersion(applied);
-        if (problems.Count > 0)
-        {
-            return Finish(run, MigrationRunOutcome.Refused, "Refusing to roll back: " + string.Join(" ", problems));
-        }
-
         var target = run.Request.Target!.Value;
         var toUndo = RunPlanner.Down(_migrations, applied, target);
         run.Target = target;
@@ -225,18 +218,29 @@ public sealed partial class MigrationPipeline
         return await ApplyAsync(connection, run, toUndo, up: false, ct);
     }
 
-    /// <summary>The history and every reason to refuse to run; an unreadable history is such a reason (fail closed).</summary>
-    private async Task<(IReadOnlyList<AppliedMigration> Applied, IReadOnlyList<string> Problems)> ReadHistoryAsync(NpgsqlConnection connection, CancellationToken ct)
+    /// <summary>The history, oldest first; empty for a database the engine has not touched.</summary>
+    /// <exception cref="MigrationRefusedException">The history exists but cannot be read: the pipeline fails closed.</exception>
+    private static async Task<IReadOnlyList<AppliedMigration>> ReadHistoryAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         try
         {
-            var applied = await MigrationHistory.ReadAsync(connection, ct) ?? [];
-            return (applied, MigrationValidator.FindProblems(_migrations, applied));
+            return await MigrationHistory.ReadAsync(connection, ct) ?? [];
         }
         catch (MigrationException e)
         {
-            return ([], [e.Message]);
+            throw new MigrationRefusedException(MigrationRefusal.HistoryInvalid, e.Message);
         }
+    }
+
+    /// <summary>The history, when it also passes validation.</summary>
+    /// <exception cref="MigrationRefusedException">The history cannot be read or fails validation.</exception>
+    private async Task<IReadOnlyList<AppliedMigration>> ReadValidatedAsync(NpgsqlConnection connection, CancellationToken ct)
+    {
+        var applied = await ReadHistoryAsync(connection, ct);
+        var problems = MigrationValidator.FindProblems(_migrations, applied);
+        return problems.Count == 0
+            ? applied
+            : throw new MigrationRefusedException(MigrationRefusal.HistoryInvalid, "Refusing: " + string.Join(" ", problems));
     }
 
     /// <summary>The backup; false (with the failure noted) when it failed.</summary>
@@ -341,8 +345,8 @@ public sealed partial class MigrationPipeline
     private MigrationRunReport Finish(RunState run, MigrationRunOutcome outcome, string message) => run.Finish(outcome, message, _time.GetUtcNow());
 
     /// <summary>
-    /// The one place a run is recorded, before the lock is released: its audit entry, the run table (with the
-    /// entry), then the migration log line. The recorded report is returned.
+    /// The one place a run is recorded, before the lock is released: its audit entry, then the run table (with the
+    /// entry). The recorded report is returned.
     /// </summary>
     private async Task<MigrationRunReport> RecordAsync(NpgsqlConnection connection, MigrationRunReport report)
     {
@@ -368,16 +372,6 @@ public sealed partial class MigrationPipeline
         var (entry, problem) = await AppendAuditAsync(connection, report.RequestedBy, action, details);
         report = report with { AuditEntry = entry, AuditProblem = problem };
         await MigrationRuns.InsertAsync(connection, report, CancellationToken.None);
-        var line = new MigrationLogEntry(
-            report.FinishedAt,
-            report.Environment,
-            report.Operation == MigrationOperation.Up ? "up" : "down",
-            report.FromVersion,
-            report.ToVersion,
-            !report.IsFailure,
-            (int)Math.Clamp((report.FinishedAt - report.StartedAt).TotalMilliseconds, 0, int.MaxValue),
-            report.Message);
-        await MigrationLog.TryWriteAsync(_dataSource, line, CancellationToken.None);
         return report;
     }
 
@@ -414,5 +408,77 @@ public sealed partial class MigrationPipeline
         return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 
+    /// <summary>
+    /// Runs <paramref name="body"/> on a connection of its own that holds the migration lock, released at the end; when
+    /// another session holds the lock for all of <paramref name="wait"/>, answers <paramref name="busy"/> instead.
+    /// </summary>
+    private async Task<T> LockedAsync<T>(TimeSpan wait, Func<NpgsqlConnection, Task<T>> body, Func<T> busy, CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        if (!await MigrationLock.TryAcquireAsync(connection, wait, _options.LockPollInterval, ct))
+        {
+            return busy();
+        }
+
+        try
+        {
+            return await body(connection);
+        }
+        finally
+        {
+            // A broken connection has lost the lock with its session already.
+            if (connection.State == System.Data.ConnectionState.Open)
+            {
+                await MigrationLock.ReleaseAsync(connection, CancellationToken.None);
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs one operation and writes its migration log line however it ends, failures included, on a connection of
+    /// its own once the operation's connection is closed, so that no rollback takes the line with it.
+    /// </summary>
+    private async Task<T> LoggedAsync<T>(string operation, Func<LogLine, Task<T>> body)
+    {
+        var clock = Stopwatch.StartNew();
+        var line = new LogLine();
+        try
+        {
+            return await body(line);
+        }
+        catch (Exception e)
+        {
+            line.Success = false;
+            line.Message ??= e.Message;
+            throw;
+        }
+        finally
+        {
+            // Not cancellable: the line is written even when the operation was cancelled.
+            await MigrationLog.TryWriteAsync(_dataSource, new MigrationLogEntry(
+                _time.GetUtcNow(), _settings.Environment, operation, line.From, line.To, line.Success,
+                (int)Math.Min(int.MaxValue, clock.ElapsedMilliseconds), line.Message), CancellationToken.None);
+        }
+    }
+
     private const string Cancelled = "cancelled (function timeout or shutdown)";
+
+    /// <summary>What an operation's log line says, filled in as the operation goes; versions it never learnt stay null.</summary>
+    private sealed class LogLine
+    {
+        public int? From { get; set; }
+
+        public int? To { get; set; }
+
+        public bool Success { get; set; } = true;
+
+        public string? Message { get; set; }
+
+        /// <summary>Takes a recorded run's versions, outcome and message.</summary>
+        public MigrationRunReport Report(MigrationRunReport report)
+        {
+            (From, To, Success, Message) = (report.FromVersion, report.ToVersion, !report.IsFailure, report.Message);
+            return report;
+        }
+    }
 }

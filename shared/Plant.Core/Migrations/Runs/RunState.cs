@@ -78,7 +78,7 @@ internal sealed class RunState(MigrationRunRequest request, PlantSettings settin
             MigrationFailureStage.Backup => $"The backup failed, so nothing was applied: {failure.Error}",
             MigrationFailureStage.SmokeCheck => $"Smoke checks failed after {Request.Operation.ToString().ToLowerInvariant()} {RunPlanner.Versions(Ran)}: {failure.Error}.",
             _ when failure.Statement is not null =>
-                $"V{Migration.FormatVersion(failure.Version ?? 0)} ({failure.Description}) {(Request.Operation == MigrationOperation.Up ? "failed" : "down script failed")} at statement {failure.StatementNumber}: {OneLine(failure.Statement)} ({failure.Error}).",
+                $"V{Migration.FormatVersion(failure.Version ?? 0)} ({failure.Description}) {(Request.Operation == MigrationOperation.Up ? "failed" : "down script failed")} at statement {failure.StatementNumber}: {SqlStatements.OneLine(failure.Statement)} ({failure.Error}).",
             _ => $"V{Migration.FormatVersion(failure.Version ?? 0)} ({failure.Description}) failed: {failure.Error}.",
         };
         if (failure.Stage == MigrationFailureStage.Backup)
@@ -86,19 +86,23 @@ internal sealed class RunState(MigrationRunRequest request, PlantSettings settin
             return what;
         }
 
+        // A script that runs without a transaction keeps the statements before its failed one, and a failed history row.
+        var halfApplied = failure.Stage == MigrationFailureStage.Migration
+            && Migrations.FirstOrDefault(m => m.Version == failure.Version) is { } failed
+            && !(Request.Operation == MigrationOperation.Up ? failed.UpInTransaction : failed.DownInTransaction);
+        if (halfApplied)
+        {
+            what += " It runs without a transaction: the statements before that one stay applied, and its history row is marked failed; every later run refuses until someone repairs the database and deletes that row.";
+        }
+
         if (UndoFailure is { } undo)
         {
             return $"{what} Undoing the batch failed at V{Migration.FormatVersion(undo.Version ?? 0)} ({undo.Error}): the database is at V{Migration.FormatVersion(To)}, NOT at V{Migration.FormatVersion(From)} where the run started; it needs an operator.";
         }
 
+        var where = $"the database is at V{Migration.FormatVersion(To)}{(halfApplied ? "" : ", where the run started")}.";
         return Undone.Count == 0
-            ? $"{what} Nothing had been applied; the database is at V{Migration.FormatVersion(To)}, where the run started."
-            : $"{what} Undone: {RunPlanner.Versions(Undone)}; the database is at V{Migration.FormatVersion(To)}, where the run started.";
-    }
-
-    private static string OneLine(string statement)
-    {
-        var oneLine = string.Join(' ', statement.Split((char[])['\n', '\r', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
-        return oneLine.Length <= 300 ? oneLine : oneLine[..300] + "...";
+            ? $"{what} {(halfApplied ? "" : "Nothing had been applied; ")}{where}"
+            : $"{what} Undone: {RunPlanner.Versions(Undone)}; {where}";
     }
 }

@@ -1,17 +1,9 @@
-using Plant.Core.Configuration;
-
 namespace Plant.Core.Migrations;
 
-/// <summary>How a <see cref="Migrator"/> runs; the defaults suit a Cloud SQL instance in use.</summary>
-public sealed record MigratorOptions
+/// <summary>How the migration pipeline runs scripts; the defaults suit a Cloud SQL instance in use.</summary>
+public sealed record MigrationOptions
 {
-    /// <summary>Written into every migration log line.</summary>
-    public PlantEnvironment Environment { get; init; } = PlantEnvironment.Local;
-
-    /// <summary>How long to wait for another runner to release the migration lock before giving up.</summary>
-    public TimeSpan LockWaitTimeout { get; init; } = TimeSpan.FromSeconds(30);
-
-    /// <summary>How often the lock is tried while waiting.</summary>
+    /// <summary>How often the migration lock is tried while a run waits for it.</summary>
     public TimeSpan LockPollInterval { get; init; } = TimeSpan.FromMilliseconds(100);
 
     /// <summary>

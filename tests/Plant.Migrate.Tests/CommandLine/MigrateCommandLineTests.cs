@@ -3,7 +3,7 @@ using System.Reflection;
 using Plant.Testing;
 using Plant.Core.Migrations;
 
-namespace Plant.Core.Tests.Migrations;
+namespace Plant.Migrate.Tests.CommandLine;
 
 /// <summary>Runs the built functions/Migrate executable as a child process, as an operator would.</summary>
 public sealed class MigrateCommandLineTests

@@ -1,7 +1,6 @@
-using Plant.Core.Tests.Migrations;
 using Plant.Testing;
 
-namespace Plant.Core.Tests.Seed;
+namespace Plant.Migrate.Tests.CommandLine;
 
 /// <summary><c>Plant.Migrate seed</c> as a child process, as an operator runs it.</summary>
 public sealed class SeedCommandLineTests
@@ -20,7 +19,7 @@ public sealed class SeedCommandLineTests
     public async Task Seed_in_uat_exits_1_naming_the_setting_that_allows_it()
     {
         await using var db = await ScratchDatabase.CreateAsync("seed_cli_uat");
-        await db.Migrator().UpAsync();
+        await db.Pipeline().UpAsync();
         var environment = new Dictionary<string, string>(Environment(db.ConnectionString, "uat")) { ["PLANT_RETENTION_DAYS"] = "30" };
 
         var result = await MigrateCommandLineTests.RunAsync(environment, "seed");
@@ -56,7 +55,7 @@ public sealed class SeedCommandLineTests
     public async Task Seed_after_up_exits_0_and_a_second_seed_inserts_nothing()
     {
         await using var db = await ScratchDatabase.CreateAsync("seed_cli_ok");
-        await db.Migrator().UpAsync();
+        await db.Pipeline().UpAsync();
 
         var first = await MigrateCommandLineTests.RunAsync(Environment(db.ConnectionString, "demo"), "seed");
         var second = await MigrateCommandLineTests.RunAsync(Environment(db.ConnectionString, "demo"), "seed");
