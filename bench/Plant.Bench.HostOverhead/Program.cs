@@ -3,6 +3,7 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
+using Npgsql;
 using Plant.Bench.HostOverhead;
 using Plant.Hosting;
 
@@ -44,7 +45,9 @@ try
     var bare = BuildBare(barePort, Enum.Parse<LogLevel>(defaultLevel));
     var plant = FunctionHost.Build(new FunctionHostOptions
     {
-        Apps = [new FunctionApp("Bench", [typeof(HelloFunction)])],
+        // The host keeps timer state in the app's data source; the bench has no timer, so it is never opened.
+        Apps = [new FunctionApp("Bench", [typeof(HelloFunction)], (services, _) =>
+            services.AddSingleton(_ => NpgsqlDataSource.Create("Host=127.0.0.1;Port=1;Username=bench;Database=bench")))],
         HostJsonPath = hostJson,
         ContentRoot = folder,
         // As a uat container, but on loopback only (no K_SERVICE, which would bind 0.0.0.0); uat keeps the
@@ -58,7 +61,6 @@ try
             ["PLANT_FUNCTION_KEYS"] = HelloFunction.Key,
             ["PLANT_TIMERS_IN_PROCESS"] = "false",
             ["PLANT_LOG_FORMAT"] = "json",
-            ["DATABASE_URL"] = "Host=127.0.0.1;Port=1;Username=bench;Database=bench",
         },
     });
 

@@ -7,7 +7,7 @@ using Plant.Core.Canonical;
 namespace Plant.Genesis.Bench;
 
 /// <summary>
-/// Canonical JSON + SHA-256 of a typical catalog entity (issue 4 target: 5 µs or less), from the forms Genesis may
+/// Canonical JSON + SHA-256 of a typical catalog entity (target: 5 µs or less), from the forms Genesis may
 /// hold it in: a parsed document, the request text, or fields written straight into the canonical writer.
 /// </summary>
 [MemoryDiagnoser]

@@ -9,7 +9,7 @@ namespace Plant.Genesis.Bench;
 
 /// <summary>
 /// What Genesis computes per entity version beyond validation: the content hash (canonical JSON of
-/// <see cref="EntityContent"/> + SHA-256; issue 4 target: 5 µs or less), which runs at every write, before every
+/// <see cref="EntityContent"/> + SHA-256; target: 5 µs or less), which runs at every write, before every
 /// certification and at every certificate verification; and a certificate (canonical payload + RSA-PSS signature).
 /// The entity is a baseline agent at version 2 (four skills, a team, attributes), the shape the seed writes.
 /// </summary>

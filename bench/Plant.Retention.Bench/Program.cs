@@ -15,7 +15,7 @@ using Plant.Core.Signing;
 using Plant.Testing;
 using Plant.Testing.Hosting;
 
-// The retention purge's target (issue 6): 1,000,000 expired trials purged in 60 s or less, while GET /api/v1/agents
+// The retention purge's target: 1,000,000 expired trials purged in 60 s or less, while GET /api/v1/agents
 // keeps its p99 within 2x of its p99 with no purge running.
 //
 //   1. A throwaway PostgreSQL (or PLANT_TEST_DATABASE_URL's server), a database at the latest version with the

@@ -5,6 +5,8 @@ using Plant.Agents.Agents;
 using Plant.Core.Agents;
 using Plant.Core.Agents.Search;
 using Plant.Core.Catalog;
+using Plant.Core.Configuration;
+using Plant.Core.Data;
 using Plant.Core.Embeddings;
 using Plant.Core.Paging;
 using Plant.Core.Trials;
@@ -17,9 +19,17 @@ public static class AgentsApp
 {
     public static FunctionApp Definition { get; } = FunctionApp.FromAssembly("Agents", typeof(AgentsApp).Assembly, (services, configuration) =>
     {
-        // Read now, so that a bad embedder setting stops start-up with a message naming it instead of failing searches.
-        var embedder = Embedders.FromConfiguration(configuration);
-        var embedderId = EmbedderIdentity.FromConfiguration(configuration);
+        // Read and checked now, not on first use, so that start-up names every missing or bad setting this app
+        // uses. TryAdd: locally all apps share one process, and another may have registered the same services.
+        var problems = new SettingsProblems();
+        var settings = problems.Read(() => PlantSettings.Load(configuration), null);
+        var database = problems.Read(() => PlantDataSource.ReadConnectionSettings(configuration, "plant-agents"), null);
+        var embedder = problems.Read(() => Embedders.FromConfiguration(configuration), null);
+        var embedderId = problems.Read(() => EmbedderIdentity.FromConfiguration(configuration), null);
+        problems.ThrowIfAny();
+
+        services.TryAddSingleton(settings!);
+        services.TryAddSingleton(_ => PlantDataSource.Create(database!));
         // Core's verdict on a cursor (forged, from another query) or a filter id (naming nothing) is the client's fault.
         services.AddProblemFor<InvalidCursorException>(e => Problems.BadInput(Paging.Cursor, e.Message));
         services.AddProblemFor<UnknownReferenceException>(e => AgentFilterReader.UnknownReference(e));
@@ -28,7 +38,7 @@ public static class AgentsApp
         services.TryAddSingleton<CatalogQueries>();
         services.TryAddSingleton<TrialService>();
         // One search per process: it holds the in-process index of profile vectors.
-        services.TryAddSingleton(sp => new AgentSearch(sp.GetRequiredService<NpgsqlDataSource>(), embedder, embedderId, sp.GetRequiredService<AgentQueries>()));
+        services.TryAddSingleton(sp => new AgentSearch(sp.GetRequiredService<NpgsqlDataSource>(), embedder!, embedderId!, sp.GetRequiredService<AgentQueries>()));
         // Loads that index in the background at start-up, instead of on the first search.
         services.AddHostedService<SearchIndexWarmUp>();
     });

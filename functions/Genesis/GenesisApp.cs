@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Plant.Core.Audit;
 using Plant.Core.Configuration;
+using Plant.Core.Data;
 using Plant.Core.Embeddings;
 using Plant.Core.Genesis;
 using Plant.Core.Signing;
@@ -17,14 +18,19 @@ public static class GenesisApp
 
     private static void Configure(IServiceCollection services, IConfiguration configuration)
     {
-        // Loaded here, not on first use, so that a missing or bad key or embedder setting stops start-up with a
-        // message naming it. TryAdd: locally all apps share one process, and another may have registered them.
-        if (!services.Any(s => s.ServiceType == typeof(SigningKeyRing)))
-        {
-            services.AddSingleton(SigningKeyRing.Load(configuration, PlantSettings.Load(configuration)));
-        }
+        // Read and checked here, not on first use, so that start-up names every missing or bad setting this app
+        // uses. TryAdd: locally all apps share one process, and another may have registered the same services.
+        var problems = new SettingsProblems();
+        var settings = problems.Read(() => PlantSettings.Load(configuration), null);
+        var database = problems.Read(() => PlantDataSource.ReadConnectionSettings(configuration, "plant-genesis"), null);
+        var keys = settings is null ? null : problems.Read(() => SigningKeyRing.Load(configuration, settings), null);
+        var embedder = problems.Read(() => Embedders.FromConfiguration(configuration), null);
+        problems.ThrowIfAny();
 
-        services.TryAddSingleton(Embedders.FromConfiguration(configuration));
+        services.TryAddSingleton(settings!);
+        services.TryAddSingleton(_ => PlantDataSource.Create(database!));
+        services.TryAddSingleton(keys!);
+        services.TryAddSingleton(embedder!);
         services.TryAddSingleton<AuditTrail>();
         services.AddSingleton<EntityStore>();
         services.AddSingleton<Certifier>();

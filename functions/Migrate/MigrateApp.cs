@@ -28,25 +28,30 @@ public static class MigrateApp
 
     private static void ConfigureServices(IServiceCollection services, IConfiguration configuration)
     {
-        // Built here rather than on first use, so that a backup setting that cannot work stops start-up with its name.
-        var settings = PlantSettings.Load(configuration);
-        var backup = DatabaseBackups.Create(settings.Migrations, PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate"), TimeProvider.System);
+        // Read and checked here, not on first use, so that start-up names every missing or bad setting this app
+        // uses (a backup that cannot work, a missing signing key). TryAdd: locally all apps share one process.
+        var problems = new SettingsProblems();
+        var settings = problems.Read(() => PlantSettings.Load(configuration).RequireRetentionDays(), null);
+        var database = problems.Read(() => PlantDataSource.ReadConnectionSettings(configuration, "plant-migrate"), null);
+        var backup = settings is null || database is null ? null : problems.Read(() => DatabaseBackups.Create(settings.Migrations, database, TimeProvider.System), null);
+        // Migration runs and approvals, and the retention purge's runs, are recorded in the audit trail; the purge
+        // also signs the checkpoints it cuts the chain at.
+        var keys = settings is null ? null : problems.Read(() => SigningKeyRing.Load(configuration, settings), null);
+        problems.ThrowIfAny();
+
+        services.TryAddSingleton(settings!);
+        services.TryAddSingleton(_ => PlantDataSource.Create(database!));
+        services.TryAddSingleton(keys!);
         // A refused plan, approval or run (an unknown target, a plan that changed) is an answer to the operator.
         services.AddProblemFor<MigrationRefusedException>(MigrationRoutes.ForRefusal);
         services.TryAddSingleton(MigrationSet.Embedded);
         services.AddSingleton(sp => new MigrationPipeline(
             sp.GetRequiredService<NpgsqlDataSource>(),
             sp.GetRequiredService<MigrationSet>(),
-            sp.GetRequiredService<PlantSettings>(),
+            settings!,
             backup,
             sp.GetRequiredService<TimeProvider>(),
             audit: sp.GetRequiredService<AuditTrail>()));
-
-        // Migration runs and approvals, and the retention purge's runs, are recorded in the audit trail; the purge
-        // also signs the checkpoints it cuts the chain at.
-        // The key is loaded here so that a missing one stops start-up with its setting's name; TryAdd because
-        // locally all apps share one process and Genesis registers the same services.
-        services.TryAddSingleton(SigningKeyRing.Load(configuration, settings));
         services.TryAddSingleton<AuditTrail>();
         services.TryAddSingleton<RetentionPurge>();
     }

@@ -12,6 +12,7 @@ using Plant.Core.Migrations.Runs;
 using Plant.Core.Migrations.Smoke;
 using Plant.Core.Seed;
 using Plant.Core.Signing;
+using Plant.Hosting;
 
 namespace Plant.Migrate;
 
@@ -52,9 +53,23 @@ public static class MigrateCommandLine
     /// <summary>True when the arguments ask for a command rather than for the function host.</summary>
     public static bool IsCommand(string[] args) => args is [var first, ..] && !first.StartsWith('-');
 
-    /// <summary>Runs a command with the settings of the process environment.</summary>
-    public static Task<int> RunAsync(string[] args, TextWriter output, TextWriter error) =>
-        RunAsync(args, new ConfigurationBuilder().AddEnvironmentVariables().Build(), output, error);
+    /// <summary>Runs a command with the settings of the process environment (a secret may come from its <c>_FILE</c>, as for the host).</summary>
+    public static async Task<int> RunAsync(string[] args, TextWriter output, TextWriter error)
+    {
+        var configuration = new ConfigurationManager();
+        configuration.AddEnvironmentVariables();
+        try
+        {
+            SecretFiles.AddTo(configuration);
+        }
+        catch (StartupException e)
+        {
+            await error.WriteLineAsync(e.Message.ReplaceLineEndings(" "));
+            return 1;
+        }
+
+        return await RunAsync(args, configuration, output, error);
+    }
 
     /// <summary>Runs a command.</summary>
     /// <param name="args">The command and its options.</param>

@@ -10,11 +10,11 @@ using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Constraints;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Console;
-using Plant.Core.Configuration;
-using Plant.Core.Data;
+using Npgsql;
 using Plant.Hosting.Functions;
 using Plant.Hosting.Http;
 using Plant.Hosting.Logging;
@@ -36,9 +36,9 @@ public static class FunctionHost
         {
             app = Build(new FunctionHostOptions { Args = args, Apps = apps });
         }
-        catch (Exception e) when (e is ConfigurationException or StartupException)
+        catch (StartupException e)
         {
-            await Console.Error.WriteLineAsync($"Plant cannot start: {e.Message}");
+            await Console.Error.WriteLineAsync($"Plant cannot start:{Environment.NewLine}  {string.Join(Environment.NewLine + "  ", e.Problems)}");
             return 1;
         }
 
@@ -47,20 +47,39 @@ public static class FunctionHost
     }
 
     /// <summary>Builds the host without starting it.</summary>
-    /// <exception cref="ConfigurationException">A setting is missing or wrong.</exception>
-    /// <exception cref="StartupException">A function is defined wrongly.</exception>
+    /// <exception cref="StartupException">
+    /// Settings are missing or wrong (the host's and the apps', every one of them named), or a function is defined wrongly.
+    /// </exception>
     public static WebApplication Build(FunctionHostOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.Args] });
         LocalSettings.AddTo(builder.Configuration, options.ContentRoot ?? Directory.GetCurrentDirectory(), options.Settings);
         AddAppDefaults(builder.Configuration, options.Apps);
+        SecretFiles.AddTo(builder.Configuration);
 
-        var settings = HostSettings.Read(builder.Configuration, options.HostJsonPath ?? Path.Combine(AppContext.BaseDirectory, "host.json"));
-        var keys = FunctionKeys.Load(builder.Configuration, settings);
-        var functions = SelectTargets(FunctionIndexer.Index(options.Apps, builder.Configuration), settings.FunctionTarget);
-        var appName = string.Join("+", options.Apps.Select(a => a.Name));
-        var dataSource = PlantDataSource.Create(PlantDataSource.ReadConnectionSettings(builder.Configuration, $"plant-{appName}".ToLowerInvariant()));
+        // Every problem with the settings is gathered and reported at once, the host's and each app's.
+        var problems = new List<string>();
+        var settings = HostSettings.Read(builder.Configuration, options.HostJsonPath ?? Path.Combine(AppContext.BaseDirectory, "host.json"), problems);
+        var keys = Gather(problems, () => FunctionKeys.Load(builder.Configuration, settings));
+        foreach (var functionApp in options.Apps)
+        {
+            // An app reads and checks the settings it uses as it registers its services.
+            Gather(problems, () => functionApp.ConfigureServices(builder.Services, builder.Configuration));
+        }
+
+        var indexed = Gather(problems, () => SelectTargets(FunctionIndexer.Index(options.Apps, builder.Configuration), settings.FunctionTarget));
+        if (problems.Count > 0)
+        {
+            throw new StartupException(problems);
+        }
+
+        if (!builder.Services.Any(s => s.ServiceType == typeof(NpgsqlDataSource)))
+        {
+            throw new StartupException("No function app registered an NpgsqlDataSource: the host keeps its timers' state and answers /readyz with it.");
+        }
+
+        var functions = indexed!;
 
         ConfigureLogging(builder.Logging, settings);
         options.ConfigureLogging?.Invoke(builder.Logging);
@@ -73,7 +92,7 @@ public static class FunctionHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
 
         var services = builder.Services;
-        services.AddSingleton(settings).AddSingleton(settings.Plant).AddSingleton(keys).AddSingleton(dataSource).AddSingleton(TimeProvider.System);
+        services.AddSingleton(settings).AddSingleton(keys!).TryAddSingleton(TimeProvider.System);
         // The slim builder leaves out the regex route constraint, which Azure Functions routes may use.
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
         services.AddSingleton<FunctionExecutor>().AddSingleton<ReadinessCheck>().AddSingleton<HostStore>().AddSingleton<TimerRunner>();
@@ -88,11 +107,6 @@ public static class FunctionHost
             services.AddRateLimiter(o => ConfigureRateLimiting(o, settings.RateLimitPerMinute));
         }
 
-        foreach (var functionApp in options.Apps)
-        {
-            functionApp.ConfigureServices(services, builder.Configuration);
-        }
-
         var app = builder.Build();
         app.UseStatusCodePages(context => WriteStatusProblemAsync(context.HttpContext));
         app.Use(ProblemForUnhandledAsync);
@@ -104,7 +118,7 @@ public static class FunctionHost
         HealthEndpoints.Map(app);
         AdminEndpoints.Map(app, functions, settings.RoutePrefix);
         HttpFunctionEndpoints.Map(app, functions, settings.RoutePrefix);
-        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, functions, settings, keys));
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, functions, settings, keys!));
         return app;
     }
 
@@ -131,6 +145,28 @@ public static class FunctionHost
         }
     }
 
+    /// <summary>Runs a start-up step; a setting it finds wrong is added to <paramref name="problems"/>.</summary>
+    private static T? Gather<T>(List<string> problems, Func<T> step)
+    {
+        try
+        {
+            return step();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // An app's own settings exception (Plant.Core's, say) names each setting at fault on a line of its message;
+            // the host knows no app's types.
+            problems.AddRange(e is StartupException startup ? startup.Problems : e.Message.Split(Environment.NewLine));
+            return default;
+        }
+    }
+
+    private static void Gather(List<string> problems, Action step) => Gather<object?>(problems, () =>
+    {
+        step();
+        return null;
+    });
+
     private static List<FunctionDescriptor> SelectTargets(IReadOnlyList<FunctionDescriptor> functions, IReadOnlyList<string>? targets)
     {
         if (targets is null)
@@ -141,7 +177,7 @@ public static class FunctionHost
         var unknown = targets.Where(t => !functions.Any(f => f.Name.Equals(t, StringComparison.OrdinalIgnoreCase))).ToList();
         if (unknown.Count > 0)
         {
-            throw new ConfigurationException("FUNCTION_TARGET",
+            throw StartupException.Setting("FUNCTION_TARGET",
                 $"names no function of this app: {string.Join(", ", unknown)}. Known: {string.Join(", ", functions.Select(f => f.Name))}.");
         }
 

@@ -69,7 +69,10 @@ public sealed record PlantSettings
     /// <summary>RSA key size for certificate signing keys (<c>PLANT_SIGNING_KEY_BITS</c>).</summary>
     public required int SigningKeyBits { get; init; }
 
-    /// <summary>Days expired data is kept before the retention purge removes it; null keeps everything (<c>PLANT_RETENTION_DAYS</c>).</summary>
+    /// <summary>
+    /// Days expired data is kept before the retention purge removes it (<c>PLANT_RETENTION_DAYS</c>); null keeps
+    /// everything, or, where <see cref="RetentionRequired"/>, is not set (<see cref="RequireRetentionDays"/>).
+    /// </summary>
     public required int? RetentionDays { get; init; }
 
     /// <summary>True where <c>PLANT_RETENTION_DAYS</c> has no default and must be set (uat, prod).</summary>
@@ -119,34 +122,47 @@ public sealed record PlantSettings
     public static PlantSettings Load(IConfiguration configuration)
     {
         ArgumentNullException.ThrowIfNull(configuration);
-        var defaults = Defaults(PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]));
+        // Every bad setting is reported, not just the first: each is read on its own, and a bad one takes its default.
+        var problems = new SettingsProblems();
+        var defaults = Defaults(problems.Read(() => PlantEnvironments.Parse(configuration[PlantEnvironments.SettingName]), PlantEnvironment.Local));
         var settings = defaults with
         {
-            SigningKeyBits = ReadSigningKeyBits(configuration[SigningKeyBitsSetting]) ?? defaults.SigningKeyBits,
-            RetentionDays = ReadRetentionDays(configuration[RetentionDaysSetting], defaults),
-            MigrationPolicy = ReadMigrationPolicy(configuration[MigrationPolicySetting]) ?? defaults.MigrationPolicy,
-            LogFormat = ReadLogFormat(configuration[LogFormatSetting]) ?? defaults.LogFormat,
-            SeedAllowed = ReadBoolean(SeedAllowedSetting, configuration[SeedAllowedSetting]) ?? defaults.SeedAllowed,
-            TrialDays = ReadWholeNumber(TrialDaysSetting, configuration[TrialDaysSetting], 1, MaximumTrialDays) ?? defaults.TrialDays,
-            Debug = ReadBoolean(DebugSetting, configuration[DebugSetting]) ?? defaults.Debug,
-            SigningKeyId = ReadSigningKeyId(configuration[SigningKeyIdSetting]),
+            SigningKeyBits = problems.Read(() => ReadSigningKeyBits(configuration[SigningKeyBitsSetting]), null) ?? defaults.SigningKeyBits,
+            RetentionDays = problems.Read(() => ReadRetentionDays(configuration[RetentionDaysSetting], defaults), defaults.RetentionDays),
+            MigrationPolicy = problems.Read(() => ReadMigrationPolicy(configuration[MigrationPolicySetting]), null) ?? defaults.MigrationPolicy,
+            LogFormat = problems.Read(() => ReadLogFormat(configuration[LogFormatSetting]), null) ?? defaults.LogFormat,
+            SeedAllowed = problems.Read(() => ReadBoolean(SeedAllowedSetting, configuration[SeedAllowedSetting]), null) ?? defaults.SeedAllowed,
+            TrialDays = problems.Read(() => ReadWholeNumber(TrialDaysSetting, configuration[TrialDaysSetting], 1, MaximumTrialDays), null) ?? defaults.TrialDays,
+            Debug = problems.Read(() => ReadBoolean(DebugSetting, configuration[DebugSetting]), null) ?? defaults.Debug,
+            SigningKeyId = problems.Read(() => ReadSigningKeyId(configuration[SigningKeyIdSetting]), null),
             LocalDirectory = configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : DefaultLocalDirectory,
-            Migrations = MigrationSettings.Load(configuration, defaults.Environment),
-            Retention = RetentionSettings.Load(configuration, defaults.Environment),
+            Migrations = problems.Read(() => MigrationSettings.Load(configuration, defaults.Environment), defaults.Migrations),
+            Retention = problems.Read(() => RetentionSettings.Load(configuration, defaults.Environment), defaults.Retention),
         };
 
         if (settings.Environment == PlantEnvironment.Prod && settings.MigrationPolicy != MigrationPolicy.Approval)
         {
-            throw new ConfigurationException(MigrationPolicySetting, "prod applies only plans an operator approved: remove the setting or set it to approval.");
+            problems.Add(new ConfigurationException(MigrationPolicySetting, "prod applies only plans an operator approved: remove the setting or set it to approval."));
         }
 
         if (settings.Environment == PlantEnvironment.Prod && settings.SeedAllowed)
         {
-            throw new ConfigurationException(SeedAllowedSetting, "the seed is never allowed in prod; remove the setting.");
+            problems.Add(new ConfigurationException(SeedAllowedSetting, "the seed is never allowed in prod; remove the setting."));
         }
 
+        problems.ThrowIfAny();
         return settings;
     }
+
+    /// <summary>
+    /// These settings, for what purges expired data: where retention has no default (uat, prod), <c>PLANT_RETENTION_DAYS</c>
+    /// must be set. Only the Migrate app purges, so only it requires the setting.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The days are required here and not set.</exception>
+    public PlantSettings RequireRetentionDays() =>
+        RetentionRequired && RetentionDays is null
+            ? throw new ConfigurationException(RetentionDaysSetting, $"required in {EnvironmentName(Environment)}: set the number of days data is kept.")
+            : this;
 
     private static int? ReadSigningKeyBits(string? value)
     {
@@ -171,9 +187,8 @@ public sealed record PlantSettings
     {
         if (string.IsNullOrWhiteSpace(value))
         {
-            return defaults.RetentionRequired
-                ? throw new ConfigurationException(RetentionDaysSetting, $"required in {EnvironmentName(defaults.Environment)}: set the number of days data is kept.")
-                : defaults.RetentionDays;
+            // Required where RetentionRequired, but only by what purges (RequireRetentionDays).
+            return defaults.RetentionDays;
         }
 
         if (string.Equals(value.Trim(), "none", StringComparison.OrdinalIgnoreCase))

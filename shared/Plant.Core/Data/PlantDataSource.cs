@@ -20,7 +20,7 @@ public static class PlantDataSource
     /// <exception cref="ConfigurationException">A setting is missing or malformed.</exception>
     public static NpgsqlConnectionStringBuilder ReadConnectionSettings(IConfiguration configuration, string applicationName)
     {
-        var builder = DatabaseUrl.Parse(SecretSettings.Read(configuration, DatabaseUrl.SettingName));
+        var builder = DatabaseUrl.Parse(configuration[DatabaseUrl.SettingName]);
         var poolSize = configuration[PoolSizeSetting];
         builder.MaxPoolSize = string.IsNullOrEmpty(poolSize)
             ? DefaultPoolSize

@@ -89,7 +89,7 @@ public static class Embedders
         {
             BaseUrl = baseUrl,
             Model = model,
-            ApiKey = SecretSettings.Read(configuration, ApiKeySetting),
+            ApiKey = configuration[ApiKeySetting] is { Length: > 0 } apiKey ? apiKey : null,
             Timeout = TimeSpan.FromSeconds(PositiveNumber(configuration, TimeoutSetting, HttpEmbedderOptions.DefaultTimeout.TotalSeconds, 600)),
             BatchSize = (int)PositiveNumber(configuration, BatchSizeSetting, HttpEmbedderOptions.DefaultBatchSize, 2048, integer: true),
         };

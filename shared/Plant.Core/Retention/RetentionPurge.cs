@@ -9,7 +9,7 @@ using Plant.Core.Seed;
 namespace Plant.Core.Retention;
 
 /// <summary>
-/// The retention purge (issue 6, docs/RETENTION.md): removes trials that ended or were cancelled before the
+/// The retention purge (docs/RETENTION.md): removes trials that ended or were cancelled before the
 /// cutoff, entity versions superseded before it that nothing keeps, the host's old timer runs and Cloud Scheduler
 /// de-duplication records, migration records past their own retention, and cuts the audit chain's oldest entries at
 /// a signed checkpoint. It never removes a current catalog entity, seed data, a certified version or a certificate,

@@ -64,7 +64,7 @@ public sealed partial class SigningKeyRing : IDisposable
     {
         ArgumentNullException.ThrowIfNull(configuration);
         ArgumentNullException.ThrowIfNull(settings);
-        var pem = SecretSettings.Read(configuration, PrivateKeySetting);
+        var pem = configuration[PrivateKeySetting] is { Length: > 0 } text ? text : null;
         RSA signingKey;
         if (pem is not null)
         {
@@ -95,7 +95,7 @@ public sealed partial class SigningKeyRing : IDisposable
 
             var keyId = settings.SigningKeyId ?? Fingerprint(signingKey);
             CheckKeyId(PlantSettings.SigningKeyIdSetting, keyId);
-            var verifyKeys = ReadPublicKeys(SecretSettings.Read(configuration, PublicKeysSetting));
+            var verifyKeys = ReadPublicKeys(configuration[PublicKeysSetting]);
             if (verifyKeys.ContainsKey(keyId))
             {
                 DisposeAll(verifyKeys.Values);
@@ -208,7 +208,7 @@ public sealed partial class SigningKeyRing : IDisposable
     private static Dictionary<string, RSA> ReadPublicKeys(string? text)
     {
         var keys = new Dictionary<string, RSA>(StringComparer.Ordinal);
-        if (text is null)
+        if (string.IsNullOrEmpty(text))
         {
             return keys;
         }

@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Plant.Core.Configuration;
 
 namespace Plant.Hosting;
 
@@ -23,7 +22,7 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
         }
         catch (JsonException e)
         {
-            throw new ConfigurationException("host.json", $"is not valid JSON: {e.Message}");
+            throw StartupException.Setting("host.json", $"is not valid JSON: {e.Message}");
         }
     }
 
@@ -32,7 +31,7 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
         // A value of the wrong kind is named like a wrong value, rather than escaping as JsonElement's InvalidOperationException.
         if (root.ValueKind != JsonValueKind.Object)
         {
-            throw new ConfigurationException("host.json", "must be a JSON object.");
+            throw StartupException.Setting("host.json", "must be a JSON object.");
         }
 
         var prefix = Default.RoutePrefix;
@@ -42,12 +41,12 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
         {
             prefix = routePrefix.ValueKind == JsonValueKind.String
                 ? routePrefix.GetString()!.Trim('/')
-                : throw new ConfigurationException("host.json extensions.http.routePrefix", "must be a string.");
+                : throw StartupException.Setting("host.json extensions.http.routePrefix", "must be a string.");
         }
 
         if (prefix.Equals("admin", StringComparison.OrdinalIgnoreCase) || prefix.StartsWith("admin/", StringComparison.OrdinalIgnoreCase))
         {
-            throw new ConfigurationException("host.json extensions.http.routePrefix", "'admin' is reserved for the host's admin routes.");
+            throw StartupException.Setting("host.json extensions.http.routePrefix", "'admin' is reserved for the host's admin routes.");
         }
 
         var timeout = Default.FunctionTimeout;
@@ -65,7 +64,7 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
                 var value = level.Value.ValueKind == JsonValueKind.String ? level.Value.GetString()! : level.Value.GetRawText();
                 if (level.Value.ValueKind != JsonValueKind.String || !Enum.TryParse<Microsoft.Extensions.Logging.LogLevel>(value, ignoreCase: true, out _))
                 {
-                    throw new ConfigurationException($"host.json logging.logLevel.{level.Name}", $"'{value}' is not a log level (Trace, Debug, Information, Warning, Error, Critical, None).");
+                    throw StartupException.Setting($"host.json logging.logLevel.{level.Name}", $"'{value}' is not a log level (Trace, Debug, Information, Warning, Error, Critical, None).");
                 }
 
                 levels[level.Name] = value;
@@ -77,7 +76,7 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
 
     private static bool TryGetObject(JsonElement parent, string name, string setting, out JsonElement value) =>
         parent.TryGetProperty(name, out value)
-        && (value.ValueKind == JsonValueKind.Object ? true : throw new ConfigurationException(setting, "must be a JSON object."));
+        && (value.ValueKind == JsonValueKind.Object ? true : throw StartupException.Setting(setting, "must be a JSON object."));
 
     private static TimeSpan? ParseTimeout(JsonElement value)
     {
@@ -90,6 +89,6 @@ internal sealed record HostJson(string RoutePrefix, TimeSpan? FunctionTimeout, I
 
         return TimeSpan.TryParse(text, CultureInfo.InvariantCulture, out var timeout) && timeout > TimeSpan.Zero
             ? timeout
-            : throw new ConfigurationException("host.json functionTimeout", $"'{text}' is not a positive hh:mm:ss duration or -1.");
+            : throw StartupException.Setting("host.json functionTimeout", $"'{text}' is not a positive hh:mm:ss duration or -1.");
     }
 }

@@ -1,18 +1,23 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
-using Plant.Core.Configuration;
 
 namespace Plant.Hosting;
 
 /// <summary>
-/// Every setting the host reads, read and validated in this one place. docs/SETTINGS.md lists them.
+/// Every setting the host reads, read and checked in this one place; the apps read and check their own
+/// (docs/SETTINGS.md lists them all). Every bad setting is reported, not just the first.
 /// </summary>
 internal sealed record HostSettings
 {
-    /// <summary>The environment's settings (issue 3's table), validated with the host's own.</summary>
-    public required PlantSettings Plant { get; init; }
+    public const string EnvironmentSetting = "PLANT_ENVIRONMENT";
+    public const string LogFormatSetting = "PLANT_LOG_FORMAT";
+    public const string LocalDirectorySetting = "PLANT_LOCAL_DIR";
 
-    public PlantEnvironment Environment => Plant.Environment;
+    /// <summary>The deployment environment's name (<c>PLANT_ENVIRONMENT</c>, <c>local</c> when unset); the apps check its value.</summary>
+    public required string Environment { get; init; }
+
+    /// <summary>A developer's machine: keys may be generated, and logs are text by default.</summary>
+    public bool IsLocal => Environment.Equals("local", StringComparison.OrdinalIgnoreCase);
 
     /// <summary>Cloud Run and Cloud Functions set <c>K_SERVICE</c>; it is how the host knows it is in a container.</summary>
     public required bool InContainer { get; init; }
@@ -44,34 +49,46 @@ internal sealed record HostSettings
 
     public TimeSpan? FunctionTimeout => HostJson.FunctionTimeout;
 
-    public static HostSettings Read(IConfiguration configuration, string hostJsonPath)
+    /// <summary>The host's settings; a problem with any of them is added to <paramref name="problems"/>, and its default used.</summary>
+    public static HostSettings Read(IConfiguration configuration, string hostJsonPath, List<string> problems)
     {
-        var plant = PlantSettings.Load(configuration);
-        var environment = plant.Environment;
+        var environment = configuration[EnvironmentSetting] is { Length: > 0 } named ? named.Trim() : "local";
+        var isLocal = environment.Equals("local", StringComparison.OrdinalIgnoreCase);
         var inContainer = !string.IsNullOrEmpty(configuration["K_SERVICE"]);
         var target = configuration["FUNCTION_TARGET"];
+        var hostJson = HostJson.Default;
+        try
+        {
+            hostJson = HostJson.Load(hostJsonPath);
+        }
+        catch (StartupException e)
+        {
+            problems.Add(e.Message);
+        }
+
         return new HostSettings
         {
-            Plant = plant,
+            Environment = environment,
             InContainer = inContainer,
-            Port = ReadInt(configuration, "PORT", inContainer ? 8080 : 7071, 0, 65535),
+            Port = ReadInt(configuration, "PORT", inContainer ? 8080 : 7071, 0, 65535, problems),
             BindAddress = inContainer ? "0.0.0.0" : "127.0.0.1",
             FunctionTarget = string.IsNullOrWhiteSpace(target)
                 ? null
                 : [.. target.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)],
-            TimersInProcess = ReadBool(configuration, "PLANT_TIMERS_IN_PROCESS", !inContainer),
-            RateLimitPerMinute = ReadInt(configuration, "PLANT_RATE_LIMIT_PER_MINUTE", environment == PlantEnvironment.Prod ? 600 : 0, 0, 1_000_000),
-            MaxRequestBodyBytes = ReadInt(configuration, "PLANT_MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1, int.MaxValue),
+            TimersInProcess = ReadBool(configuration, "PLANT_TIMERS_IN_PROCESS", !inContainer, problems),
+            RateLimitPerMinute = ReadInt(configuration, "PLANT_RATE_LIMIT_PER_MINUTE",
+                environment.Equals("prod", StringComparison.OrdinalIgnoreCase) ? 600 : 0, 0, 1_000_000, problems),
+            MaxRequestBodyBytes = ReadInt(configuration, "PLANT_MAX_REQUEST_BODY_BYTES", 1024 * 1024, 1, int.MaxValue, problems),
             // Cloud Run allows 10 s between SIGTERM and SIGKILL.
-            ShutdownTimeout = TimeSpan.FromSeconds(ReadInt(configuration, "PLANT_SHUTDOWN_TIMEOUT_SECONDS", 9, 0, 3600)),
-            // In a container Cloud Logging wants JSON unless PLANT_LOG_FORMAT says otherwise.
-            JsonLogs = plant.LogFormat == LogFormat.Json || inContainer && string.IsNullOrWhiteSpace(configuration[PlantSettings.LogFormatSetting]),
-            LocalDirectory = Path.GetFullPath(plant.LocalDirectory),
-            HostJson = HostJson.Load(hostJsonPath),
+            ShutdownTimeout = TimeSpan.FromSeconds(ReadInt(configuration, "PLANT_SHUTDOWN_TIMEOUT_SECONDS", 9, 0, 3600, problems)),
+            // Cloud Logging wants JSON; a developer's terminal, text.
+            JsonLogs = ReadLogFormat(configuration, isLocal && !inContainer, problems),
+            LocalDirectory = Path.GetFullPath(configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : ".plant"),
+            HostJson = hostJson,
         };
     }
 
-    private static int ReadInt(IConfiguration configuration, string name, int fallback, int min, int max)
+    private static int ReadInt(IConfiguration configuration, string name, int fallback, int min, int max, List<string> problems)
     {
         var value = configuration[name];
         if (string.IsNullOrWhiteSpace(value))
@@ -79,20 +96,47 @@ internal sealed record HostSettings
             return fallback;
         }
 
-        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max
-            ? number
-            : throw new ConfigurationException(name, $"'{value}' is not a whole number between {min} and {max}.");
+        if (int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number >= min && number <= max)
+        {
+            return number;
+        }
+
+        problems.Add($"{name}: '{value}' is not a whole number between {min} and {max}.");
+        return fallback;
     }
 
-    private static bool ReadBool(IConfiguration configuration, string name, bool fallback)
+    private static bool ReadBool(IConfiguration configuration, string name, bool fallback, List<string> problems)
     {
         var value = configuration[name];
-        return value?.Trim().ToUpperInvariant() switch
+        switch (value?.Trim().ToUpperInvariant())
         {
-            null or "" => fallback,
-            "TRUE" or "1" or "YES" => true,
-            "FALSE" or "0" or "NO" => false,
-            _ => throw new ConfigurationException(name, $"'{value}' is not true or false."),
-        };
+            case null or "":
+                return fallback;
+            case "TRUE" or "1" or "YES":
+                return true;
+            case "FALSE" or "0" or "NO":
+                return false;
+            default:
+                problems.Add($"{name}: '{value}' is not true or false.");
+                return fallback;
+        }
+    }
+
+    /// <summary>Whether logs are JSON lines: <c>PLANT_LOG_FORMAT</c>, else text only for a local run outside a container.</summary>
+    private static bool ReadLogFormat(IConfiguration configuration, bool textByDefault, List<string> problems)
+    {
+        var value = configuration[LogFormatSetting];
+        switch (value?.Trim().ToUpperInvariant())
+        {
+            case null or "":
+                return !textByDefault;
+            case "JSON":
+                return true;
+            case "TEXT":
+                return false;
+            default:
+                problems.Add($"{LogFormatSetting}: '{value}' is not json or text.");
+                return !textByDefault;
+        }
     }
 }

@@ -1,7 +1,6 @@
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Configuration.Memory;
-using Plant.Core.Configuration;
 
 namespace Plant.Hosting;
 
@@ -41,7 +40,7 @@ internal static class LocalSettings
         }
         catch (JsonException e)
         {
-            throw new ConfigurationException(FileName, $"is not valid JSON: {e.Message}");
+            throw StartupException.Setting(FileName, $"is not valid JSON: {e.Message}");
         }
     }
 }

@@ -2,7 +2,6 @@ using System.Security.Cryptography;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Configuration;
-using Plant.Core.Configuration;
 
 namespace Plant.Hosting.Http;
 
@@ -37,10 +36,9 @@ internal sealed class FunctionKeys
 
     public static FunctionKeys Load(IConfiguration configuration, HostSettings settings)
     {
-        var master = SecretSettings.Read(configuration, MasterSetting);
-        var function = SecretSettings.Read(configuration, FunctionSetting)?
-            .Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
-        if (master is null && function.Length == 0 && settings.Environment == PlantEnvironment.Local && !settings.InContainer)
+        var master = configuration[MasterSetting] is { Length: > 0 } text ? text : null;
+        var function = configuration[FunctionSetting]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
+        if (master is null && function.Length == 0 && settings.IsLocal && !settings.InContainer)
         {
             // Auth is never silently off: a local run without keys gets its own, stored once and printed.
             var folder = Path.Combine(settings.LocalDirectory, "keys");
@@ -51,13 +49,13 @@ internal sealed class FunctionKeys
 
         if (master is null)
         {
-            throw new ConfigurationException(MasterSetting, $"is not set. Set {MasterSetting} or {MasterSetting}_FILE (a mounted secret); keys are generated only for local runs.");
+            throw StartupException.Setting(MasterSetting, $"is not set. Set {MasterSetting} or {MasterSetting}_FILE (a mounted secret); keys are generated only for local runs.");
         }
 
-        Check(MasterSetting, master);
-        foreach (var key in function)
+        if (master.Length < MinimumLength || function.Any(k => k.Length < MinimumLength))
         {
-            Check(FunctionSetting, key);
+            throw StartupException.Setting(master.Length < MinimumLength ? MasterSetting : FunctionSetting,
+                $"a key is shorter than {MinimumLength} characters; use a long random value.");
         }
 
         return new FunctionKeys(master, function);
@@ -98,14 +96,6 @@ internal sealed class FunctionKeys
         AuthorizationLevel.Function => identity is not null,
         _ => identity == "master",
     };
-
-    private static void Check(string setting, string key)
-    {
-        if (key.Length < MinimumLength)
-        {
-            throw new ConfigurationException(setting, $"a key is shorter than {MinimumLength} characters; use a long random value.");
-        }
-    }
 
     private static string ReadOrCreate(string path)
     {
@@ -150,7 +140,7 @@ internal sealed class FunctionKeys
         var stored = File.ReadAllText(path).Trim();
         return stored.Length >= MinimumLength
             ? stored
-            : throw new ConfigurationException("PLANT_LOCAL_DIR", $"the key file '{path}' is empty or too short; delete it and a new key is generated.");
+            : throw StartupException.Setting(HostSettings.LocalDirectorySetting, $"the key file '{path}' is empty or too short; delete it and a new key is generated.");
     }
 
     private static byte[] Hash(string key) => SHA256.HashData(Encoding.UTF8.GetBytes(key));

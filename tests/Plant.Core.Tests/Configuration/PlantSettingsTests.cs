@@ -130,12 +130,25 @@ public sealed class PlantSettingsTests
     [Theory]
     [InlineData("uat")]
     [InlineData("prod")]
-    public void Uat_and_prod_refuse_to_start_without_a_retention(string environment)
+    public void Uat_and_prod_refuse_to_purge_without_a_retention(string environment)
     {
-        var error = Assert.Throws<ConfigurationException>(() => PlantSettings.Load(Config(("PLANT_ENVIRONMENT", environment))));
+        var settings = PlantSettings.Load(Config(("PLANT_ENVIRONMENT", environment)));
+
+        var error = Assert.Throws<ConfigurationException>(() => settings.RequireRetentionDays());
 
         Assert.Equal("PLANT_RETENTION_DAYS", error.Setting);
         Assert.Contains($"required in {environment}", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void Every_bad_setting_is_named_at_once()
+    {
+        var error = Assert.Throws<ConfigurationException>(() => PlantSettings.Load(Config(
+            ("PLANT_ENVIRONMENT", "prod"), ("PLANT_TRIAL_DAYS", "0"), ("PLANT_SIGNING_KEY_BITS", "1000"), ("PLANT_SEED_ALLOWED", "true"))));
+
+        Assert.Equal(
+            ["PLANT_SEED_ALLOWED", "PLANT_SIGNING_KEY_BITS", "PLANT_TRIAL_DAYS"],
+            error.Message.Split(Environment.NewLine).Select(line => line[..line.IndexOf(':', StringComparison.Ordinal)]).Order(StringComparer.Ordinal));
     }
 
     [Fact]

@@ -27,34 +27,6 @@ public sealed class SettingsTests
     }
 
     [Fact]
-    public void A_secret_is_read_from_the_setting_or_from_its_file()
-    {
-        var file = Path.GetTempFileName();
-        try
-        {
-            File.WriteAllText(file, "from-the-file\n");
-            Assert.Equal("direct", SecretSettings.Read(Config(("KEY", "direct")), "KEY"));
-            Assert.Equal("from-the-file", SecretSettings.Read(Config(("KEY_FILE", file)), "KEY"));
-            Assert.Null(SecretSettings.Read(Config(), "KEY"));
-        }
-        finally
-        {
-            File.Delete(file);
-        }
-    }
-
-    [Fact]
-    public void A_secret_set_twice_or_in_a_missing_file_is_refused_without_its_value()
-    {
-        var twice = Assert.Throws<ConfigurationException>(() => SecretSettings.Read(Config(("KEY", "hunter2secret"), ("KEY_FILE", "/x")), "KEY"));
-        Assert.Contains("both KEY and KEY_FILE", twice.Message, StringComparison.Ordinal);
-        Assert.DoesNotContain("hunter2secret", twice.Message, StringComparison.Ordinal);
-
-        var missing = Assert.Throws<ConfigurationException>(() => SecretSettings.Read(Config(("KEY_FILE", "/no/such/file")), "KEY"));
-        Assert.Equal("KEY_FILE", missing.Setting);
-    }
-
-    [Fact]
     public void Pool_size_is_small_by_default_and_validated()
     {
         var url = ("DATABASE_URL", (string?)"postgresql://u:p@h/db");

@@ -2,6 +2,7 @@ using System.Text;
 using Microsoft.Extensions.Configuration;
 using Plant.Core.Configuration;
 using Plant.Core.Signing;
+using Plant.Hosting;
 
 namespace Plant.Core.Tests.Signing;
 
@@ -191,9 +192,10 @@ public sealed class SigningKeyRingTests
 
     private static SigningKeyRing Load(params (string Key, string? Value)[] values)
     {
-        var configuration = new ConfigurationBuilder()
-            .AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value)))
-            .Build();
+        // As the host gives settings to the apps: a NAME_FILE already read into NAME.
+        var configuration = new ConfigurationManager();
+        configuration.AddInMemoryCollection(values.Select(v => KeyValuePair.Create(v.Key, v.Value)));
+        SecretFiles.AddTo(configuration);
         // A local run would otherwise write into the test's working folder.
         if (configuration["PLANT_LOCAL_DIR"] is null)
         {

@@ -23,7 +23,7 @@ public sealed class DefaultScheduleFunctions
 /// <summary>An app's default settings: below the environment and local.settings.json, enough for a <c>%Setting%</c> schedule.</summary>
 public sealed class AppDefaultSettingsTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
 {
-    private static readonly FunctionApp s_app = new FunctionApp("Defaults", [typeof(DefaultScheduleFunctions)])
+    private static readonly FunctionApp s_app = TestHost.App([typeof(DefaultScheduleFunctions)])
         .WithDefaultSettings(new Dictionary<string, string?> { [DefaultScheduleFunctions.Setting] = "0 30 2 * * *" });
 
     [Fact]

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Plant.Core.Configuration;
 using Plant.Hosting.Tests.Support;
 using Plant.Testing.Hosting;
 using Plant.Testing;
@@ -52,9 +51,9 @@ public sealed class FunctionTargetTests(PostgresDatabaseFixture database) : ICla
     [InlineData("Alpha, Epsilon ,Beta", "Epsilon")]
     public void An_unknown_FUNCTION_TARGET_name_fails_start_up_naming_it(string target, string unknown)
     {
-        var e = StartupFailure.Of<ConfigurationException>(database.ConnectionString, [typeof(TargetFunctions)],
+        var e = StartupFailure.Of<StartupException>(database.ConnectionString, [typeof(TargetFunctions)],
             new Dictionary<string, string?> { ["FUNCTION_TARGET"] = target });
-        Assert.Equal("FUNCTION_TARGET", e.Setting);
+        Assert.Contains(e.Problems, p => p.StartsWith("FUNCTION_TARGET" + ":", StringComparison.Ordinal));
         Assert.StartsWith("FUNCTION_TARGET", e.Message, StringComparison.Ordinal);
         Assert.Contains(unknown, e.Message, StringComparison.Ordinal);
     }

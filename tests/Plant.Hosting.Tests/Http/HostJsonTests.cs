@@ -2,7 +2,6 @@ using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Logging;
-using Plant.Core.Configuration;
 using Plant.Hosting.Tests.Support;
 using Plant.Testing.Hosting;
 using Plant.Testing;
@@ -46,9 +45,9 @@ public sealed class HostJsonTests(PostgresDatabaseFixture database) : IClassFixt
     [InlineData("admin/v1")]
     public void The_admin_route_prefix_is_refused_at_start_up(string prefix)
     {
-        var e = StartupFailure.Of<ConfigurationException>(database.ConnectionString, [typeof(HostJsonFunctions)],
+        var e = StartupFailure.Of<StartupException>(database.ConnectionString, [typeof(HostJsonFunctions)],
             hostJson: $$"""{ "version": "2.0", "extensions": { "http": { "routePrefix": "{{prefix}}" } } }""");
-        Assert.Equal("host.json extensions.http.routePrefix", e.Setting);
+        Assert.Contains(e.Problems, p => p.StartsWith("host.json extensions.http.routePrefix" + ":", StringComparison.Ordinal));
         Assert.Contains("routePrefix", e.Message, StringComparison.Ordinal);
     }
 
@@ -64,8 +63,8 @@ public sealed class HostJsonTests(PostgresDatabaseFixture database) : IClassFixt
     [InlineData("""{ "version": "2.0", """, "host.json")]
     public void A_wrong_host_json_value_is_refused_naming_it(string hostJson, string setting)
     {
-        var e = StartupFailure.Of<ConfigurationException>(database.ConnectionString, [typeof(HostJsonFunctions)], hostJson: hostJson);
-        Assert.Equal(setting, e.Setting);
+        var e = StartupFailure.Of<StartupException>(database.ConnectionString, [typeof(HostJsonFunctions)], hostJson: hostJson);
+        Assert.Contains(e.Problems, p => p.StartsWith(setting + ":", StringComparison.Ordinal));
     }
 
     [Theory]

@@ -1,6 +1,5 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
-using Plant.Core.Configuration;
 using Plant.Hosting.Tests.Support;
 using Plant.Testing.Hosting;
 using Plant.Testing;
@@ -67,8 +66,8 @@ public sealed class KeyTests(PostgresDatabaseFixture database) : IClassFixture<P
         {
             Directory.CreateDirectory(Path.Combine(localDir, "keys"));
             File.WriteAllText(Path.Combine(localDir, "keys", "master.key"), "\n");
-            var e = StartupFailure.Of<ConfigurationException>(database.ConnectionString, [typeof(KeyFunctions)], LocalWithoutKeys(localDir));
-            Assert.Equal("PLANT_LOCAL_DIR", e.Setting);
+            var e = StartupFailure.Of<StartupException>(database.ConnectionString, [typeof(KeyFunctions)], LocalWithoutKeys(localDir));
+            Assert.Contains(e.Problems, p => p.StartsWith("PLANT_LOCAL_DIR" + ":", StringComparison.Ordinal));
             Assert.Contains("master.key", e.Message, StringComparison.Ordinal);
         }
         finally
@@ -90,8 +89,8 @@ public sealed class KeyTests(PostgresDatabaseFixture database) : IClassFixture<P
             var settings = LocalWithoutKeys(localDir);
             settings["PLANT_ENVIRONMENT"] = environment;
             settings["K_SERVICE"] = kService;
-            var e = StartupFailure.Of<ConfigurationException>(database.ConnectionString, [typeof(KeyFunctions)], settings);
-            Assert.Equal("PLANT_MASTER_KEY", e.Setting);
+            var e = StartupFailure.Of<StartupException>(database.ConnectionString, [typeof(KeyFunctions)], settings);
+            Assert.Contains(e.Problems, p => p.StartsWith("PLANT_MASTER_KEY" + ":", StringComparison.Ordinal));
             Assert.False(Directory.Exists(Path.Combine(localDir, "keys")));
         }
         finally
@@ -124,9 +123,9 @@ public sealed class KeyTests(PostgresDatabaseFixture database) : IClassFixture<P
     [InlineData("PLANT_FUNCTION_KEYS", "long-enough-function-key,short")]
     public void A_short_key_fails_start_up_naming_its_setting_but_not_its_value(string setting, string value)
     {
-        var e = StartupFailure.Of<ConfigurationException>(database.ConnectionString, [typeof(KeyFunctions)],
+        var e = StartupFailure.Of<StartupException>(database.ConnectionString, [typeof(KeyFunctions)],
             new Dictionary<string, string?> { [setting] = value });
-        Assert.Equal(setting, e.Setting);
+        Assert.Contains(e.Problems, p => p.StartsWith(setting + ":", StringComparison.Ordinal));
         Assert.DoesNotContain("short", e.Message.Replace("shorter", "", StringComparison.Ordinal), StringComparison.Ordinal);
     }
 

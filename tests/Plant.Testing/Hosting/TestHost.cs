@@ -1,6 +1,8 @@
 using System.Collections.Concurrent;
 using Microsoft.AspNetCore.Builder;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
+using Plant.Core.Data;
 using Plant.Hosting;
 using Xunit;
 
@@ -43,7 +45,7 @@ public sealed class TestHost : IAsyncDisposable
         IDictionary<string, string?>? settings = null,
         string? hostJson = null,
         string? localSettingsJson = null) =>
-        StartAsync(connectionString, new FunctionApp("Test", functionTypes), settings, hostJson, localSettingsJson);
+        StartAsync(connectionString, App(functionTypes), settings, hostJson, localSettingsJson);
 
     /// <summary>Builds and starts a host serving a whole function app, with the services it registers.</summary>
     public static async Task<TestHost> StartAsync(
@@ -88,7 +90,14 @@ public sealed class TestHost : IAsyncDisposable
         CapturedLogs? logs = null,
         IDictionary<string, string?>? settings = null,
         string? hostJson = null) =>
-        Build(connectionString, new FunctionApp("Test", functionTypes), folder, logs, settings, hostJson);
+        Build(connectionString, App(functionTypes), folder, logs, settings, hostJson);
+
+    /// <summary>An app of bare function classes, with the data source every app registers (the host keeps its timers' state in it).</summary>
+    public static FunctionApp App(IEnumerable<Type> functionTypes) => new("Test", functionTypes, (services, configuration) =>
+    {
+        var database = PlantDataSource.ReadConnectionSettings(configuration, "plant-test");
+        services.TryAddSingleton(_ => PlantDataSource.Create(database));
+    });
 
     /// <summary>Builds a host for a whole function app without starting it.</summary>
     public static WebApplication Build(
