@@ -6,6 +6,7 @@ using Plant.Core.Configuration;
 using Plant.Core.Data;
 using Plant.Core.Embeddings;
 using Plant.Core.Genesis;
+using Plant.Core.Paging;
 using Plant.Core.Signing;
 using Plant.Hosting;
 
@@ -31,6 +32,9 @@ public static class GenesisApp
         services.TryAddSingleton(_ => PlantDataSource.Create(database!));
         services.TryAddSingleton(keys!);
         services.TryAddSingleton(embedder!);
+        // A forged cursor, or one from another listing, is the client's fault.
+        services.AddProblemFor<InvalidCursorException>(e => Problems.BadInput(Paging.Cursor, e.Message));
+        services.TryAddSingleton<PageCursors>();
         services.TryAddSingleton<AuditTrail>();
         services.AddSingleton<EntityStore>();
         services.AddSingleton<Certifier>();

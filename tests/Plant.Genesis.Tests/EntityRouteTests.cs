@@ -107,11 +107,36 @@ public sealed class EntityRouteTests(GenesisDatabase db)
     [InlineData("/api/v1/genesis/industries?limit=0", "limit")]
     [InlineData("/api/v1/genesis/industries?limit=201", "limit")]
     [InlineData("/api/v1/genesis/industries?after=not-a-cursor", "after")]
+    [InlineData("/api/v1/genesis/industries?cursor=not-a-cursor", "cursor")]
+    [InlineData("/api/v1/genesis/industries?cursor=", "cursor")]
+    [InlineData("/api/v1/genesis/industries?limit=1&limit=2", "limit")]
     public async Task Bad_listing_parameters_are_400_naming_the_parameter(string path, string parameter)
     {
         var body = await Problem.AssertAsync(await db.GetAsync(path), HttpStatusCode.BadRequest, Problems.BadRequest);
 
         Assert.Contains(parameter, body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(parameter, body.GetProperty("parameter").GetString());
+    }
+
+    [Fact]
+    public async Task A_cursor_is_signed_and_bound_to_the_listing_that_gave_it()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            await db.PostAsync("/api/v1/genesis/skills", Drafts.Skill(Drafts.Name("Cursor"), "analytical"));
+        }
+
+        var first = await Json.ReadAsync(await db.GetAsync("/api/v1/genesis/skills?status=draft&limit=1"));
+        var cursor = first.GetProperty("nextCursor").GetString()!;
+        var changed = cursor[..^2] + (cursor[^2] == 'A' ? "B" : "A") + cursor[^1];
+
+        foreach (var path in new[] { $"/api/v1/genesis/skills?status=active&limit=1&cursor={cursor}", $"/api/v1/genesis/industries?status=draft&cursor={cursor}", $"/api/v1/genesis/skills?status=draft&cursor={changed}" })
+        {
+            var body = await Problem.AssertAsync(await db.GetAsync(path), HttpStatusCode.BadRequest, Problems.BadRequest);
+            Assert.Equal("cursor", body.GetProperty("parameter").GetString());
+        }
+
+        Assert.Equal(HttpStatusCode.OK, (await db.GetAsync($"/api/v1/genesis/skills?status=draft&limit=5&cursor={cursor}")).StatusCode);
     }
 
     [Theory]

@@ -3,6 +3,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Genesis;
+using Plant.Core.Paging;
 using Plant.Genesis.Wire;
 using Plant.Hosting;
 
@@ -12,7 +13,7 @@ namespace Plant.Genesis.Entities;
 /// <c>GET /api/v1/genesis/{type}</c>: current versions by name, filtered by <c>status</c> and <c>certification</c>,
 /// in pages (<c>limit</c>, <c>cursor</c>): <c>{ items, nextCursor }</c>.
 /// </summary>
-public sealed class ListEntities(NpgsqlDataSource dataSource)
+public sealed class ListEntities(NpgsqlDataSource dataSource, PageCursors cursors)
 {
     private const int DefaultLimit = 50;
 
@@ -35,16 +36,7 @@ public sealed class ListEntities(NpgsqlDataSource dataSource)
         var query = QueryReader.For(request, ["status", "certification", .. Paging.Parameters]);
         var filter = new EntityFilter(query.Choice("status", s_statuses), query.Choice("certification", s_certifications));
         var page = query.Page(DefaultLimit, EntityReader.MaxPageSize);
-        EntityPage entities;
-        try
-        {
-            entities = await EntityReader.ListAsync(dataSource, entityType, filter, page.Limit, page.Cursor, cancellationToken);
-        }
-        catch (FormatException)
-        {
-            throw new BadInputException(Paging.Cursor, "The cursor is not one this API returned, or it was changed; start again without a cursor.");
-        }
-
+        var entities = await EntityReader.ListAsync(dataSource, cursors, entityType, filter, page.Limit, page.Cursor, cancellationToken);
         return TypedResults.Ok(new Page<EntityResponse>([.. entities.Items.Select(EntityResponse.From)], entities.Next));
     }
 }

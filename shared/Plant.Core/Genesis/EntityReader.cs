@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Npgsql;
 using Plant.Core.Catalog;
+using Plant.Core.Paging;
 
 namespace Plant.Core.Genesis;
 
@@ -120,16 +121,21 @@ public static class EntityReader
             ("id", entityId), ("type", type.SchemaName()));
     }
 
-    /// <summary>Current versions of <paramref name="type"/>, by name then id, after the cursor <paramref name="after"/>.</summary>
-    /// <exception cref="FormatException"><paramref name="after"/> is not a cursor this listing gave.</exception>
+    /// <summary>
+    /// Current versions of <paramref name="type"/> that pass <paramref name="filter"/>, by name then id, after
+    /// <paramref name="cursor"/> (the <see cref="EntityPage.Next"/> of the previous page; null for the first).
+    /// </summary>
+    /// <exception cref="InvalidCursorException">The cursor was changed, or belongs to another type or filter.</exception>
     public static async Task<EntityPage> ListAsync(
-        NpgsqlDataSource dataSource, EntityType type, EntityFilter filter, int limit, string? after, CancellationToken ct)
+        NpgsqlDataSource dataSource, PageCursors cursors, EntityType type, EntityFilter filter, int limit, string? cursor, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(cursors);
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
-        var cursor = after is null ? null : ListCursor.Parse(after);
+        var fingerprint = PageCursors.Fingerprint($"genesis|{type.SchemaName()}|{filter.Status?.SchemaName()}|{filter.Certification?.SchemaName()}");
+        var after = cursor is null ? null : await cursors.DecodeAsync(cursor, fingerprint, CursorValueKind.Text, ct);
         var sql = Select + """
 
             where v.is_current and v.entity_type = @type
@@ -143,11 +149,13 @@ public static class EntityReader
             ("type", type.SchemaName()),
             ("status", filter.Status?.SchemaName()),
             ("certification", filter.Certification?.SchemaName()),
-            ("afterName", cursor?.Name),
-            ("afterId", cursor?.EntityId ?? Guid.Empty),
+            ("afterName", after?.Text),
+            ("afterId", after?.Id ?? Guid.Empty),
             ("limit", limit + 1));
         var page = items.Take(limit).ToList();
-        var next = items.Count > limit ? new ListCursor(page[^1].Content.Draft.Name, page[^1].EntityId).Format() : null;
+        var next = items.Count > limit
+            ? await cursors.EncodeAsync(fingerprint, CursorPosition.AfterText(page[^1].Content.Draft.Name, page[^1].EntityId), ct)
+            : null;
         return new EntityPage(page, next);
     }
 
