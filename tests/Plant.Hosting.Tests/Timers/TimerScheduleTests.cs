@@ -1,7 +1,9 @@
+using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
-using Plant.Testing.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Plant.Hosting.Timers;
 using Plant.Testing;
+using Plant.Testing.Hosting;
 
 namespace Plant.Hosting.Tests.Timers;
 
@@ -148,11 +150,17 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
     [Fact]
     public async Task A_schedule_read_from_a_setting_runs_and_each_run_sees_the_previous_occurrence_as_Last_and_a_future_Next()
     {
+        // The host's clock is a fake the test moves a second at a time: the runs do not depend on the machine's speed.
         const string name = SettingScheduleFunctions.Name;
-        await using var host = await TestHost.StartAsync(database.ConnectionString, [typeof(SettingScheduleFunctions)],
-            HostTables.InProcess((SettingScheduleFunctions.Setting, "* * * * * *")));
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        var app = TestHost.App([typeof(SettingScheduleFunctions)]);
+        await using var host = await TestHost.StartAsync(database.ConnectionString, new FunctionApp(app.Name, app.FunctionTypes, (services, configuration) =>
+        {
+            app.ConfigureServices(services, configuration);
+            services.AddSingleton<TimeProvider>(clock);
+        }), HostTables.InProcess((SettingScheduleFunctions.Setting, "* * * * * *")));
 
-        var runs = (await _tables.WaitForRunsAsync(name, 3)).Take(3).ToList();
+        var runs = await RunsAsClockMovesAsync(name, 3, clock);
         var seen = Probe.For(name).Runs.Take(3).ToList();
         Assert.Equal(runs.Select(r => r.InvocationId.ToString()), seen.Select(s => s.InvocationId));
         Assert.Equal(DateTime.MinValue, seen[0].Timer.ScheduleStatus.Last);
@@ -218,5 +226,30 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
         Assert.Equal(runs[0].FinishedAt.UtcDateTime, seen[1].Timer.ScheduleStatus.LastUpdated);
         // An hourly timer: Next is the coming hour, not the start-up instant.
         Assert.Equal(CronSchedule.Parse("0 0 * * * *").GetNextOccurrence(runs[1].StartedAt).UtcDateTime, seen[1].Timer.ScheduleStatus.Next);
+    }
+
+    /// <summary>
+    /// Moves <paramref name="clock"/> a second at a time until <paramref name="count"/> runs are recorded; a second
+    /// is moved again when the scheduler had not yet gone to sleep for the first.
+    /// </summary>
+    private async Task<List<RunRow>> RunsAsClockMovesAsync(string function, int count, FakeTimeProvider clock)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var recorded = await _tables.RunsAsync(function);
+            if (recorded.Count >= count)
+            {
+                return [.. recorded.Take(count)];
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(1));
+            for (var waited = 0; waited < 20 && (await _tables.RunsAsync(function)).Count == recorded.Count; waited++)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new TimeoutException($"{count} runs of '{function}' were not recorded as the clock moved.");
     }
 }
