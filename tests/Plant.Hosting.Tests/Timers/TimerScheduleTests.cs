@@ -129,9 +129,10 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
     public async Task An_exception_is_logged_with_the_invocation_id_and_recorded_and_the_timer_runs_again_at_its_next_occurrence()
     {
         const string name = FailingTimerFunctions.Name;
-        await using var host = await TestHost.StartAsync(database.ConnectionString, [typeof(FailingTimerFunctions)], HostTables.InProcess());
+        var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
+        await using var host = await TestHost.StartAsync(database.ConnectionString, OnClock(typeof(FailingTimerFunctions), clock), HostTables.InProcess());
 
-        var runs = (await _tables.WaitForRunsAsync(name, 2)).Take(2).ToList();
+        var runs = await RunsAsClockMovesAsync(name, 2, clock);
         Assert.All(runs, run => Assert.False(run.Succeeded));
         Assert.Equal(["InvalidOperationException: boom 1", "InvalidOperationException: boom 2"], runs.Select(r => r.Error));
         Assert.True(runs[1].ScheduledFor > runs[0].ScheduledFor);
@@ -153,12 +154,8 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
         // The host's clock is a fake the test moves a second at a time: the runs do not depend on the machine's speed.
         const string name = SettingScheduleFunctions.Name;
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
-        var app = TestHost.App([typeof(SettingScheduleFunctions)]);
-        await using var host = await TestHost.StartAsync(database.ConnectionString, new FunctionApp(app.Name, app.FunctionTypes, (services, configuration) =>
-        {
-            app.ConfigureServices(services, configuration);
-            services.AddSingleton<TimeProvider>(clock);
-        }), HostTables.InProcess((SettingScheduleFunctions.Setting, "* * * * * *")));
+        await using var host = await TestHost.StartAsync(database.ConnectionString, OnClock(typeof(SettingScheduleFunctions), clock),
+            HostTables.InProcess((SettingScheduleFunctions.Setting, "* * * * * *")));
 
         var runs = await RunsAsClockMovesAsync(name, 3, clock);
         var seen = Probe.For(name).Runs.Take(3).ToList();
@@ -226,6 +223,17 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
         Assert.Equal(runs[0].FinishedAt.UtcDateTime, seen[1].Timer.ScheduleStatus.LastUpdated);
         // An hourly timer: Next is the coming hour, not the start-up instant.
         Assert.Equal(CronSchedule.Parse("0 0 * * * *").GetNextOccurrence(runs[1].StartedAt).UtcDateTime, seen[1].Timer.ScheduleStatus.Next);
+    }
+
+    /// <summary>An app of one function class whose host tells time by <paramref name="clock"/>.</summary>
+    private static FunctionApp OnClock(Type functions, TimeProvider clock)
+    {
+        var app = TestHost.App([functions]);
+        return new FunctionApp(app.Name, app.FunctionTypes, (services, configuration) =>
+        {
+            app.ConfigureServices(services, configuration);
+            services.AddSingleton(clock);
+        });
     }
 
     /// <summary>
