@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Plant.Hosting;
 
 namespace Plant.Agents;
@@ -7,6 +8,6 @@ namespace Plant.Agents;
 public sealed class AgentsHealth
 {
     [Function(nameof(AgentsHealth))]
-    public static IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/agents/health")] HttpRequest request) =>
-        Results.Ok(new { app = "agents", status = "ok" });
+    public static Ok<AppHealth> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/agents/health")] HttpRequest request) =>
+        TypedResults.Ok(new AppHealth("agents"));
 }

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Plant.Hosting;
 
 namespace Plant.Genesis;
@@ -7,6 +8,6 @@ namespace Plant.Genesis;
 public sealed class GenesisHealth
 {
     [Function(nameof(GenesisHealth))]
-    public static IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/genesis/health")] HttpRequest request) =>
-        Results.Ok(new { app = "genesis", status = "ok" });
+    public static Ok<AppHealth> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/genesis/health")] HttpRequest request) =>
+        TypedResults.Ok(new AppHealth("genesis"));
 }

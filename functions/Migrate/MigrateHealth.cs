@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Plant.Hosting;
 
 namespace Plant.Migrate;
@@ -7,6 +8,6 @@ namespace Plant.Migrate;
 public sealed class MigrateHealth
 {
     [Function(nameof(MigrateHealth))]
-    public static IResult Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/migrate/health")] HttpRequest request) =>
-        Results.Ok(new { app = "migrate", status = "ok" });
+    public static Ok<AppHealth> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/migrate/health")] HttpRequest request) =>
+        TypedResults.Ok(new AppHealth("migrate"));
 }
