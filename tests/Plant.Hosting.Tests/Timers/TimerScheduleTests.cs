@@ -130,9 +130,9 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
     {
         const string name = FailingTimerFunctions.Name;
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
-        await using var host = await TestHost.StartAsync(database.ConnectionString, OnClock(typeof(FailingTimerFunctions), clock), HostTables.InProcess());
+        await using var host = await TestHost.StartAsync(database.ConnectionString, HostTables.OnClock(typeof(FailingTimerFunctions), clock), HostTables.InProcess());
 
-        var runs = await RunsAsClockMovesAsync(name, 2, clock);
+        var runs = await _tables.RunsAsClockMovesAsync(name, 2, clock);
         Assert.All(runs, run => Assert.False(run.Succeeded));
         Assert.Equal(["InvalidOperationException: boom 1", "InvalidOperationException: boom 2"], runs.Select(r => r.Error));
         Assert.True(runs[1].ScheduledFor > runs[0].ScheduledFor);
@@ -154,10 +154,10 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
         // The host's clock is a fake the test moves a second at a time: the runs do not depend on the machine's speed.
         const string name = SettingScheduleFunctions.Name;
         var clock = new FakeTimeProvider(new DateTimeOffset(2031, 5, 6, 7, 8, 9, TimeSpan.Zero));
-        await using var host = await TestHost.StartAsync(database.ConnectionString, OnClock(typeof(SettingScheduleFunctions), clock),
+        await using var host = await TestHost.StartAsync(database.ConnectionString, HostTables.OnClock(typeof(SettingScheduleFunctions), clock),
             HostTables.InProcess((SettingScheduleFunctions.Setting, "* * * * * *")));
 
-        var runs = await RunsAsClockMovesAsync(name, 3, clock);
+        var runs = await _tables.RunsAsClockMovesAsync(name, 3, clock);
         var seen = Probe.For(name).Runs.Take(3).ToList();
         Assert.Equal(runs.Select(r => r.InvocationId.ToString()), seen.Select(s => s.InvocationId));
         Assert.Equal(DateTime.MinValue, seen[0].Timer.ScheduleStatus.Last);
@@ -223,41 +223,5 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
         Assert.Equal(runs[0].FinishedAt.UtcDateTime, seen[1].Timer.ScheduleStatus.LastUpdated);
         // An hourly timer: Next is the coming hour, not the start-up instant.
         Assert.Equal(CronSchedule.Parse("0 0 * * * *").GetNextOccurrence(runs[1].StartedAt).UtcDateTime, seen[1].Timer.ScheduleStatus.Next);
-    }
-
-    /// <summary>An app of one function class whose host tells time by <paramref name="clock"/>.</summary>
-    private static FunctionApp OnClock(Type functions, TimeProvider clock)
-    {
-        var app = TestHost.App([functions]);
-        return new FunctionApp(app.Name, app.FunctionTypes, (services, configuration) =>
-        {
-            app.ConfigureServices(services, configuration);
-            services.AddSingleton(clock);
-        });
-    }
-
-    /// <summary>
-    /// Moves <paramref name="clock"/> a second at a time until <paramref name="count"/> runs are recorded; a second
-    /// is moved again when the scheduler had not yet gone to sleep for the first.
-    /// </summary>
-    private async Task<List<RunRow>> RunsAsClockMovesAsync(string function, int count, FakeTimeProvider clock)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(60);
-        while (DateTime.UtcNow < deadline)
-        {
-            var recorded = await _tables.RunsAsync(function);
-            if (recorded.Count >= count)
-            {
-                return [.. recorded.Take(count)];
-            }
-
-            clock.Advance(TimeSpan.FromSeconds(1));
-            for (var waited = 0; waited < 20 && (await _tables.RunsAsync(function)).Count == recorded.Count; waited++)
-            {
-                await Task.Delay(50);
-            }
-        }
-
-        throw new TimeoutException($"{count} runs of '{function}' were not recorded as the clock moved.");
     }
 }

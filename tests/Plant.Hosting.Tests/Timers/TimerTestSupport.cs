@@ -2,9 +2,11 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
-using Plant.Testing.Hosting;
 using Plant.Hosting.Timers;
+using Plant.Testing.Hosting;
 
 namespace Plant.Hosting.Tests.Timers;
 
@@ -119,6 +121,42 @@ internal sealed class HostTables(NpgsqlDataSource dataSource)
     }
 
     /// <summary>Polls until the timer has at least <paramref name="count"/> recorded runs.</summary>
+    /// <summary>An app of one function class whose host tells time by <paramref name="clock"/>.</summary>
+    public static FunctionApp OnClock(Type functions, TimeProvider clock)
+    {
+        var app = TestHost.App([functions]);
+        return new FunctionApp(app.Name, app.FunctionTypes, (services, configuration) =>
+        {
+            app.ConfigureServices(services, configuration);
+            services.AddSingleton(clock);
+        });
+    }
+
+    /// <summary>
+    /// Moves <paramref name="clock"/> a second at a time until <paramref name="count"/> runs are recorded; a second
+    /// is moved again when the scheduler had not yet gone to sleep for the first.
+    /// </summary>
+    public async Task<List<RunRow>> RunsAsClockMovesAsync(string function, int count, FakeTimeProvider clock)
+    {
+        var deadline = DateTime.UtcNow.AddSeconds(60);
+        while (DateTime.UtcNow < deadline)
+        {
+            var recorded = await RunsAsync(function);
+            if (recorded.Count >= count)
+            {
+                return [.. recorded.Take(count)];
+            }
+
+            clock.Advance(TimeSpan.FromSeconds(1));
+            for (var waited = 0; waited < 20 && (await RunsAsync(function)).Count == recorded.Count; waited++)
+            {
+                await Task.Delay(50);
+            }
+        }
+
+        throw new TimeoutException($"{count} runs of '{function}' were not recorded as the clock moved.");
+    }
+
     public Task<IReadOnlyList<RunRow>> WaitForRunsAsync(string function, int count) =>
         Eventually.UntilAsync(() => RunsAsync(function), rows => rows.Count >= count, $"{count} recorded run(s) of '{function}'");
 
