@@ -55,7 +55,10 @@ public static class JsonBody
         return node as JsonObject ?? throw BadInputException.MalformedJson(null, "The body must be a JSON object.");
     }
 
-    /// <summary>A member of a body read with <see cref="ReadObjectAsync"/> as <paramref name="type"/>, as strictly as a whole body.</summary>
+    /// <summary>
+    /// A body read with <see cref="ReadObjectAsync"/> (a function may have taken a member out of it) as
+    /// <paramref name="type"/>, read as strictly as <see cref="ReadAsync(HttpRequest, Type, JsonSerializerOptions, CancellationToken)"/>.
+    /// </summary>
     public static object Deserialize(JsonNode node, Type type, JsonSerializerOptions options)
     {
         ArgumentNullException.ThrowIfNull(node);
