@@ -61,6 +61,9 @@ public sealed class RetentionRouteTests(RetentionDatabase db) : IClassFixture<Re
     [InlineData("?dryRun=false", """{ "dryRun": true }""")]
     [InlineData("", """{ "dryRun": "yes" }""")]
     [InlineData("", """{ "dryRun": true, "everything": true }""")]
+    // The last of two values once won, and a real purge ran.
+    [InlineData("", """{ "dryRun": true, "dryRun": false }""")]
+    [InlineData("", "null")]
     public async Task A_bad_dry_run_flag_is_a_400_and_nothing_runs(string query, string? body)
     {
         var trial = await db.InsertTrialAsync(DateTimeOffset.UtcNow.AddDays(-50), DateTimeOffset.UtcNow.AddDays(-40));

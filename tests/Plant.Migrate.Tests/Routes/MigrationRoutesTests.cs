@@ -84,6 +84,12 @@ public sealed class MigrationRoutesTests
     [InlineData("/api/v1/migrations/rollback", """{ }""", HttpStatusCode.BadRequest, "malformed-json")]
     [InlineData("/api/v1/migrations/rollback", """{ "target": -1 }""", HttpStatusCode.BadRequest, "bad-request")]
     [InlineData("/api/v1/migrations/rollback", """{ "target": 2 }""", HttpStatusCode.Conflict, "target-conflict")]
+    // A number sent as a string is not a number: "0" once rolled the database back to nothing.
+    [InlineData("/api/v1/migrations/rollback", """{ "target": "0" }""", HttpStatusCode.BadRequest, "malformed-json")]
+    [InlineData("/api/v1/migrations/apply", """{ "target": "2" }""", HttpStatusCode.BadRequest, "malformed-json")]
+    [InlineData("/api/v1/migrations/apply", """{ "target": 2, "target": 1 }""", HttpStatusCode.BadRequest, "malformed-json")]
+    [InlineData("/api/v1/migrations/apply", "null", HttpStatusCode.BadRequest, "malformed-json")]
+    [InlineData("/api/v1/migrations/plan", "null", HttpStatusCode.BadRequest, "malformed-json")]
     [InlineData("/api/v1/migrations/rollback", """{ "target": 7 }""", HttpStatusCode.UnprocessableEntity, "unknown-version")]
     public async Task Bad_input_is_a_4xx_problem_naming_what_is_wrong_and_changes_nothing(string path, string json, HttpStatusCode status, string slug)
     {
