@@ -79,6 +79,32 @@ public sealed class StrictInputTests(GenesisDatabase db)
         Assert.Equal(member, body.TryGetProperty("parameter", out var parameter) ? parameter.GetString() : null);
     }
 
+    [Theory]
+    [InlineData("pricePerHour", "\"abc\"", "'pricePerHour' must be a number.")]
+    [InlineData("pricePerHour", "1e400", "'pricePerHour' must be a number, and this one is malformed or out of range")]
+    [InlineData("industryId", "\"not-a-uuid\"", "'industryId' must be a UUID string, and this one is malformed")]
+    [InlineData("skillIds", "\"one\"", "'skillIds' must be an array.")]
+    [InlineData("tags", "[1]", "'tags[0]' must be a string.")]
+    public async Task A_value_of_the_wrong_type_is_named_with_the_type_it_must_have(string member, string value, string detail)
+    {
+        var members = new Dictionary<string, string>
+        {
+            ["name"] = "\"Typed\"",
+            ["description"] = "\"An agent described at length for the rules.\"",
+            ["industryId"] = "\"6c1e0f5a-9d4b-4f51-8a57-0b1c5e7d2a90\"",
+            ["skillIds"] = "[]",
+            ["pricePerHour"] = "10",
+        };
+        members[member] = value;
+        var json = "{" + string.Join(", ", members.Select(m => $"\"{m.Key}\": {m.Value}")) + "}";
+        var before = await CountsAsync();
+
+        var body = await Problem.AssertAsync(await db.PostAsync("/api/v1/genesis/agents", json), HttpStatusCode.BadRequest, Problems.MalformedJson);
+
+        Assert.Contains(detail, body.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.Equal(before, await CountsAsync());
+    }
+
     private async Task<HttpResponseMessage> PostBytesAsync(string path, byte[] body, string contentType)
     {
         var request = TestHost.Request(HttpMethod.Post, path);

@@ -68,7 +68,7 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            throw Malformed(e);
+            throw Malformed(e, type, Strict(options));
         }
         catch (InvalidOperationException)
         {
@@ -96,7 +96,7 @@ public static class JsonBody
         }
         catch (JsonException e)
         {
-            throw Malformed(e);
+            throw Malformed(e, type, options);
         }
     }
 
@@ -140,6 +140,54 @@ public static class JsonBody
         return bytes;
     }
 
+    /// <summary>
+    /// What the member at <paramref name="path"/> of <paramref name="body"/> must hold, in JSON's words ("a number",
+    /// "a UUID string"), found from the serializer's own contract; null when the path cannot be followed.
+    /// </summary>
+    private static string? Expected(Type? body, JsonSerializerOptions? options, string path)
+    {
+        if (body is null || options is null)
+        {
+            return null;
+        }
+
+        var type = body;
+        foreach (var segment in path.TrimStart('$').Split('.', StringSplitOptions.RemoveEmptyEntries))
+        {
+            var name = segment.Split('[')[0];
+            // Options the serializer has used have their contracts; a message is never worth a failure of its own.
+            var property = options.TryGetTypeInfo(type, out var contract) ? contract.Properties.FirstOrDefault(p => p.Name == name) : null;
+            if (property is null)
+            {
+                return null;
+            }
+
+            type = property.PropertyType;
+            for (var brackets = segment.Count(c => c == '['); brackets > 0; brackets--)
+            {
+                type = ElementType(type) ?? type;
+            }
+        }
+
+        type = Nullable.GetUnderlyingType(type) ?? type;
+        return type == typeof(string) ? "a string"
+            : type == typeof(bool) ? "true or false"
+            : type == typeof(Guid) ? "a UUID string"
+            : type == typeof(int) || type == typeof(long) || type == typeof(short) ? "a whole number"
+            : type == typeof(decimal) || type == typeof(double) || type == typeof(float) ? "a number"
+            : type == typeof(DateTime) || type == typeof(DateTimeOffset) ? "a date and time string (RFC 3339)"
+            : type == typeof(JsonElement) || type == typeof(JsonNode) ? null
+            : ElementType(type) is not null ? "an array"
+            : type.IsClass ? "a JSON object"
+            : null;
+    }
+
+    private static Type? ElementType(Type type) =>
+        type.IsArray ? type.GetElementType()
+        : type != typeof(string) ? type.GetInterfaces().Append(type)
+            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0]
+        : null;
+
     /// <summary>The first quoted name in a System.Text.Json message: the member at fault.</summary>
     private static string Quoted(string message) => message.Split('\'') is { Length: > 2 } parts ? $"'{parts[1]}'" : "a member";
 
@@ -149,7 +197,7 @@ public static class JsonBody
     /// Says what is wrong and where, without naming .NET types. System.Text.Json tells the cases apart only by
     /// message (English: the build ships no other resources); a syntax error is the reader's, wrapped.
     /// </summary>
-    private static BadInputException Malformed(JsonException e)
+    private static BadInputException Malformed(JsonException e, Type? body = null, JsonSerializerOptions? options = null)
     {
         var syntax = e.InnerException is JsonException || e.GetType() != typeof(JsonException);
         var member = syntax || e.Path is null or "$" ? null : e.Path.TrimStart('$', '.');
@@ -163,9 +211,11 @@ public static class JsonBody
             : message.StartsWith("Duplicate property", StringComparison.Ordinal) ? $"The body has a property more than once ({Quoted(message)}) {where}."
             : at >= 0 ? $"The body is missing required properties: {message[(at + missing.Length)..].TrimEnd('.')}."
             : message.Contains("could not be mapped to any .NET member", StringComparison.Ordinal) ? $"The body has a property that is not expected ({Quoted(message)}) {where}."
-            : message.Contains("null", StringComparison.OrdinalIgnoreCase) ? $"The body has a null value where one is required {where}."
+            : message.Contains("null values", StringComparison.Ordinal) ? $"The body has a null value where one is required {where}."
             : member is null ? $"The body has a value of the wrong type {where}: it must be a JSON object."
-            : $"The body has a value of the wrong type {where}.";
+            : Expected(body, options, e.Path!) is not { } expected ? $"The body has a value of the wrong type {where}."
+            : e.InnerException is FormatException ? $"The body has a value of the wrong type {where}: '{member}' must be {expected}, and this one is malformed or out of range."
+            : $"The body has a value of the wrong type {where}: '{member}' must be {expected}.";
         return BadInputException.MalformedJson(member, detail);
     }
 }
