@@ -23,15 +23,19 @@ internal static class AdminEndpoints
     private const string JobHeader = "X-CloudScheduler-JobName";
     private const string ScheduleTimeHeader = "X-CloudScheduler-ScheduleTime";
 
+    private static readonly DateTimeOffset s_earliest = new(2000, 1, 1, 0, 0, 0, TimeSpan.Zero);
+
+    private static readonly string[] s_rfcTimes = ["yyyy-MM-dd'T'HH:mm:ssK", "yyyy-MM-dd'T'HH:mm:ss.FFFFFFFK"];
+
     public static void Map(IEndpointRouteBuilder endpoints, IReadOnlyList<FunctionDescriptor> functions, string routePrefix)
     {
         var byName = functions.ToDictionary(f => f.Name, StringComparer.OrdinalIgnoreCase);
-        endpoints.MapPost("admin/functions/{name}", (HttpContext http, string name, TimerRunner runner) =>
-            InvokeAsync(http, name, byName, routePrefix, runner));
+        endpoints.MapPost("admin/functions/{name}", (HttpContext http, string name, TimerRunner runner, TimeProvider time) =>
+            InvokeAsync(http, name, byName, routePrefix, runner, time));
     }
 
     private static async Task InvokeAsync(
-        HttpContext http, string name, Dictionary<string, FunctionDescriptor> functions, string routePrefix, TimerRunner runner)
+        HttpContext http, string name, Dictionary<string, FunctionDescriptor> functions, string routePrefix, TimerRunner runner, TimeProvider time)
     {
         if (!FunctionKeys.Allows(AuthorizationLevel.Admin, KeyIdentity.Get(http)))
         {
@@ -53,13 +57,13 @@ internal static class AdminEndpoints
             return;
         }
 
-        string? job = http.Request.Headers[JobHeader];
-        string? scheduleTime = http.Request.Headers[ScheduleTimeHeader];
-        var delivery = string.IsNullOrEmpty(job) || string.IsNullOrEmpty(scheduleTime) ? null : new SchedulerDelivery(job, scheduleTime);
         // The run is for the occurrence Cloud Scheduler names, when it names one.
-        DateTimeOffset? occurrence = DateTimeOffset.TryParse(scheduleTime, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var parsed)
-            ? parsed.ToUniversalTime()
-            : null;
+        var (delivery, occurrence, problem) = ReadDelivery(http.Request, time.GetUtcNow());
+        if (problem is var (header, detail))
+        {
+            await Problems.WriteAsync(http, StatusCodes.Status400BadRequest, Problems.BadRequest, "Bad request", detail, Problems.ParameterMember(header));
+            return;
+        }
 
         // The run is not tied to the request: a client that disconnects must not cut a migration or purge short.
         var (outcome, invocationId) = await runner.TryRunAsync(function, TimerTrigger.Admin, occurrence, delivery, CancellationToken.None);
@@ -84,6 +88,34 @@ internal static class AdminEndpoints
                 await http.Response.WriteAsJsonAsync(new AdminInvocation(function.Name, invocationId.ToString(), "succeeded"), http.RequestAborted);
                 break;
         }
+    }
+
+    /// <summary>
+    /// Cloud Scheduler's two headers, both or neither: a job name of 1 to 500 visible ASCII characters and an RFC 3339
+    /// time from 2000 to a day ahead. They are stored, so anything else is refused rather than kept.
+    /// </summary>
+    private static (SchedulerDelivery? Delivery, DateTimeOffset? Occurrence, (string Header, string Detail)? Problem) ReadDelivery(HttpRequest request, DateTimeOffset now)
+    {
+        var job = request.Headers[JobHeader];
+        var time = request.Headers[ScheduleTimeHeader];
+        if (job.Count == 0 && time.Count == 0)
+        {
+            return (null, null, null);
+        }
+
+        if (job is not [{ Length: >= 1 and <= 500 } name] || !name.All(c => c is > ' ' and <= '~'))
+        {
+            return (null, null, (JobHeader, $"{JobHeader} must be one job name of 1 to 500 visible ASCII characters, sent with {ScheduleTimeHeader}."));
+        }
+
+        if (time is not [{ Length: <= 40 } text]
+            || !DateTimeOffset.TryParseExact(text, s_rfcTimes, CultureInfo.InvariantCulture, DateTimeStyles.None, out var occurrence)
+            || occurrence < s_earliest || occurrence > now.AddDays(1))
+        {
+            return (null, null, (ScheduleTimeHeader, $"{ScheduleTimeHeader} must be one RFC 3339 time (2025-01-01T10:00:00Z) from 2000 to a day from now, sent with {JobHeader}."));
+        }
+
+        return (new SchedulerDelivery(name, text), occurrence.ToUniversalTime(), null);
     }
 
     private sealed record AdminInvocation(string Function, string? InvocationId, string Status);

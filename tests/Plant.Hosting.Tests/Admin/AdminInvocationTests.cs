@@ -12,6 +12,9 @@ public sealed class AdminFunctions
     [Function("AdminRun")]
     public static void Run([TimerTrigger("0 0 * * * *")] TimerInfo timer, FunctionContext context) => Observe(context, timer);
 
+    [Function("AdminGuarded")]
+    public static void Guarded([TimerTrigger("0 0 * * * *")] TimerInfo timer, FunctionContext context) => Observe(context, timer);
+
     [Function("AdminDeduplicated")]
     public static void Deduplicated([TimerTrigger("0 0 * * * *")] TimerInfo timer, FunctionContext context) => Observe(context, timer);
 
@@ -80,6 +83,28 @@ public sealed class AdminInvocationTests(PostgresDatabaseFixture database) : ICl
         Assert.True(seen.Timer.ScheduleStatus.Next > run.StartedAt.UtcDateTime);
         Assert.Contains(_host.Logs.Lines, l => l.Message.StartsWith(
             $"Executing 'Functions.AdminRun' (Reason='This function was programmatically called via the host APIs.', Id={invocationId})", StringComparison.Ordinal));
+    }
+
+    [Theory]
+    [InlineData("jobs/a", "not-a-time", "X-CloudScheduler-ScheduleTime")]
+    [InlineData("jobs/a", "0001-01-01T00:00:00Z", "X-CloudScheduler-ScheduleTime")]
+    [InlineData("jobs/a", "2999-01-01T00:00:00Z", "X-CloudScheduler-ScheduleTime")]
+    [InlineData("jobs/a", "2025-01-01 10:00:00", "X-CloudScheduler-ScheduleTime")]
+    [InlineData("jobs/a", null, "X-CloudScheduler-ScheduleTime")]
+    [InlineData(null, "2025-01-01T10:00:00Z", "X-CloudScheduler-JobName")]
+    [InlineData("job with spaces", "2025-01-01T10:00:00Z", "X-CloudScheduler-JobName")]
+    [InlineData("LONG", "2025-01-01T10:00:00Z", "X-CloudScheduler-JobName")]
+    [InlineData("jobs/a", "LONG", "X-CloudScheduler-ScheduleTime")]
+    public async Task Cloud_Scheduler_headers_that_cannot_be_right_are_a_400_naming_the_header_and_nothing_runs(string? job, string? time, string header)
+    {
+        job = job == "LONG" ? new string('j', 6000) : job;
+        time = time == "LONG" ? new string('9', 8000) : time;
+
+        using var response = await _host.Client.SendAsync(AdminRoute.Invoke("AdminGuarded", job: job, scheduleTime: time));
+
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.BadRequest, Problems.BadRequest);
+        Assert.Equal(header, problem.GetProperty("parameter").GetString());
+        Assert.Empty(await _tables.RunsAsync("AdminGuarded"));
     }
 
     [Fact]
