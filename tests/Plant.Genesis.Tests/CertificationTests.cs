@@ -157,6 +157,19 @@ public sealed class CertificationTests(GenesisDatabase db)
         Assert.Equal(1L, await AuditCountAsync(id, "entity.certification_failed"));
     }
 
+    [Fact]
+    public async Task A_certified_row_altered_afterwards_is_409_on_recertification_not_its_old_certificate()
+    {
+        var id = (await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/industries", Drafts.Industry()))).GetProperty("id").GetGuid();
+        Assert.Equal(HttpStatusCode.Created, (await db.PostAsync($"/api/v1/genesis/industries/{id}/certify", key: TestHost.MasterKey)).StatusCode);
+        await AlterNameAsync(db, id, Drafts.Name("Tampered later"));
+
+        await Problem.AssertAsync(await db.PostAsync($"/api/v1/genesis/industries/{id}/certify", key: TestHost.MasterKey), HttpStatusCode.Conflict, "version-altered");
+
+        Assert.Equal(1L, await db.ScalarAsync<long>("select count(*) from catalog.certificate where entity_id = @id", ("id", id)));
+        Assert.Equal(1L, await AuditCountAsync(id, "entity.certification_failed"));
+    }
+
     /// <summary>Changes a version's name as a superuser would, with the append-only trigger switched off for this session.</summary>
     internal static Task AlterNameAsync(GenesisDatabase db, Guid entityId, string name) => db.ExecuteAsync("""
         set session_replication_role = replica;

@@ -114,18 +114,19 @@ public sealed class Certifier
             return new CertifyResult(CertifyOutcome.Conflict) { Entity = current, Detail = "The entity is retired; a retired entity is never certified." };
         }
 
-        if (current.CertificationStatus == CertificationStatus.Certified
-            && await CertificateStore.FindByVersionAsync(connection, transaction, current.VersionId, ct) is { } existing)
-        {
-            return new CertifyResult(CertifyOutcome.AlreadyCertified) { Entity = current, Certificate = existing };
-        }
-
+        // Checked before an existing certificate is handed back: a certificate must never vouch for rows changed since.
         var recomputed = current.Content.ComputeHash();
         if (recomputed != current.ContentHash)
         {
             var detail = $"Version {current.Version} no longer hashes to its recorded content hash ({current.ContentHash}; its rows now give {recomputed}): it was changed outside Genesis, and is not certified.";
             await AppendAsync(transaction, actor, "entity.certification_failed", current, new { reason = "content-hash-mismatch", recordedHash = current.ContentHash, recomputedHash = recomputed }, ct);
             return new CertifyResult(CertifyOutcome.Tampered) { Entity = current, Detail = detail };
+        }
+
+        if (current.CertificationStatus == CertificationStatus.Certified
+            && await CertificateStore.FindByVersionAsync(connection, transaction, current.VersionId, ct) is { } existing)
+        {
+            return new CertifyResult(CertifyOutcome.AlreadyCertified) { Entity = current, Certificate = existing };
         }
 
         var report = await DraftChecker.ValidateAsync(connection, transaction, current.Content.Draft, entityId, ct);
