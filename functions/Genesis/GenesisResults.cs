@@ -13,6 +13,9 @@ internal static class GenesisResults
     /// <summary>412: the If-Match version is not the current one.</summary>
     public const string PreconditionFailed = "precondition-failed";
 
+    /// <summary>428: an amendment that does not say which version it replaces.</summary>
+    public const string PreconditionRequired = "precondition-required";
+
     /// <summary>422: a draft the catalog cannot store; nothing was written.</summary>
     public const string DraftRejected = "draft-rejected";
 
@@ -37,6 +40,12 @@ internal static class GenesisResults
             $"If-Match names version {ifMatch}, but the current version is {current.Version}; read it again and retry.",
             new Dictionary<string, object?> { ["currentVersion"] = current.Version });
     }
+
+    /// <summary>428: an amendment without <c>If-Match</c>, which could overwrite a version its author never read.</summary>
+    public static ProblemHttpResult IfMatchRequired() =>
+        Problems.Result(StatusCodes.Status428PreconditionRequired, PreconditionRequired, "Precondition required",
+            "An amendment must name the version it replaces in If-Match (the ETag of the entity as read, \"3\"), or * to replace whichever is current.",
+            Problems.ParameterMember(Microsoft.Net.Http.Headers.HeaderNames.IfMatch));
 
     /// <summary>503 when the embedding service fails while a skill is written.</summary>
     public static ProblemHttpResult EmbedderUnavailable() =>

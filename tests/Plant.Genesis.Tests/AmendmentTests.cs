@@ -79,11 +79,11 @@ public sealed class AmendmentTests(GenesisDatabase db)
     [Fact]
     public async Task Amending_an_unknown_entity_is_404_and_a_draft_that_cannot_be_stored_is_422()
     {
-        await Problem.AssertAsync(await db.PostAsync($"/api/v1/genesis/industries/{Guid.NewGuid()}/amendments", Drafts.Industry()), HttpStatusCode.NotFound, Problems.NotFound);
+        await Problem.AssertAsync(await db.PostAsync($"/api/v1/genesis/industries/{Guid.NewGuid()}/amendments", Drafts.Industry(), TestHost.FunctionKey, ("If-Match", "*")), HttpStatusCode.NotFound, Problems.NotFound);
 
         var id = (await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/job-roles", Drafts.JobRole()))).GetProperty("id").GetGuid();
         var body = await Problem.AssertAsync(
-            await db.PostAsync($"/api/v1/genesis/job-roles/{id}/amendments", Drafts.JobRole(skills: [Guid.NewGuid()])), HttpStatusCode.UnprocessableEntity, "draft-rejected");
+            await db.PostAsync($"/api/v1/genesis/job-roles/{id}/amendments", Drafts.JobRole(skills: [Guid.NewGuid()]), TestHost.FunctionKey, ("If-Match", "*")), HttpStatusCode.UnprocessableEntity, "draft-rejected");
         Assert.Equal("requiredSkillIds[0]", Assert.Single(body.GetProperty("errors").EnumerateArray()).GetProperty("field").GetString());
         Assert.Equal(1L, await db.ScalarAsync<long>("select count(*) from catalog.entity_version where entity_id = @id", ("id", id)));
     }
@@ -103,11 +103,23 @@ public sealed class AmendmentTests(GenesisDatabase db)
     }
 
     [Fact]
-    public async Task Concurrent_amendments_without_if_match_each_write_one_version_in_sequence()
+    public async Task An_amendment_without_if_match_is_428_and_writes_nothing()
     {
         var id = (await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/industries", Drafts.Industry()))).GetProperty("id").GetGuid();
 
-        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => db.PostAsync($"/api/v1/genesis/industries/{id}/amendments", Drafts.Industry())));
+        var body = await Problem.AssertAsync(await db.PostAsync($"/api/v1/genesis/industries/{id}/amendments", Drafts.Industry()),
+            HttpStatusCode.PreconditionRequired, "precondition-required");
+
+        Assert.Equal("If-Match", body.GetProperty("parameter").GetString());
+        Assert.Equal(1L, await db.ScalarAsync<long>("select count(*) from catalog.entity_version where entity_id = @id", ("id", id)));
+    }
+
+    [Fact]
+    public async Task Concurrent_amendments_with_if_match_star_each_write_one_version_in_sequence()
+    {
+        var id = (await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/industries", Drafts.Industry()))).GetProperty("id").GetGuid();
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(_ => db.PostAsync($"/api/v1/genesis/industries/{id}/amendments", Drafts.Industry(), TestHost.FunctionKey, ("If-Match", "*"))));
 
         Assert.All(responses, r => Assert.Equal(HttpStatusCode.Created, r.StatusCode));
         var history = await Json.ReadAsync(await db.GetAsync($"/api/v1/genesis/industries/{id}/versions"));

@@ -43,7 +43,7 @@ public sealed class AuditTests(GenesisDatabase db)
             var created = await db.PostAsync("/api/v1/genesis/agents", Drafts.Agent(name));
             Assert.Equal(HttpStatusCode.Created, created.StatusCode);
             var id = (await Json.ReadAsync(created)).GetProperty("id").GetGuid();
-            Assert.Equal(HttpStatusCode.Created, (await db.PostAsync($"/api/v1/genesis/agents/{id}/amendments", Drafts.Agent(name, price: 10m + i))).StatusCode);
+            Assert.Equal(HttpStatusCode.Created, (await db.PostAsync($"/api/v1/genesis/agents/{id}/amendments", Drafts.Agent(name, price: 10m + i), TestHost.FunctionKey, ("If-Match", "*"))).StatusCode);
             Assert.Equal(HttpStatusCode.Created, (await db.PostAsync($"/api/v1/genesis/agents/{id}/certify", key: TestHost.MasterKey)).StatusCode);
         });
         await Task.WhenAll(writers);

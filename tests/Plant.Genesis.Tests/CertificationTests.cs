@@ -97,7 +97,7 @@ public sealed class CertificationTests(GenesisDatabase db)
 
         // Once the skill is certified and the description amended, the job role certifies.
         Assert.Equal(HttpStatusCode.Created, (await db.PostAsync($"/api/v1/genesis/skills/{skill}/certify", key: TestHost.MasterKey)).StatusCode);
-        Assert.Equal(HttpStatusCode.Created, (await db.PostAsync($"/api/v1/genesis/job-roles/{id}/amendments", Drafts.JobRole(role.name, [skill]))).StatusCode);
+        Assert.Equal(HttpStatusCode.Created, (await db.PostAsync($"/api/v1/genesis/job-roles/{id}/amendments", Drafts.JobRole(role.name, [skill]), TestHost.FunctionKey, ("If-Match", "*"))).StatusCode);
         Assert.Equal(HttpStatusCode.Created, (await db.PostAsync($"/api/v1/genesis/job-roles/{id}/certify", key: TestHost.MasterKey)).StatusCode);
     }
 
@@ -108,7 +108,7 @@ public sealed class CertificationTests(GenesisDatabase db)
         var id = (await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/agents", Drafts.Agent(name)))).GetProperty("id").GetGuid();
         var first = await Json.ReadAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/certify", key: TestHost.MasterKey));
 
-        var amended = await Json.ReadAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/amendments", Drafts.Agent(name, price: 50m)));
+        var amended = await Json.ReadAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/amendments", Drafts.Agent(name, price: 50m), TestHost.FunctionKey, ("If-Match", "*")));
         Assert.Equal(("draft", "pending"), (amended.GetProperty("status").GetString(), amended.GetProperty("certification").GetProperty("status").GetString()));
         var second = await Json.ReadAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/certify", key: TestHost.MasterKey, headers: ("If-Match", "\"2\"")));
 

@@ -62,7 +62,7 @@ public sealed class LifecycleTests(GenesisDatabase db)
         var id = await CertifiedAgentAsync();
         await ChangeAsync(id, "retire");
 
-        await Problem.AssertAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/amendments", Drafts.Agent()), HttpStatusCode.Conflict, Problems.Conflict);
+        await Problem.AssertAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/amendments", Drafts.Agent(), TestHost.FunctionKey, ("If-Match", "*")), HttpStatusCode.Conflict, Problems.Conflict);
         await Problem.AssertAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/certify", key: TestHost.MasterKey), HttpStatusCode.Conflict, Problems.Conflict);
         await Problem.AssertAsync((await ChangeAsync(id, "reinstate")).Response, HttpStatusCode.Conflict, Problems.Conflict);
         Assert.Equal(HttpStatusCode.OK, (await ChangeAsync(id, "retire")).Status);
@@ -75,7 +75,7 @@ public sealed class LifecycleTests(GenesisDatabase db)
         var id = await CertifiedAgentAsync(name);
         await ChangeAsync(id, "suspend");
 
-        var amended = await Json.ReadAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/amendments", Drafts.Agent(name, price: 60m)));
+        var amended = await Json.ReadAsync(await db.PostAsync($"/api/v1/genesis/agents/{id}/amendments", Drafts.Agent(name, price: 60m), TestHost.FunctionKey, ("If-Match", "*")));
         Assert.Equal(("suspended", "pending"), (amended.GetProperty("status").GetString(), amended.GetProperty("certification").GetProperty("status").GetString()));
         await Problem.AssertAsync((await ChangeAsync(id, "reinstate")).Response, HttpStatusCode.Conflict, Problems.Conflict);
 

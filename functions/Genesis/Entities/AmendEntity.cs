@@ -10,7 +10,8 @@ namespace Plant.Genesis.Entities;
 
 /// <summary>
 /// <c>POST /api/v1/genesis/{type}/{id}/amendments</c> with the whole new draft: the next version, linked to the
-/// current one by hash (201). With <c>If-Match</c>, 412 unless it names the current version.
+/// current one by hash (201). <c>If-Match</c> is required (428 without it): 412 unless it names the current
+/// version, or is <c>*</c>.
 /// </summary>
 public sealed class AmendEntity(EntityStore store)
 {
@@ -26,6 +27,11 @@ public sealed class AmendEntity(EntityStore store)
 
         QueryReader.For(request);
         var actor = GenesisRequests.Actor(request);
+        if (request.Headers.IfMatch.Count == 0)
+        {
+            return GenesisResults.IfMatchRequired();
+        }
+
         var ifMatch = GenesisRequests.IfMatchVersion(request);
         var draft = await GenesisRequests.ReadDraftAsync(request, entityType, cancellationToken);
         EntityWriteResult result;

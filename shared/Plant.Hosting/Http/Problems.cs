@@ -52,7 +52,7 @@ public static class Problems
     }
 
     /// <summary>The <c>parameter</c> member of a problem about one input; none when the request as a whole is at fault.</summary>
-    internal static Dictionary<string, object?>? ParameterMember(string? parameter) =>
+    public static Dictionary<string, object?>? ParameterMember(string? parameter) =>
         parameter is null ? null : new() { ["parameter"] = parameter };
 
     /// <summary>
