@@ -33,6 +33,10 @@ public sealed class ProblemFunctions
     [Function("Keyed")]
     public static string Keyed([HttpTrigger(AuthorizationLevel.Function, "get")] HttpRequest request) => "keyed";
 
+    [Function("Outage")]
+    public static void Outage([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request) =>
+        throw new Npgsql.NpgsqlException($"Connection to 10.0.0.5 lost ({Secret})", new IOException("Connection reset by peer"));
+
     [Function("Boom")]
     public static string Boom([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request) =>
         throw new InvalidOperationException($"{Secret}: Host=db.internal;Password=hunter2");
@@ -196,6 +200,18 @@ public sealed class ProblemTests(ProblemHost fixture) : IClassFixture<ProblemHos
     {
         using var response = await _client.GetAsync("/api/Keyed");
         await Problem.AssertAsync(response, HttpStatusCode.Unauthorized, Problems.Unauthorized);
+    }
+
+    [Fact]
+    public async Task A_database_out_of_reach_is_a_503_problem_with_Retry_After_and_no_internals()
+    {
+        using var response = await _client.GetAsync("/api/Outage");
+
+        var problem = await Problem.AssertAsync(response, HttpStatusCode.ServiceUnavailable, Problems.Unavailable);
+        Assert.Equal(TimeSpan.FromSeconds(5), response.Headers.RetryAfter?.Delta);
+        Assert.True(Guid.TryParse(problem.GetProperty("invocationId").GetString(), out _));
+        Assert.DoesNotContain(ProblemFunctions.Secret, problem.GetRawText(), StringComparison.Ordinal);
+        Assert.DoesNotContain("10.0.0.5", problem.GetRawText(), StringComparison.Ordinal);
     }
 
     [Fact]
