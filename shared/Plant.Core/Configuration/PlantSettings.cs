@@ -95,7 +95,7 @@ public sealed record PlantSettings
 
     /// <summary>
     /// The id of the signing key (<c>PLANT_SIGNING_KEY_ID</c>); null names it by its public key's fingerprint.
-    /// The key itself is a secret and is read by <see cref="Plant.Core.Signing.SigningKeyRing.Load"/>, not kept here.
+    /// The key itself is a secret and is read by the signing key ring as it loads, not kept here.
     /// </summary>
     public string? SigningKeyId { get; init; }
 
@@ -179,7 +179,7 @@ public sealed record PlantSettings
             return null;
         }
 
-        Signing.SigningKeyRing.CheckKeyId(SigningKeyIdSetting, value.Trim());
+        SigningKeyIds.Check(SigningKeyIdSetting, value.Trim());
         return value.Trim();
     }
 

@@ -94,7 +94,7 @@ public sealed partial class SigningKeyRing : IDisposable
             }
 
             var keyId = settings.SigningKeyId ?? Fingerprint(signingKey);
-            CheckKeyId(PlantSettings.SigningKeyIdSetting, keyId);
+            SigningKeyIds.Check(PlantSettings.SigningKeyIdSetting, keyId);
             var verifyKeys = ReadPublicKeys(configuration[PublicKeysSetting]);
             if (verifyKeys.ContainsKey(keyId))
             {
@@ -116,7 +116,7 @@ public sealed partial class SigningKeyRing : IDisposable
     public static SigningKeyRing Create(string activeKeyId, RSA signingKey, IEnumerable<KeyValuePair<string, RSA>>? verifyKeys = null)
     {
         ArgumentNullException.ThrowIfNull(signingKey);
-        if (!KeyIdPattern().IsMatch(activeKeyId ?? ""))
+        if (!SigningKeyIds.IsValid(activeKeyId))
         {
             throw new ArgumentException($"'{activeKeyId}' is not a key id: 1 to 64 of A-Z a-z 0-9 . _ : -, starting with a letter or digit.", nameof(activeKeyId));
         }
@@ -124,7 +124,7 @@ public sealed partial class SigningKeyRing : IDisposable
         var keys = new Dictionary<string, RSA>(StringComparer.Ordinal);
         foreach (var (id, key) in verifyKeys ?? [])
         {
-            if (!KeyIdPattern().IsMatch(id) || id == activeKeyId || !keys.TryAdd(id, PublicOnly(key)))
+            if (!SigningKeyIds.IsValid(id) || id == activeKeyId || !keys.TryAdd(id, PublicOnly(key)))
             {
                 throw new ArgumentException($"The verify key id '{id}' is malformed or used twice.", nameof(verifyKeys));
             }
@@ -174,14 +174,6 @@ public sealed partial class SigningKeyRing : IDisposable
     internal static string Fingerprint(RSA key) =>
         "k-" + Convert.ToHexStringLower(SHA256.HashData(key.ExportSubjectPublicKeyInfo()))[..16];
 
-    internal static void CheckKeyId(string setting, string keyId)
-    {
-        if (!KeyIdPattern().IsMatch(keyId))
-        {
-            throw new ConfigurationException(setting, $"'{keyId}' is not a key id: 1 to 64 of A-Z a-z 0-9 . _ : -, starting with a letter or digit.");
-        }
-    }
-
     private static RSA ImportPrivateKey(string pem)
     {
         var key = RSA.Create();
@@ -228,7 +220,7 @@ public sealed partial class SigningKeyRing : IDisposable
 
                 position = match.Index + match.Length;
                 var id = match.Groups["id"].Value;
-                CheckKeyId(PublicKeysSetting, id);
+                SigningKeyIds.Check(PublicKeysSetting, id);
                 if (match.Groups["label"].Value.Contains("PRIVATE", StringComparison.Ordinal))
                 {
                     throw new ConfigurationException(PublicKeysSetting, $"the entry for '{id}' is a private key; give only its public key (openssl pkey -pubout).");
@@ -305,9 +297,6 @@ public sealed partial class SigningKeyRing : IDisposable
             key.Dispose();
         }
     }
-
-    [GeneratedRegex("^[A-Za-z0-9][A-Za-z0-9._:-]{0,63}$")]
-    private static partial Regex KeyIdPattern();
 
     [GeneratedRegex(@"(?<id>[^\s=,]+)\s*=\s*(?<pem>-----BEGIN (?<label>[A-Z ]+)-----[\s\S]*?-----END \k<label>-----)")]
     private static partial Regex PublicKeyEntry();
