@@ -134,6 +134,7 @@ public sealed class EntityRouteTests(GenesisDatabase db)
         {
             var body = await Problem.AssertAsync(await db.GetAsync(path), HttpStatusCode.BadRequest, Problems.BadRequest);
             Assert.Equal("cursor", body.GetProperty("parameter").GetString());
+            Assert.Equal(path[..path.IndexOf('?', StringComparison.Ordinal)], body.GetProperty("instance").GetString());
         }
 
         Assert.Equal(HttpStatusCode.OK, (await db.GetAsync($"/api/v1/genesis/skills?status=draft&limit=5&cursor={cursor}")).StatusCode);

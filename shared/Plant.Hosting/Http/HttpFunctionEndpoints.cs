@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.AspNetCore.Routing.Patterns;
 using Microsoft.Extensions.DependencyInjection;
@@ -128,6 +129,18 @@ internal static class HttpFunctionEndpoints
 
                 return Task.CompletedTask;
             case IResult response:
+                // A problem a function returns names the request path as its instance, as the host's own problems do.
+                var inner = response;
+                while (inner is INestedHttpResult nested)
+                {
+                    inner = nested.Result;
+                }
+
+                if (inner is ProblemHttpResult { ProblemDetails.Instance: null } problem)
+                {
+                    problem.ProblemDetails.Instance = http.Request.Path.Value;
+                }
+
                 return response.ExecuteAsync(http);
             case string text:
                 return Results.Text(text).ExecuteAsync(http);
