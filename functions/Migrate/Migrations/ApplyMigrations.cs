@@ -19,14 +19,6 @@ public sealed class ApplyMigrations(MigrationPipeline pipeline)
     {
         QueryReader.For(request);
         var body = await JsonBody.ReadOptionalAsync<ApplyRequest>(request, cancellationToken);
-        var report = await pipeline.RunAsync(new MigrationRunRequest
-        {
-            Operation = MigrationOperation.Up,
-            Trigger = MigrationTrigger.Http,
-            RequestedBy = MigrationRoutes.Actor,
-            Target = MigrationRoutes.Target(body?.Target),
-            ApprovalId = body?.ApprovalId,
-        }, cancellationToken);
-        return MigrationRoutes.ForRun(report);
+        return await MigrationRoutes.RunAsync(pipeline, MigrationOperation.Up, MigrationRoutes.Target(body?.Target), body?.ApprovalId, cancellationToken);
     }
 }

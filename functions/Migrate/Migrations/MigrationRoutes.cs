@@ -31,6 +31,18 @@ internal static class MigrationRoutes
     public static int? Target(int? target) =>
         target is < 1 ? throw new BadInputException("target", "target must be a version, 1 or more.") : target;
 
+    /// <summary>One run of the pipeline that an operator asked for over HTTP, answered as <see cref="ForRun"/> does.</summary>
+    public static async Task<Results<Ok<RunReportResponse>, ProblemHttpResult>> RunAsync(
+        MigrationPipeline pipeline, MigrationOperation operation, int? target, Guid? approvalId, CancellationToken ct) =>
+        ForRun(await pipeline.RunAsync(new MigrationRunRequest
+        {
+            Operation = operation,
+            Trigger = MigrationTrigger.Http,
+            RequestedBy = Actor,
+            Target = target,
+            ApprovalId = approvalId,
+        }, ct));
+
     /// <summary>200 with the report for a run that succeeded or had nothing to do; otherwise a problem carrying the report.</summary>
     public static Results<Ok<RunReportResponse>, ProblemHttpResult> ForRun(MigrationRunReport report)
     {

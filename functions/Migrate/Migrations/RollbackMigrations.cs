@@ -25,13 +25,6 @@ public sealed class RollbackMigrations(MigrationPipeline pipeline)
             throw new BadInputException("target", "target must be an applied version, or 0 for an empty schema.");
         }
 
-        var report = await pipeline.RunAsync(new MigrationRunRequest
-        {
-            Operation = MigrationOperation.Down,
-            Trigger = MigrationTrigger.Http,
-            RequestedBy = MigrationRoutes.Actor,
-            Target = body.Target,
-        }, cancellationToken);
-        return MigrationRoutes.ForRun(report);
+        return await MigrationRoutes.RunAsync(pipeline, MigrationOperation.Down, body.Target, null, cancellationToken);
     }
 }

@@ -17,7 +17,7 @@ internal sealed record HostSettings
     public required string Environment { get; init; }
 
     /// <summary>A developer's machine: keys may be generated, and logs are text by default.</summary>
-    public bool IsLocal => Environment.Equals("local", StringComparison.OrdinalIgnoreCase);
+    public bool IsLocal => IsLocalName(Environment);
 
     /// <summary>Cloud Run and Cloud Functions set <c>K_SERVICE</c>; it is how the host knows it is in a container.</summary>
     public required bool InContainer { get; init; }
@@ -53,7 +53,6 @@ internal sealed record HostSettings
     public static HostSettings Read(IConfiguration configuration, string hostJsonPath, List<string> problems)
     {
         var environment = configuration[EnvironmentSetting] is { Length: > 0 } named ? named.Trim() : "local";
-        var isLocal = environment.Equals("local", StringComparison.OrdinalIgnoreCase);
         var inContainer = !string.IsNullOrEmpty(configuration["K_SERVICE"]);
         var target = configuration["FUNCTION_TARGET"];
         var hostJson = HostJson.Default;
@@ -82,11 +81,13 @@ internal sealed record HostSettings
             // Cloud Run allows 10 s between SIGTERM and SIGKILL.
             ShutdownTimeout = TimeSpan.FromSeconds(ReadInt(configuration, "PLANT_SHUTDOWN_TIMEOUT_SECONDS", 9, 0, 3600, problems)),
             // Cloud Logging wants JSON; a developer's terminal, text.
-            JsonLogs = ReadLogFormat(configuration, isLocal && !inContainer, problems),
+            JsonLogs = ReadLogFormat(configuration, IsLocalName(environment) && !inContainer, problems),
             LocalDirectory = Path.GetFullPath(configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : ".plant"),
             HostJson = hostJson,
         };
     }
+
+    private static bool IsLocalName(string environment) => environment.Equals("local", StringComparison.OrdinalIgnoreCase);
 
     private static int ReadInt(IConfiguration configuration, string name, int fallback, int min, int max, List<string> problems)
     {
