@@ -36,18 +36,26 @@ public sealed partial class PostgresServer
 
     private readonly NpgsqlDataSource _admin;
     private readonly string? _folder;
+    private readonly int _port;
     private readonly Process? _watchdog;
 
-    private PostgresServer(string adminConnectionString, string? folder = null, Process? watchdog = null)
+    private PostgresServer(string adminConnectionString, string? folder = null, int port = 0, Process? watchdog = null)
     {
         AdminConnectionString = adminConnectionString;
         _admin = NpgsqlDataSource.Create(adminConnectionString);
         _folder = folder;
+        _port = port;
         _watchdog = watchdog;
     }
 
     /// <summary>The server of this test process, started on the first call.</summary>
     public static Task<PostgresServer> SharedAsync() => Shared.Value;
+
+    /// <summary>
+    /// A server of the caller's own, never the external one, for tests that stop and restart it (database outages).
+    /// Dispose it when done; it is stopped and deleted at process exit anyway.
+    /// </summary>
+    public static async Task<PrivatePostgresServer> StartPrivateAsync() => new(await LaunchAsync().ConfigureAwait(false));
 
     /// <summary>Superuser connection string to the server's <c>postgres</c> database (or the external one).</summary>
     public string AdminConnectionString { get; }
@@ -93,11 +101,12 @@ public sealed partial class PostgresServer
     private static async Task<PostgresServer> StartAsync()
     {
         var external = Environment.GetEnvironmentVariable(DatabaseUrlVariable);
-        if (!string.IsNullOrWhiteSpace(external))
-        {
-            return new PostgresServer(external);
-        }
+        return string.IsNullOrWhiteSpace(external) ? await LaunchAsync().ConfigureAwait(false) : new PostgresServer(external);
+    }
 
+    /// <summary>Starts a server in a fresh temporary folder, watched so that it goes away with this process.</summary>
+    private static async Task<PostgresServer> LaunchAsync()
+    {
         var script = FindScript();
         RemoveOrphans(script);
         // Installing is done once up front, so a failed install is not retried below.
@@ -113,9 +122,10 @@ public sealed partial class PostgresServer
             var watchdog = StartWatchdog(script, folder);
             try
             {
-                var output = await RunScriptAsync(script, ["start", folder, FreePort().ToString(CultureInfo.InvariantCulture), "fast"]).ConfigureAwait(false);
+                var port = FreePort();
+                var output = await RunScriptAsync(script, ["start", folder, port.ToString(CultureInfo.InvariantCulture), "fast"]).ConfigureAwait(false);
                 var connectionString = output.Split('\n', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)[^1];
-                var server = new PostgresServer(connectionString, folder, watchdog);
+                var server = new PostgresServer(connectionString, folder, port, watchdog);
                 AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Cleanup();
                 return server;
             }
@@ -135,7 +145,16 @@ public sealed partial class PostgresServer
         }
     }
 
-    private void Cleanup()
+    /// <summary>Stops the server as an operator does (<c>pg_ctl stop -m fast</c>): sessions are terminated.</summary>
+    internal Task StopAsync() => RunScriptAsync(FindScript(), ["stop", Folder]);
+
+    /// <summary>Starts the stopped server again, on the same port with the same data.</summary>
+    internal Task StartAgainAsync() =>
+        RunScriptAsync(FindScript(), ["start", Folder, _port.ToString(CultureInfo.InvariantCulture), "fast"]);
+
+    private string Folder => _folder ?? throw new InvalidOperationException("The external server is not this process's to stop.");
+
+    internal void Cleanup()
     {
         _admin.Dispose();
         if (_watchdog is not null)

@@ -94,7 +94,8 @@ internal static class MigrationHistory
 
             return rows;
         }
-        catch (Exception e) when (e is PostgresException or InvalidCastException)
+        // A transient failure (the server restarting, out of connections) says nothing about the history: it is an outage.
+        catch (Exception e) when (e is PostgresException { IsTransient: false } or InvalidCastException)
         {
             var reason = e is PostgresException pg ? $"{pg.SqlState}: {pg.MessageText}" : e.Message;
             throw new MigrationException(

@@ -44,7 +44,7 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
         try
         {
             var context = new FunctionContext(invocationId, function.Definition, services, cts.Token);
-            running = InvokeAsync(function, services, new Invocation(context, http, timer));
+            running = InvokeAsync(function, services, new Invocation(context, http, timer), logger);
             // The caller's cancellation reaches the function through its token, and is awaited like any ending:
             // a timer's lock must outlive the run, and shutdown must not record a run still going on.
             var result = timeout is { } t ? await running.WaitAsync(t, CancellationToken.None) : await running;
@@ -94,7 +94,22 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
         }
     }
 
-    private static async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation)
+    /// <summary>Runs the function, and once more if it failed only because its pooled connection was stale.</summary>
+    private static async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation, ILogger logger)
+    {
+        var statements = StaleSessions.Track();
+        try
+        {
+            return await InvokeOnceAsync(function, services, invocation);
+        }
+        catch (Exception e) when (StaleSessions.CanRunAgain(e, statements) && invocation.Rewind())
+        {
+            LogRunAgain(logger, function.Name, invocation.Context.InvocationId);
+            return await InvokeOnceAsync(function, services, invocation);
+        }
+    }
+
+    private static async Task<object?> InvokeOnceAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation)
     {
         var args = new object?[function.Binders.Count];
         for (var i = 0; i < args.Length; i++)
@@ -140,6 +155,9 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
 
     [LoggerMessage(Message = "Executed 'Functions.{FunctionName}' ({Outcome}, Id={InvocationId}, Duration={Duration}ms)")]
     private static partial void LogExecuted(ILogger logger, LogLevel level, Exception? exception, string functionName, string outcome, string invocationId, long duration);
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Running 'Functions.{FunctionName}' again (Id={InvocationId}): its pooled database connection was from before a database restart")]
+    private static partial void LogRunAgain(ILogger logger, string functionName, string invocationId);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Bad request for 'Functions.{FunctionName}' (Id={InvocationId}): {Problem}")]
     private static partial void LogBadRequest(ILogger logger, string functionName, string invocationId, string problem);

@@ -10,6 +10,27 @@ internal sealed class Invocation(FunctionContext context, HttpContext? http = nu
     public HttpContext? Http { get; } = http;
 
     public TimerInfo? Timer { get; } = timer;
+
+    /// <summary>
+    /// Makes the invocation ready to run again from the start, if it can be: nothing of the response is sent yet, and
+    /// the request body (buffered by the host) is read again from its first byte.
+    /// </summary>
+    public bool Rewind()
+    {
+        if (Http is null)
+        {
+            return true;
+        }
+
+        if (Http.Response.HasStarted || !Http.Request.Body.CanSeek)
+        {
+            return false;
+        }
+
+        Http.Response.Clear();
+        Http.Request.Body.Position = 0;
+        return true;
+    }
 }
 
 /// <summary>Produces one argument of a function call.</summary>

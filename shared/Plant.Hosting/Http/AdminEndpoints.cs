@@ -66,7 +66,20 @@ internal static class AdminEndpoints
         }
 
         // The run is not tied to the request: a client that disconnects must not cut a migration or purge short.
-        var (outcome, invocationId) = await runner.TryRunAsync(function, TimerTrigger.Admin, occurrence, delivery, CancellationToken.None);
+        TimerRunOutcome outcome;
+        Guid invocationId;
+        try
+        {
+            (outcome, invocationId) = await runner.TryRunAsync(function, TimerTrigger.Admin, occurrence, delivery, CancellationToken.None);
+        }
+        catch (Exception e) when (Outages.IsOutage(e))
+        {
+            // The timer's lock or record could not be reached: nothing ran, and Cloud Scheduler retries a 503.
+            http.Response.Headers.RetryAfter = Outages.RetryAfterSeconds;
+            await Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable", Outages.Detail);
+            return;
+        }
+
         switch (outcome)
         {
             case TimerRunOutcome.Busy:

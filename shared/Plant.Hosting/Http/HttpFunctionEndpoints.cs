@@ -69,6 +69,8 @@ internal static class HttpFunctionEndpoints
         }
 
         var invocationId = InvocationIds.Next();
+        // Kept, so that an invocation run again after a stale database connection reads the same body.
+        http.Request.EnableBuffering();
         try
         {
             var result = await services.GetRequiredService<FunctionExecutor>()
@@ -97,7 +99,14 @@ internal static class HttpFunctionEndpoints
             http.Response.Clear();
             http.Response.Headers.RetryAfter = Outages.RetryAfterSeconds;
             await Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
-                "The database cannot be reached or is overloaded; retry later.", new Dictionary<string, object?> { ["invocationId"] = invocationId });
+                Outages.Detail, new Dictionary<string, object?> { ["invocationId"] = invocationId });
+        }
+        catch (Exception e) when (!http.Response.HasStarted && Outages.IsNotMigrated(e))
+        {
+            http.Response.Clear();
+            await Problems.WriteAsync(http, StatusCodes.Status500InternalServerError, Problems.NotMigrated, "Database not migrated",
+                "The database lacks a schema or table this function needs: it has not been migrated to the version this app expects.",
+                new Dictionary<string, object?> { ["invocationId"] = invocationId });
         }
         catch (Exception) when (!http.Response.HasStarted)
         {

@@ -8,9 +8,19 @@ internal static class Outages
     /// <summary>Long enough for a Cloud SQL failover or a restart to finish, short enough for a portal to wait.</summary>
     public const string RetryAfterSeconds = "5";
 
+    /// <summary>What the 503 problem says: enough for a client, nothing of the failure's internals.</summary>
+    public const string Detail = "The database cannot be reached or is overloaded; retry later.";
+
     /// <summary>
     /// Npgsql's transient failures (the network, a timeout, PostgreSQL shutting down or out of connections) and a
     /// timeout waiting for a pooled connection. A PostgreSQL error about the statement itself is not one: it is a bug.
     /// </summary>
     public static bool IsOutage(Exception e) => e is NpgsqlException { IsTransient: true } or TimeoutException;
+
+    /// <summary>
+    /// Not an outage but a database the app's migrations have not reached: a schema (3F000) or table (42P01) it needs is
+    /// missing. Retrying will not help until an operator migrates it.
+    /// </summary>
+    public static bool IsNotMigrated(Exception e) =>
+        e is PostgresException { SqlState: PostgresErrorCodes.InvalidSchemaName or PostgresErrorCodes.UndefinedTable };
 }

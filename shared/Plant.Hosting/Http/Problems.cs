@@ -24,6 +24,7 @@ public static class Problems
     public const string Conflict = "conflict";
     public const string InternalError = "internal-error";
     public const string Unavailable = "unavailable";
+    public const string NotMigrated = "database-not-migrated";
     public const string FunctionTimeout = "function-timeout";
 
     /// <summary>A problem response for a function to return.</summary>

@@ -52,6 +52,21 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
     public async Task<(TimerRunOutcome Outcome, Guid InvocationId)> TryRunAsync(
         FunctionDescriptor function, TimerTrigger trigger, DateTimeOffset? occurrence, SchedulerDelivery? delivery, CancellationToken cancellationToken)
     {
+        var statements = StaleSessions.Track();
+        try
+        {
+            return await TryRunOnceAsync(function, trigger, occurrence, delivery, cancellationToken);
+        }
+        catch (Exception e) when (StaleSessions.CanRunAgain(e, statements))
+        {
+            // The lock's pooled connection was from before a database restart: nothing has run yet.
+            return await TryRunOnceAsync(function, trigger, occurrence, delivery, cancellationToken);
+        }
+    }
+
+    private async Task<(TimerRunOutcome Outcome, Guid InvocationId)> TryRunOnceAsync(
+        FunctionDescriptor function, TimerTrigger trigger, DateTimeOffset? occurrence, SchedulerDelivery? delivery, CancellationToken cancellationToken)
+    {
         var invocationId = Guid.NewGuid();
         await using var lease = await store.TryLockTimerAsync(function.Name, cancellationToken);
         if (lease is null)
