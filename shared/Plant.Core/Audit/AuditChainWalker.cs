@@ -108,6 +108,7 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
         }
 
         await verifying;
+        await CheckDerivedColumnsAsync(connection, transaction, through, ct);
         var (entries, lastSequence, lastHash, start) = (verifier.Entries, verifier.LastSequence, Convert.ToHexStringLower(verifier.LastHash), verifier.Start);
         if (entries == 0)
         {
@@ -126,6 +127,47 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
         }
 
         return new Result(entries, _brokenAt, _problem, new AuditHead(lastSequence, lastHash), start);
+    }
+
+    /// <summary>
+    /// The query columns (sequence, occurred_at, actor, action, entity_id, details) are derived from the canonical text
+    /// by V0009's insert trigger, but the hash covers only the text: a superuser who turns the trigger off can make them
+    /// say something else, and queries by actor would answer with it. So each is derived again here, as the trigger
+    /// does, and compared, for the entries the hashes have shown to be as appended (those before any break).
+    /// </summary>
+    private async Task CheckDerivedColumnsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long? through, CancellationToken ct)
+    {
+        const string Sql = """
+            select e.sequence, array_to_string(d.differ, ', ')
+            from genesis.audit_entry e
+            cross join lateral (select convert_from(e.canonical, 'UTF8')::jsonb as entry) c
+            cross join lateral (select array_remove(array[
+                case when e.sequence is distinct from (c.entry ->> 'sequence')::bigint then 'sequence' end,
+                case when e.occurred_at is distinct from (c.entry ->> 'occurredAt')::timestamptz then 'occurred_at' end,
+                case when e.actor is distinct from c.entry ->> 'actor' then 'actor' end,
+                case when e.action is distinct from c.entry ->> 'action' then 'action' end,
+                case when e.entity_id is distinct from (c.entry ->> 'entityId')::uuid then 'entity_id' end,
+                case when e.details is distinct from c.entry -> 'details' then 'details' end], null) as differ) d
+            where e.sequence < @before and cardinality(d.differ) > 0
+            order by e.sequence
+            limit 1
+            """;
+        await using var command = new NpgsqlCommand(Sql, connection, transaction);
+        command.Parameters.AddWithValue("before", Math.Min(_brokenAt ?? long.MaxValue, through is { } last ? last + 1 : long.MaxValue));
+        try
+        {
+            await using var reader = await command.ExecuteReaderAsync(ct);
+            if (await reader.ReadAsync(ct))
+            {
+                var sequence = reader.GetInt64(0);
+                Broken(sequence, $"entry {sequence}'s stored {reader.GetString(1)} differ from its canonical text, which its hash covers");
+            }
+        }
+        catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
+        {
+            // Text that hashes right yet is not JSON was never appended through the trigger: the chain was rewritten.
+            Broken(1, $"an entry's canonical text is not the UTF-8 JSON every append writes ({e.SqlState})");
+        }
     }
 
     public static AuditCheckpoint ReadCheckpoint(DbDataReader reader) => new(
