@@ -81,12 +81,27 @@ public sealed partial class MigrationPipeline
                 }
 
                 await RunTables.EnsureAsync(connection, ct);
-                var problems = MigrationValidator.FindProblems(_migrations, applied);
-                var report = problems.Count > 0
-                    ? Finish(run, MigrationRunOutcome.Refused, $"Refusing to {(request.Operation == MigrationOperation.Up ? "migrate" : "roll back")}: {string.Join(" ", problems)}")
-                    : request.Operation == MigrationOperation.Up
-                        ? await UpAsync(connection, run, applied, ct)
-                        : await DownAsync(connection, run, applied, ct);
+                // Under the lock, a run noted as started is one whose runner died: it is recorded as interrupted.
+                await MigrationRuns.RecordInterruptedAsync(connection, run.From, _time.GetUtcNow(), ct);
+                await MigrationRuns.StartAsync(connection, Finish(run, MigrationRunOutcome.Interrupted,
+                    "The runner's session ended before the run recorded an outcome (its process was killed, or it lost the database); the history says what it changed."), ct);
+                MigrationRunReport report;
+                try
+                {
+                    var problems = MigrationValidator.FindProblems(_migrations, applied);
+                    report = problems.Count > 0
+                        ? Finish(run, MigrationRunOutcome.Refused, $"Refusing to {(request.Operation == MigrationOperation.Up ? "migrate" : "roll back")}: {string.Join(" ", problems)}")
+                        : request.Operation == MigrationOperation.Up
+                            ? await UpAsync(connection, run, applied, ct)
+                            : await DownAsync(connection, run, applied, ct);
+                }
+                catch (Exception) when (connection.State == System.Data.ConnectionState.Open)
+                {
+                    // A refused request (a thrown refusal) records nothing, so its note goes too: only a dead runner leaves one.
+                    await MigrationRuns.ForgetAsync(connection, run.RunId);
+                    throw;
+                }
+
                 return line.Report(await RecordAsync(connection, report));
             },
             () =>
@@ -415,6 +430,13 @@ public sealed partial class MigrationPipeline
     private async Task<T> LockedAsync<T>(TimeSpan wait, Func<NpgsqlConnection, Task<T>> body, Func<T> busy, CancellationToken ct)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        // A runner killed mid-statement leaves its session running the statement, and holding the lock, until the
+        // statement ends: PostgreSQL reads the socket only between statements. With this it checks every second.
+        await using (var check = new NpgsqlCommand("set client_connection_check_interval = 1000", connection))
+        {
+            await check.ExecuteNonQueryAsync(ct);
+        }
+
         if (!await MigrationLock.TryAcquireAsync(connection, wait, _options.LockPollInterval, ct))
         {
             return busy();

@@ -55,6 +55,13 @@ public enum MigrationRunOutcome
 
     /// <summary>Another run held the migration lock; this run did nothing and is not recorded.</summary>
     Busy,
+
+    /// <summary>
+    /// The runner's session ended mid-run (its process was killed, or it lost the database) before it recorded an
+    /// outcome; the next run records it. What it changed is what the history says: a batch in a transaction was
+    /// rolled back with the session.
+    /// </summary>
+    Interrupted,
 }
 
 /// <summary>Where a failed run failed.</summary>

@@ -45,9 +45,66 @@ public static class MigrationRuns
         return reports;
     }
 
+    /// <summary>
+    /// Notes a run as started, with the report to record should its runner die before it records one (outside any
+    /// transaction, so that the note outlives a batch that rolls back).
+    /// </summary>
+    internal static async Task StartAsync(NpgsqlConnection connection, MigrationRunReport interrupted, CancellationToken ct)
+    {
+        const string Sql = """
+            insert into plant_migrations.runs_in_progress (id, started_at, environment, trigger, operation, from_version, message, report)
+            values (@id, @startedAt, @environment, @trigger, @operation, @fromVersion, @message, @report)
+            """;
+        await using var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.AddWithValue("id", interrupted.RunId);
+        command.Parameters.AddWithValue("startedAt", interrupted.StartedAt);
+        command.Parameters.AddWithValue("environment", MigrationLog.EnvironmentName(interrupted.Environment));
+        command.Parameters.AddWithValue("trigger", Name(interrupted.Trigger));
+        command.Parameters.AddWithValue("operation", Name(interrupted.Operation));
+        command.Parameters.AddWithValue("fromVersion", interrupted.FromVersion);
+        command.Parameters.AddWithValue("message", interrupted.Message);
+        command.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(interrupted, JsonOptions) });
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>
+    /// Records as interrupted every run noted as started that never recorded an outcome. Called under the migration
+    /// lock, which a live run holds for as long as it runs: so a run still noted is one whose runner is gone.
+    /// </summary>
+    internal static async Task RecordInterruptedAsync(NpgsqlConnection connection, int currentVersion, DateTimeOffset now, CancellationToken ct)
+    {
+        const string Sql = """
+            with gone as (delete from plant_migrations.runs_in_progress returning *)
+            insert into plant_migrations.runs (id, started_at, finished_at, environment, trigger, operation, outcome, from_version, to_version, message, report)
+            select id, started_at, greatest(@now, started_at), environment, trigger, operation, 'interrupted', from_version, @current, message,
+                   report || jsonb_build_object('finishedAt', greatest(@now, started_at), 'toVersion', @current)
+            from gone
+            """;
+        await using var command = new NpgsqlCommand(Sql, connection);
+        command.Parameters.AddWithValue("now", now);
+        command.Parameters.AddWithValue("current", currentVersion);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
+    /// <summary>Removes a live run's note when it ends without a record. Best effort: a note left behind reads as interrupted.</summary>
+    internal static async Task ForgetAsync(NpgsqlConnection connection, Guid runId)
+    {
+        try
+        {
+            await using var command = new NpgsqlCommand("delete from plant_migrations.runs_in_progress where id = @id", connection);
+            command.Parameters.AddWithValue("id", runId);
+            await command.ExecuteNonQueryAsync(CancellationToken.None);
+        }
+        catch (NpgsqlException)
+        {
+            // The connection failed as well: the next run records this one as interrupted, which it then was.
+        }
+    }
+
     internal static async Task InsertAsync(NpgsqlConnection connection, MigrationRunReport report, CancellationToken ct)
     {
         const string Sql = """
+            delete from plant_migrations.runs_in_progress where id = @id;
             insert into plant_migrations.runs
                 (id, started_at, finished_at, environment, trigger, operation, outcome, from_version, to_version, plan_checksum, failure_stage, approval_id, message, report)
             values (@id, @startedAt, @finishedAt, @environment, @trigger, @operation, @outcome, @fromVersion, @toVersion, @planChecksum, @failureStage, @approvalId, @message, @report)

@@ -3,8 +3,8 @@ using Npgsql;
 namespace Plant.Core.Migrations.Runs;
 
 /// <summary>
-/// The pipeline's tables beside the engine's history and log: <c>plant_migrations.approvals</c> and
-/// <c>plant_migrations.runs</c>. Like the history they belong to the engine, not to a migration: an approval must
+/// The pipeline's tables beside the engine's history and log: <c>plant_migrations.approvals</c>,
+/// <c>plant_migrations.runs</c> and <c>plant_migrations.runs_in_progress</c>. Like the history they belong to the engine, not to a migration: an approval must
 /// exist before the migrations it approves, and a run that rolls its batch back must still be recorded.
 /// </summary>
 internal static class RunTables
@@ -42,6 +42,22 @@ internal static class RunTables
             report        jsonb       not null check (jsonb_typeof(report) = 'object')
         );
 
+        -- A run's row while it runs: what the runs table will say if its runner dies before recording an outcome.
+        create table if not exists plant_migrations.runs_in_progress (
+            id          uuid        primary key,
+            started_at  timestamptz not null,
+            environment text        not null,
+            trigger     text        not null,
+            operation   text        not null,
+            from_version integer    not null,
+            message     text        not null,
+            report      jsonb       not null
+        );
+
+        alter table plant_migrations.runs drop constraint if exists runs_outcome_check;
+        alter table plant_migrations.runs add constraint runs_outcome_check
+            check (outcome in ('succeeded', 'nothing-to-do', 'awaiting-approval', 'awaiting-operator', 'not-retried', 'refused', 'failed', 'interrupted'));
+
         create index if not exists runs_started on plant_migrations.runs (started_at desc);
         create index if not exists runs_plan on plant_migrations.runs (plan_checksum, started_at desc) where plan_checksum is not null;
 
@@ -57,7 +73,7 @@ internal static class RunTables
     /// </summary>
     public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using (var exists = new NpgsqlCommand("select to_regnamespace('plant_migrations') is not null, to_regclass('plant_migrations.runs') is not null", connection))
+        await using (var exists = new NpgsqlCommand("select to_regnamespace('plant_migrations') is not null, to_regclass('plant_migrations.runs_in_progress') is not null", connection))
         await using (var reader = await exists.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
