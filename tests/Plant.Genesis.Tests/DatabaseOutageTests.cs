@@ -58,13 +58,14 @@ public sealed class DatabaseOutageTests(GenesisOutageDrill fixture) : IClassFixt
     [MemberData(nameof(Routes))]
     public async Task A_database_restart_while_the_app_is_idle_fails_no_request(string route)
     {
-        const string Count = "select (select count(*) from catalog.entity) * 1000000 + (select count(*) from genesis.audit_entry)";
-        var before = await Drill.CountAsync(Count);
+        var (entities, entries) = (await Drill.CountAsync("select count(*) from catalog.entity"), await Drill.CountAsync("select count(*) from genesis.audit_entry"));
 
         await Drill.AssertRestartFailsNothingAsync(s_requests.Single(r => r.Route == route), s_requests.Single(r => r.Route == "GET /api/v1/genesis/{type}"));
 
         // Run again after its stale connection, a create still makes one entity with one audit entry.
-        Assert.Equal(before + (route == Create ? 1000001 : 0), await Drill.CountAsync(Count));
+        var created = route == Create ? 1 : 0;
+        Assert.Equal(entities + created, await Drill.CountAsync("select count(*) from catalog.entity"));
+        Assert.Equal(entries + created, await Drill.CountAsync("select count(*) from genesis.audit_entry"));
     }
 
     private static string SkillDraft(string start) =>

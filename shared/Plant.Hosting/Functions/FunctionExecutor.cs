@@ -95,19 +95,17 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
     }
 
     /// <summary>Runs the function, and once more if it failed only because its pooled connection was stale.</summary>
-    private static async Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation, ILogger logger)
-    {
-        var statements = StaleSessions.Track();
-        try
+    private static Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation, ILogger logger) =>
+        StaleSessions.RunAsync(() => InvokeOnceAsync(function, services, invocation), () =>
         {
-            return await InvokeOnceAsync(function, services, invocation);
-        }
-        catch (Exception e) when (StaleSessions.CanRunAgain(e, statements) && invocation.Rewind())
-        {
+            if (!invocation.Rewind())
+            {
+                return false;
+            }
+
             LogRunAgain(logger, function.Name, invocation.Context.InvocationId);
-            return await InvokeOnceAsync(function, services, invocation);
-        }
-    }
+            return true;
+        });
 
     private static async Task<object?> InvokeOnceAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation)
     {

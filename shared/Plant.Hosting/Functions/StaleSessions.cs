@@ -42,11 +42,25 @@ internal static class StaleSessions
         },
     });
 
-    /// <summary>Starts counting the statements completed in the calling flow (an invocation), and returns the count.</summary>
-    public static StatementCount Track() => s_current.Value = new StatementCount();
+    /// <summary>
+    /// Runs <paramref name="attempt"/>, and once more if it failed only because its pooled connection was stale and
+    /// <paramref name="readyToRunAgain"/> (which makes the second run possible, say by rewinding a request body) agrees.
+    /// </summary>
+    public static async Task<T> RunAsync<T>(Func<Task<T>> attempt, Func<bool> readyToRunAgain)
+    {
+        var statements = s_current.Value = new StatementCount();
+        try
+        {
+            return await attempt();
+        }
+        catch (Exception e) when (CanRunAgain(e, statements) && readyToRunAgain())
+        {
+            return await attempt();
+        }
+    }
 
     /// <summary>The server ended the session before the statement ran, and nothing earlier in the invocation reached it.</summary>
-    public static bool CanRunAgain(Exception e, StatementCount count)
+    private static bool CanRunAgain(Exception e, StatementCount count)
     {
         lock (count)
         {
@@ -55,7 +69,7 @@ internal static class StaleSessions
         }
     }
 
-    internal sealed class StatementCount
+    private sealed class StatementCount
     {
         public int CompletedBeforeFailure { get; set; }
 

@@ -75,8 +75,7 @@ internal static class AdminEndpoints
         catch (Exception e) when (Outages.IsOutage(e))
         {
             // The timer's lock or record could not be reached: nothing ran, and Cloud Scheduler retries a 503.
-            http.Response.Headers.RetryAfter = Outages.RetryAfterSeconds;
-            await Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable", Outages.Detail);
+            await Outages.WriteAsync(http);
             return;
         }
 

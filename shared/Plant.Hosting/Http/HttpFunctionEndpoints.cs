@@ -96,10 +96,7 @@ internal static class HttpFunctionEndpoints
         catch (Exception e) when (!http.Response.HasStarted && Outages.IsOutage(e))
         {
             // The function's dependency is down, not the function wrong: the client may retry (the executor logged it).
-            http.Response.Clear();
-            http.Response.Headers.RetryAfter = Outages.RetryAfterSeconds;
-            await Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
-                Outages.Detail, new Dictionary<string, object?> { ["invocationId"] = invocationId });
+            await Outages.WriteAsync(http, new Dictionary<string, object?> { ["invocationId"] = invocationId });
         }
         catch (Exception e) when (!http.Response.HasStarted && Outages.IsNotMigrated(e))
         {

@@ -49,20 +49,10 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
     /// </param>
     /// <param name="delivery">The Cloud Scheduler delivery of an admin run, claimed under the lock.</param>
     /// <param name="cancellationToken">Cancels the run (shutdown); the run is recorded all the same.</param>
-    public async Task<(TimerRunOutcome Outcome, Guid InvocationId)> TryRunAsync(
+    public Task<(TimerRunOutcome Outcome, Guid InvocationId)> TryRunAsync(
         FunctionDescriptor function, TimerTrigger trigger, DateTimeOffset? occurrence, SchedulerDelivery? delivery, CancellationToken cancellationToken)
-    {
-        var statements = StaleSessions.Track();
-        try
-        {
-            return await TryRunOnceAsync(function, trigger, occurrence, delivery, cancellationToken);
-        }
-        catch (Exception e) when (StaleSessions.CanRunAgain(e, statements))
-        {
-            // The lock's pooled connection was from before a database restart: nothing has run yet.
-            return await TryRunOnceAsync(function, trigger, occurrence, delivery, cancellationToken);
-        }
-    }
+        // Run again when the lock's pooled connection was from before a database restart: nothing has run yet then.
+        => StaleSessions.RunAsync(() => TryRunOnceAsync(function, trigger, occurrence, delivery, cancellationToken), () => true);
 
     private async Task<(TimerRunOutcome Outcome, Guid InvocationId)> TryRunOnceAsync(
         FunctionDescriptor function, TimerTrigger trigger, DateTimeOffset? occurrence, SchedulerDelivery? delivery, CancellationToken cancellationToken)
