@@ -17,7 +17,7 @@ using Plant.Hosting;
 namespace Plant.Migrate;
 
 /// <summary>
-/// <c>status | plan [--to V] | up [--to V] [--approval ID] | down --to V | approve [--to V] [--checksum C] [--by NAME] [--note TEXT] | seed</c>,
+/// <c>status | plan [--to V] | up [--to V] [--approval ID] | down --to V [--approval ID] | approve [--to V] [--checksum C] [--by NAME] [--note TEXT] | seed</c>,
 /// run against <c>DATABASE_URL</c>. Exit code 0 on success, 1 when the operation fails or is refused, 2 for a
 /// usage error. Errors are one line on stderr, without a stack trace and without the password.
 /// </summary>
@@ -25,7 +25,7 @@ namespace Plant.Migrate;
 /// Every command but <c>seed</c> goes through the same pipeline as the Migrate function's timer and routes:
 /// <c>status</c> and <c>plan</c> are its reads; <c>up</c> and <c>down</c> its runs (backup, smoke checks, undo on
 /// failure, run record), under the environment's policy: where it needs an approval, <c>up</c> applies only an
-/// approved plan. <c>seed</c> writes the Genesis baseline where the environment allows it
+/// approved plan; in uat and prod, <c>down</c> to 0, or one that drops a table holding rows, needs one too. <c>seed</c> writes the Genesis baseline where the environment allows it
 /// (local, demo); it never migrates.
 /// </remarks>
 public static class MigrateCommandLine
@@ -38,7 +38,7 @@ public static class MigrateCommandLine
     private static readonly TimeSpan s_lockWait = TimeSpan.FromSeconds(30);
 
     private const string Usage =
-        "usage: Plant.Migrate status | plan [--to V] | up [--to V] [--approval ID] | down --to V | approve [--to V] [--checksum C] [--by NAME] [--note TEXT] | seed   (with DATABASE_URL set)";
+        "usage: Plant.Migrate status | plan [--to V] | up [--to V] [--approval ID] | down --to V [--approval ID] | approve [--to V] [--checksum C] [--by NAME] [--note TEXT] | seed   (with DATABASE_URL set)";
 
     private static readonly Dictionary<string, string[]> s_options = new()
     {
@@ -46,7 +46,7 @@ public static class MigrateCommandLine
         ["seed"] = [],
         ["plan"] = ["--to"],
         ["up"] = ["--to", "--approval"],
-        ["down"] = ["--to"],
+        ["down"] = ["--to", "--approval"],
         ["approve"] = ["--to", "--checksum", "--by", "--note"],
     };
 
@@ -151,7 +151,7 @@ public static class MigrateCommandLine
             var approval = await pipeline.ApproveAsync(
                 new ApprovalRequest(Version(options, "--to"), options.GetValueOrDefault("--checksum"), by, options.GetValueOrDefault("--note")) { LockWait = s_lockWait });
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
-                $"approved: target V{Migration.FormatVersion(approval.TargetVersion)} plan {approval.PlanChecksum} ({Migration.FormatVersions(approval.Versions)})"));
+                $"approved: {MigrationRuns.Name(approval.Operation)} to V{Migration.FormatVersion(approval.TargetVersion)} plan {approval.PlanChecksum} ({Migration.FormatVersions(approval.Versions)})"));
             await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture,
                 $"  approval {approval.Id} by {approval.ApprovedBy}, usable once until {approval.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}"));
             return Success;
@@ -273,22 +273,32 @@ public static class MigrateCommandLine
 
     private static async Task<int> PlanAsync(MigrationPipeline pipeline, int? target, TextWriter output)
     {
-        var plan = (await pipeline.PlanAsync(target)).Plan;
+        var preview = await pipeline.PlanAsync(target);
+        var plan = preview.Plan;
         if (plan.IsEmpty)
         {
             await output.WriteLineAsync("nothing to apply");
             return Success;
         }
 
+        var up = plan.Operation == MigrationOperation.Up;
         foreach (var migration in plan.Migrations)
         {
-            await output.WriteLineAsync($"-- V{migration.Label} {migration.Description} (sha256 {migration.Checksum}{(migration.UpInTransaction ? "" : ", no transaction")})");
-            await output.WriteLineAsync(migration.UpSql.TrimEnd());
+            var (checksum, inTransaction, sql) = up
+                ? (migration.Checksum, migration.UpInTransaction, migration.UpSql)
+                : (migration.DownChecksum, migration.DownInTransaction, migration.DownSql!);
+            await output.WriteLineAsync($"-- V{migration.Label} {migration.Description}{(up ? "" : ", down")} (sha256 {checksum}{(inTransaction ? "" : ", no transaction")})");
+            await output.WriteLineAsync(sql.TrimEnd());
             await output.WriteLineAsync();
         }
 
-        // What an approval names: the target and the checksum of exactly these migrations.
-        await output.WriteLineAsync($"plan to V{plan.Migrations[^1].Label}: checksum {plan.Checksum}");
+        foreach (var drop in preview.Drops)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"drops {drop.Table}: {drop.Rows} rows"));
+        }
+
+        // What an approval names: the target and the checksum of exactly these scripts.
+        await output.WriteLineAsync($"{(up ? "plan" : "rollback plan")} to V{Migration.FormatVersion(plan.TargetVersion)}: checksum {plan.Checksum}{(preview.ApprovalRequired ? " (needs an approval)" : "")}");
         return Success;
     }
 

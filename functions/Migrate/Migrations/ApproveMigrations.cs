@@ -9,7 +9,7 @@ namespace Plant.Migrate.Migrations;
 
 /// <summary>
 /// <c>POST /api/v1/migrations/approvals</c> with <c>{ "planChecksum": "...", "approvedBy": "...", "target": 5, "note": "..." }</c>:
-/// approves the plan the operator reviewed (from <c>/plan</c>); 201 with the approval, which expires and is used once.
+/// approves the plan the operator reviewed (from <c>/plan</c>), up or a rollback; 201 with the approval, which expires and is used once.
 /// </summary>
 public sealed class ApproveMigrations(MigrationPipeline pipeline, TimeProvider time)
 {
@@ -25,7 +25,7 @@ public sealed class ApproveMigrations(MigrationPipeline pipeline, TimeProvider t
         QueryReader.For(request);
         Check(body);
         var approval = await pipeline.ApproveAsync(
-            new ApprovalRequest(MigrationRoutes.Target(body.Target), body.PlanChecksum, body.ApprovedBy, body.Note) { Actor = MigrationRoutes.Actor },
+            new ApprovalRequest(MigrationRoutes.Target(body.Target, mayRollBack: true), body.PlanChecksum, body.ApprovedBy, body.Note) { Actor = MigrationRoutes.Actor },
             cancellationToken);
         return TypedResults.Created($"/api/v1/migrations/approvals/{approval.Id}", MigrationResponses.Approval(approval, time.GetUtcNow()));
     }

@@ -27,9 +27,10 @@ internal static class MigrationRoutes
     /// <summary>Who the run reports and the audit trail name for these routes: they take only the master key.</summary>
     public const string Actor = "master";
 
-    /// <summary>A body's <c>target</c> version: 1 or more, or none (the latest).</summary>
-    public static int? Target(int? target) =>
-        target is < 1 ? throw new BadInputException("target", "target must be a version, 1 or more.") : target;
+    /// <summary>A body's <c>target</c> version, or none (the latest): 1 or more to go up to; 0 (an empty schema) too where the plan may be a rollback.</summary>
+    public static int? Target(int? target, bool mayRollBack) => target < (mayRollBack ? 0 : 1)
+        ? throw new BadInputException("target", mayRollBack ? "target must be a version, or 0 for an empty schema." : "target must be a version, 1 or more.")
+        : target;
 
     /// <summary>One run of the pipeline that an operator asked for over HTTP, answered as <see cref="ForRun"/> does.</summary>
     public static async Task<Results<Ok<RunReportResponse>, ProblemHttpResult>> RunAsync(

@@ -6,7 +6,11 @@ using Plant.Migrate.Wire;
 
 namespace Plant.Migrate.Migrations;
 
-/// <summary><c>POST /api/v1/migrations/plan</c> with an optional <c>{ "target": 5 }</c>: the plan, its checksum and scripts. Changes nothing but the migration log.</summary>
+/// <summary>
+/// <c>POST /api/v1/migrations/plan</c> with an optional <c>{ "target": 5 }</c>: the plan, its checksum and scripts; a
+/// rollback plan when the target is below the database's version, with every table it drops and its rows. Changes
+/// nothing but the migration log.
+/// </summary>
 public sealed class PlanMigrations(MigrationPipeline pipeline)
 {
     [Function(nameof(PlanMigrations))]
@@ -15,6 +19,6 @@ public sealed class PlanMigrations(MigrationPipeline pipeline)
     {
         QueryReader.For(request);
         var body = await JsonBody.ReadOptionalAsync<PlanRequest>(request, cancellationToken);
-        return TypedResults.Ok(MigrationResponses.Plan(await pipeline.PlanAsync(MigrationRoutes.Target(body?.Target), cancellationToken)));
+        return TypedResults.Ok(MigrationResponses.Plan(await pipeline.PlanAsync(MigrationRoutes.Target(body?.Target, mayRollBack: true), cancellationToken)));
     }
 }

@@ -9,7 +9,8 @@ namespace Plant.Migrate.Migrations;
 /// <summary>
 /// <c>POST /api/v1/migrations/rollback</c> with <c>{ "target": 3 }</c>: one down run of the pipeline to an applied
 /// version (0 for empty), backed up first and smoke-checked after; if anything fails the run re-applies what it
-/// undid. Not subject to the approval policy: it is the way back from a bad release.
+/// undid. Not subject to the approval policy: it is the way back from a bad release. But in uat and prod a rollback
+/// to 0, or one that drops a table holding rows, needs an approval of its plan (<c>approvalId</c>, or an open one).
 /// </summary>
 public sealed class RollbackMigrations(MigrationPipeline pipeline)
 {
@@ -25,6 +26,6 @@ public sealed class RollbackMigrations(MigrationPipeline pipeline)
             throw new BadInputException("target", "target must be an applied version, or 0 for an empty schema.");
         }
 
-        return await MigrationRoutes.RunAsync(pipeline, MigrationOperation.Down, body.Target, null, cancellationToken);
+        return await MigrationRoutes.RunAsync(pipeline, MigrationOperation.Down, body.Target, body.ApprovalId, cancellationToken);
     }
 }

@@ -23,16 +23,29 @@ public sealed record PendingMigrationResponse(int Version, string Description, s
 public sealed record AppliedMigrationResponse(int Version, string Description, string Checksum, DateTimeOffset AppliedAt, string AppliedBy, int DurationMs, bool Success);
 
 public sealed record ApprovalResponse(
-    Guid Id, int TargetVersion, string PlanChecksum, IReadOnlyList<int> Versions, string ApprovedBy, string? Note,
+    Guid Id, string Operation, int TargetVersion, string PlanChecksum, IReadOnlyList<int> Versions, string ApprovedBy, string? Note,
     DateTimeOffset CreatedAt, DateTimeOffset ExpiresAt, string State, DateTimeOffset? UsedAt, Guid? UsedByRun);
 
 public sealed record RunSummaryResponse(
     Guid RunId, string Trigger, string Operation, string Outcome, DateTimeOffset StartedAt, DateTimeOffset FinishedAt, int FromVersion, int ToVersion, string Message);
 
-/// <summary><c>POST /api/v1/migrations/plan</c>: the scripts, and what a scheduled run would do with them.</summary>
+/// <summary><c>POST /api/v1/migrations/plan</c>: the scripts, the tables they drop, and what a run of them needs.</summary>
 public sealed record PlanResponse(
-    int FromVersion, int TargetVersion, string? PlanChecksum, string Policy, string ScheduledRun, Guid? ApprovalId, IReadOnlyList<PlannedScriptResponse> Migrations);
+    string Operation,
+    int FromVersion,
+    int TargetVersion,
+    string? PlanChecksum,
+    string Policy,
+    string ScheduledRun,
+    bool ApprovalRequired,
+    Guid? ApprovalId,
+    IReadOnlyList<DroppedTableResponse> Drops,
+    IReadOnlyList<PlannedScriptResponse> Migrations);
 
+/// <summary>A table a plan drops, and its rows.</summary>
+public sealed record DroppedTableResponse(string Table, long Rows);
+
+/// <summary>A script of a plan: the up script (its checksum, the objects it declares) or the down script (its checksum, no declarations).</summary>
 public sealed record PlannedScriptResponse(int Version, string Description, string Checksum, bool InTransaction, IReadOnlyList<string> Expects, string Sql);
 
 /// <summary>A run's report, as the apply and rollback routes answer it (also inside their problems).</summary>
@@ -51,6 +64,7 @@ public sealed record RunReportResponse(
     int? TargetVersion,
     string? PlanChecksum,
     IReadOnlyList<PendingMigrationResponse> Migrations,
+    IReadOnlyList<DroppedTableResponse> Drops,
     IReadOnlyList<int> Ran,
     IReadOnlyList<int> Undone,
     Guid? ApprovalId,
@@ -89,18 +103,28 @@ internal static class MigrationResponses
             r.RunId, MigrationRuns.Name(r.Trigger), MigrationRuns.Name(r.Operation), MigrationRuns.Name(r.Outcome), r.StartedAt, r.FinishedAt, r.FromVersion, r.ToVersion, r.Message))]);
 
     public static ApprovalResponse Approval(MigrationApproval approval, DateTimeOffset now) => new(
-        approval.Id, approval.TargetVersion, approval.PlanChecksum, approval.Versions, approval.ApprovedBy, approval.Note,
+        approval.Id, MigrationRuns.Name(approval.Operation), approval.TargetVersion, approval.PlanChecksum, approval.Versions, approval.ApprovedBy, approval.Note,
         approval.CreatedAt, approval.ExpiresAt, MigrationRuns.Name(approval.StateAt(now)), approval.UsedAt, approval.UsedByRun);
 
-    public static PlanResponse Plan(MigrationPlanPreview preview) => new(
-        preview.Plan.FromVersion,
-        preview.Plan.TargetVersion,
-        preview.Plan.IsEmpty ? null : preview.Plan.Checksum,
-        MigrationRuns.Name(preview.Policy),
-        MigrationRuns.Name(preview.Verdict),
-        preview.Approval?.Id,
-        [.. preview.Plan.Migrations.Select(m => new PlannedScriptResponse(
-            m.Version, m.Description, m.Checksum, m.UpInTransaction, [.. m.Expects.Select(e => e.ToString())], m.UpSql))]);
+    /// <summary>An up plan lists its up scripts and what they declare; a down plan its down scripts, newest first.</summary>
+    public static PlanResponse Plan(MigrationPlanPreview preview)
+    {
+        var plan = preview.Plan;
+        var up = plan.Operation == MigrationOperation.Up;
+        return new(
+            MigrationRuns.Name(plan.Operation),
+            plan.FromVersion,
+            plan.TargetVersion,
+            plan.IsEmpty ? null : plan.Checksum,
+            MigrationRuns.Name(preview.Policy),
+            MigrationRuns.Name(preview.Verdict),
+            preview.ApprovalRequired,
+            preview.Approval?.Id,
+            Drops(preview.Drops),
+            [.. plan.Migrations.Select(m => up
+                ? new PlannedScriptResponse(m.Version, m.Description, m.Checksum, m.UpInTransaction, [.. m.Expects.Select(e => e.ToString())], m.UpSql)
+                : new PlannedScriptResponse(m.Version, m.Description, m.DownChecksum!, m.DownInTransaction, [], m.DownSql!))]);
+    }
 
     public static RunReportResponse Run(MigrationRunReport report) => new(
         report.RunId,
@@ -117,6 +141,7 @@ internal static class MigrationResponses
         report.TargetVersion,
         report.PlanChecksum,
         [.. report.Migrations.Select(Pending)],
+        Drops(report.Drops),
         report.Ran,
         report.Undone,
         report.ApprovalId,
@@ -127,6 +152,8 @@ internal static class MigrationResponses
         report.Message,
         report.AuditEntry is { } entry ? new AuditEntryResponse(entry.Sequence, entry.OccurredAt, entry.Hash) : null,
         report.AuditProblem);
+
+    private static IReadOnlyList<DroppedTableResponse> Drops(IReadOnlyList<DroppedTable> drops) => [.. drops.Select(d => new DroppedTableResponse(d.Table, d.Rows))];
 
     private static PendingMigrationResponse Pending(PlannedMigration m) => new(m.Version, m.Description, m.Checksum);
 

@@ -30,6 +30,7 @@ public sealed record Migration
         UpSql = upSql;
         DownSql = downSql;
         Checksum = ComputeChecksum(upSql);
+        DownChecksum = downSql is null ? null : ComputeChecksum(downSql);
         try
         {
             Expects = [.. SchemaObject.ParseDeclarations(upSql).Concat(SchemaObject.ParseDeclarations(manifest ?? "")).Distinct()];
@@ -52,6 +53,9 @@ public sealed record Migration
 
     /// <summary>Lowercase hex SHA-256 of the up script with line endings normalised to LF.</summary>
     public string Checksum { get; }
+
+    /// <summary>The down script's checksum, computed as <see cref="Checksum"/> is; null without a down script. A down plan's checksum is made of these.</summary>
+    public string? DownChecksum { get; }
 
     /// <summary>The schema objects the migration declares it creates (<c>-- expects:</c> lines), which the smoke checks look for.</summary>
     public IReadOnlyList<SchemaObject> Expects { get; }

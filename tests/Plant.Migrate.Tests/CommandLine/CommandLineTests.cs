@@ -29,7 +29,7 @@ public sealed class CommandLineTests : IDisposable
         var checksum = MigrationPlan.ComputeChecksum(TestSets.Tables(2).Migrations);
         Assert.Contains($"plan to V0002: checksum {checksum}", plan.Output, StringComparison.Ordinal);
         Assert.Equal(0, approve.ExitCode);
-        Assert.StartsWith($"approved: target V0002 plan {checksum} (V0001, V0002)", approve.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"approved: up to V0002 plan {checksum} (V0001, V0002)", approve.Output, StringComparison.Ordinal);
         Assert.Contains("by Ada Operator, usable once until ", approve.Output, StringComparison.Ordinal);
         Assert.Equal((0, ""), (up.ExitCode, up.Error));
         Assert.StartsWith("up 0000 -> 0002: V0001, V0002 (", up.Output, StringComparison.Ordinal);
@@ -40,6 +40,33 @@ public sealed class CommandLineTests : IDisposable
         Assert.StartsWith("up 0002 -> 0002: nothing to do", again.Output, StringComparison.Ordinal);
         Assert.Equal(["awaiting-approval", "succeeded", "nothing-to-do"], (await db.RunsAsync()).Select(r => r.Outcome));
         Assert.All(await db.RunsAsync(), r => Assert.Equal("cli", r.Trigger));
+    }
+
+    [Fact]
+    public async Task In_prod_down_to_0_waits_for_an_approved_rollback_plan_which_lists_the_tables_it_drops()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_down");
+        var prod = Settings(db, "prod", ("PLANT_BACKUP", "pg_dump"), ("PLANT_BACKUP_DIR", _backups));
+        await RunAsync(prod, "approve");
+        await RunAsync(prod, "up");
+        await db.ExecuteAsync("insert into public.t1 values (1), (2)");
+
+        var waiting = await RunAsync(prod, "down", "--to", "0");
+        var plan = await RunAsync(prod, "plan", "--to", "0");
+        var approve = await RunAsync(prod, "approve", "--to", "0", "--by", "Ada Operator");
+        var approvalId = approve.Output.Split(' ', StringSplitOptions.RemoveEmptyEntries).SkipWhile(w => w != "approval").ElementAt(1);
+        var down = await RunAsync(prod, "down", "--to", "0", "--approval", approvalId);
+
+        Assert.Equal(1, waiting.ExitCode);
+        Assert.StartsWith("down: Rolling back to V0000 empties the database: it drops public.t1 (2 rows), public.t2 (0 rows). In prod that needs an approval", waiting.Error, StringComparison.Ordinal);
+        var checksum = MigrationPlan.ComputeDownChecksum(TestSets.Tables(2).Migrations);
+        Assert.Contains("-- V0002 table t2, down (sha256 ", plan.Output, StringComparison.Ordinal);
+        Assert.Contains("drops public.t1: 2 rows", plan.Output, StringComparison.Ordinal);
+        Assert.Contains($"rollback plan to V0000: checksum {checksum} (needs an approval)", plan.Output, StringComparison.Ordinal);
+        Assert.StartsWith($"approved: down to V0000 plan {checksum} (V0002, V0001)", approve.Output, StringComparison.Ordinal);
+        Assert.Equal((0, ""), (down.ExitCode, down.Error));
+        Assert.StartsWith("down 0002 -> 0000: V0002, V0001 (", down.Output, StringComparison.Ordinal);
+        Assert.Empty(await db.VersionsAsync());
     }
 
     [Fact]

@@ -83,7 +83,8 @@ public sealed class ApprovalTests
         var approvalId = await MigrateHosts.ApproveAsync(host, target: 1);
 
         var (applied, _) = await MigrateHosts.PostAsync(host, Apply, new { approvalId });
-        var (rolledBack, _) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/rollback", new { target = 0 });
+        // In prod a rollback to V0000 needs an approval of its own.
+        var (rolledBack, _) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/rollback", new { target = 0, approvalId = await MigrateHosts.ApproveAsync(host, target: 0) });
         using var again = await host.Client.SendAsync(Json(Apply, new { approvalId }));
         var (_, _) = await MigrateHosts.RunTimerAsync(host);
 
@@ -119,7 +120,7 @@ public sealed class ApprovalTests
     [InlineData("""{ "approvedBy": "Ada" }""", HttpStatusCode.BadRequest, "malformed-json")]
     [InlineData("""{ "planChecksum": "abc", "approvedBy": "Ada" }""", HttpStatusCode.BadRequest, "bad-request")]
     [InlineData("""{ "planChecksum": "0000000000000000000000000000000000000000000000000000000000000000", "approvedBy": " " }""", HttpStatusCode.BadRequest, "bad-request")]
-    [InlineData("""{ "planChecksum": "0000000000000000000000000000000000000000000000000000000000000000", "approvedBy": "Ada", "target": 0 }""", HttpStatusCode.BadRequest, "bad-request")]
+    [InlineData("""{ "planChecksum": "0000000000000000000000000000000000000000000000000000000000000000", "approvedBy": "Ada", "target": -1 }""", HttpStatusCode.BadRequest, "bad-request")]
     [InlineData("""{ "planChecksum": "0000000000000000000000000000000000000000000000000000000000000000", "approvedBy": "Ada", "target": 9 }""", HttpStatusCode.UnprocessableEntity, "unknown-version")]
     [InlineData("""{ "planChecksum": "0000000000000000000000000000000000000000000000000000000000000000", "approvedBy": "Ada", "extra": 1 }""", HttpStatusCode.BadRequest, "malformed-json")]
     public async Task A_bad_approval_request_is_a_4xx_problem_and_stores_nothing(string json, HttpStatusCode status, string slug)

@@ -47,7 +47,10 @@ public sealed class MigrationRoutesTests
             await new CatalogSeeder(db.DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), keys).SeedAsync();
         }
 
-        var (rollbackStatus, rolledBack) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/rollback", new { target = 1 });
+        // The seeded catalog's certificates, audit entries and change marker go with V0004, V0003 and V0005: in uat that needs an approval.
+        var (refusedStatus, refused) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/rollback", new { target = 1 });
+        var approvalId = await MigrateHosts.ApproveAsync(host, target: 1);
+        var (rollbackStatus, rolledBack) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/rollback", new { target = 1, approvalId });
         var (_, overview) = await MigrateHosts.GetAsync(host, "/api/v1/migrations");
 
         Assert.Equal(HttpStatusCode.OK, planStatus);
@@ -63,6 +66,8 @@ public sealed class MigrationRoutesTests
         Assert.Equal(("passed", "10 tables readable; current entities: none"), checks["seed tables readable"]);
         Assert.Equal("passed", checks["agent query"].Status);
 
+        Assert.Equal((HttpStatusCode.Conflict, "urn:plant:problem:approval-required"), (refusedStatus, refused.GetProperty("type").GetString()));
+        Assert.Contains("catalog.certificate (", refused.GetProperty("detail").GetString(), StringComparison.Ordinal);
         Assert.Equal(HttpStatusCode.OK, rollbackStatus);
         Assert.Equal(("down", "succeeded", 1), (rolledBack.GetProperty("operation").GetString(), rolledBack.GetProperty("outcome").GetString(), rolledBack.GetProperty("toVersion").GetInt32()));
         var after = Checks(rolledBack);
@@ -71,7 +76,7 @@ public sealed class MigrationRoutesTests
         Assert.Contains("50 agent", after["seed tables readable"].Detail, StringComparison.Ordinal);
 
         Assert.Equal(1, overview.GetProperty("currentVersion").GetInt32());
-        Assert.Equal(["down", "up"], overview.GetProperty("lastRuns").EnumerateArray().Select(r => r.GetProperty("operation").GetString()));
+        Assert.Equal(["down", "down", "up"], overview.GetProperty("lastRuns").EnumerateArray().Select(r => r.GetProperty("operation").GetString()));
     }
 
     [Theory]

@@ -14,11 +14,12 @@ public enum ApprovalState
 }
 
 /// <summary>
-/// An operator's approval of one exact plan: the target version and the plan's checksum. It expires, and the run
-/// that applies it uses it up, whatever that run's outcome.
+/// An operator's approval of one exact plan, up or down: the target version and the plan's checksum. It expires, and
+/// the run that applies it uses it up, whatever that run's outcome.
 /// </summary>
 public sealed record MigrationApproval(
     Guid Id,
+    MigrationOperation Operation,
     int TargetVersion,
     string PlanChecksum,
     IReadOnlyList<int> Versions,
@@ -34,7 +35,7 @@ public sealed record MigrationApproval(
         UsedAt is not null ? ApprovalState.Used : ExpiresAt <= now ? ApprovalState.Expired : ApprovalState.Open;
 }
 
-/// <summary>What an operator approves: the plan to a target (the latest when null), as they reviewed it.</summary>
+/// <summary>What an operator approves: the plan to a target (the latest when null; a rollback when below the database's version), as they reviewed it.</summary>
 /// <param name="TargetVersion">The version the plan ends at; the latest when null.</param>
 /// <param name="PlanChecksum">The checksum of the plan the operator reviewed; when given it must be the current plan's.</param>
 /// <param name="ApprovedBy">Who approves (a name; the master key says nothing about the person).</param>

@@ -5,16 +5,20 @@ namespace Plant.Core.Migrations.Runs;
 /// <summary>Reads and writes <c>plant_migrations.approvals</c>.</summary>
 internal static class MigrationApprovals
 {
-    private const string Columns = "id, target_version, plan_checksum, versions, approved_by, note, created_at, expires_at, used_at, used_by_run";
+    // The status and plan reads take no lock, so they may find the table as an older build made it, before the next run
+    // adds the operation column (RunTables): its rows were all approvals to go up.
+    private const string Columns =
+        "id, coalesce(to_jsonb(a) ->> 'operation', 'up'), target_version, plan_checksum, versions, approved_by, note, created_at, expires_at, used_at, used_by_run";
 
     public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MigrationApproval approval, CancellationToken ct)
     {
         const string Sql = """
-            insert into plant_migrations.approvals (id, target_version, plan_checksum, versions, approved_by, note, created_at, expires_at)
-            values (@id, @target, @checksum, @versions, @approvedBy, @note, @createdAt, @expiresAt)
+            insert into plant_migrations.approvals (id, operation, target_version, plan_checksum, versions, approved_by, note, created_at, expires_at)
+            values (@id, @operation, @target, @checksum, @versions, @approvedBy, @note, @createdAt, @expiresAt)
             """;
         await using var command = new NpgsqlCommand(Sql, connection, transaction);
         command.Parameters.AddWithValue("id", approval.Id);
+        command.Parameters.AddWithValue("operation", MigrationRuns.Name(approval.Operation));
         command.Parameters.AddWithValue("target", approval.TargetVersion);
         command.Parameters.AddWithValue("checksum", approval.PlanChecksum);
         command.Parameters.AddWithValue("versions", approval.Versions.ToArray());
@@ -27,7 +31,7 @@ internal static class MigrationApprovals
 
     public static async Task<MigrationApproval?> FindAsync(NpgsqlConnection connection, Guid id, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"select {Columns} from plant_migrations.approvals where id = @id", connection);
+        await using var command = new NpgsqlCommand($"select {Columns} from plant_migrations.approvals a where id = @id", connection);
         command.Parameters.AddWithValue("id", id);
         var rows = await ReadAsync(command, ct);
         return rows.Count == 0 ? null : rows[0];
@@ -37,7 +41,7 @@ internal static class MigrationApprovals
     public static async Task<IReadOnlyList<MigrationApproval>> ReadOpenAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct)
     {
         await using var command = new NpgsqlCommand(
-            $"select {Columns} from plant_migrations.approvals where used_at is null and expires_at > @now order by created_at desc, id",
+            $"select {Columns} from plant_migrations.approvals a where used_at is null and expires_at > @now order by created_at desc, id",
             connection);
         command.Parameters.AddWithValue("now", now);
         return await ReadAsync(command, ct);
@@ -46,7 +50,7 @@ internal static class MigrationApprovals
     /// <summary>The most recent approvals, newest first, whatever their state.</summary>
     public static async Task<IReadOnlyList<MigrationApproval>> ReadRecentAsync(NpgsqlConnection connection, int count, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"select {Columns} from plant_migrations.approvals order by created_at desc, id limit @count", connection);
+        await using var command = new NpgsqlCommand($"select {Columns} from plant_migrations.approvals a order by created_at desc, id limit @count", connection);
         command.Parameters.AddWithValue("count", count);
         return await ReadAsync(command, ct);
     }
@@ -76,15 +80,16 @@ internal static class MigrationApprovals
         {
             rows.Add(new MigrationApproval(
                 reader.GetGuid(0),
-                reader.GetInt32(1),
-                reader.GetString(2),
-                reader.GetFieldValue<int[]>(3),
-                reader.GetString(4),
-                reader.IsDBNull(5) ? null : reader.GetString(5),
-                reader.GetFieldValue<DateTimeOffset>(6),
+                reader.GetString(1) == "down" ? MigrationOperation.Down : MigrationOperation.Up,
+                reader.GetInt32(2),
+                reader.GetString(3),
+                reader.GetFieldValue<int[]>(4),
+                reader.GetString(5),
+                reader.IsDBNull(6) ? null : reader.GetString(6),
                 reader.GetFieldValue<DateTimeOffset>(7),
-                reader.IsDBNull(8) ? null : reader.GetFieldValue<DateTimeOffset>(8),
-                reader.IsDBNull(9) ? null : reader.GetGuid(9)));
+                reader.GetFieldValue<DateTimeOffset>(8),
+                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
+                reader.IsDBNull(10) ? null : reader.GetGuid(10)));
         }
 
         return rows;

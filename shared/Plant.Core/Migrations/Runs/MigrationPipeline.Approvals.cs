@@ -8,7 +8,7 @@ namespace Plant.Core.Migrations.Runs;
 public sealed partial class MigrationPipeline
 {
     /// <summary>
-    /// Approves the current plan to a target: checked against the history under the migration lock, stored with
+    /// Approves the current plan to a target, up or (below the database's version) down: checked against the history under the migration lock, stored with
     /// its checksum, usable once until it expires (<c>PLANT_MIGRATE_APPROVAL_HOURS</c>). Writes an <c>approve</c> log line.
     /// </summary>
     /// <exception cref="MigrationRefusedException">A run is in progress, the history is refused, the target is wrong, nothing is pending, or the checksum is not the current plan's.</exception>
@@ -20,11 +20,11 @@ public sealed partial class MigrationPipeline
             {
                 var applied = await ReadValidatedAsync(connection, ct);
                 line.From = line.To = RunPlanner.CurrentVersion(applied);
-                var plan = RunPlanner.Up(_migrations, applied, request.TargetVersion ?? _migrations.Latest);
+                var plan = RunPlanner.Plan(_migrations, applied, request.TargetVersion ?? _migrations.Latest);
                 if (plan.IsEmpty)
                 {
                     throw new MigrationRefusedException(MigrationRefusal.NothingToApprove,
-                        $"Nothing is pending up to V{Migration.FormatVersion(plan.TargetVersion)}; the database is at V{Migration.FormatVersion(plan.FromVersion)}.");
+                        $"Nothing to approve: the database is already at V{Migration.FormatVersion(plan.TargetVersion)}.");
                 }
 
                 if (request.PlanChecksum is { } reviewed && !string.Equals(reviewed, plan.Checksum, StringComparison.Ordinal))
@@ -35,12 +35,13 @@ public sealed partial class MigrationPipeline
                 }
 
                 var now = _time.GetUtcNow();
-                var approval = new MigrationApproval(Guid.NewGuid(), plan.TargetVersion, plan.Checksum, [.. plan.Migrations.Select(m => m.Version)],
+                var approval = new MigrationApproval(Guid.NewGuid(), plan.Operation, plan.TargetVersion, plan.Checksum, [.. plan.Migrations.Select(m => m.Version)],
                     request.ApprovedBy.Trim(), string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(), now, now + _settings.Migrations.ApprovalLifetime, null, null);
                 var details = JsonSerializer.SerializeToElement(new
                 {
                     approvalId = approval.Id,
                     approvedBy = approval.ApprovedBy,
+                    operation = MigrationRuns.Name(approval.Operation),
                     targetVersion = approval.TargetVersion,
                     planChecksum = approval.PlanChecksum,
                     versions = approval.Versions,
@@ -64,7 +65,7 @@ public sealed partial class MigrationPipeline
 
                 line.To = plan.TargetVersion;
                 line.Message = string.Create(CultureInfo.InvariantCulture,
-                    $"{approval.ApprovedBy} approved plan {approval.PlanChecksum} ({RunPlanner.Versions(approval.Versions)}) as {approval.Id}, until {approval.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
+                    $"{approval.ApprovedBy} approved {(approval.Operation == MigrationOperation.Up ? "" : "rollback ")}plan {approval.PlanChecksum} ({RunPlanner.Versions(approval.Versions)}) as {approval.Id}, until {approval.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}");
                 return approval;
             },
             () => throw new MigrationRefusedException(MigrationRefusal.Busy, "A migration run is in progress; approve when it has finished."),

@@ -48,25 +48,33 @@ public sealed partial class MigrationPipeline
                 hasTables ? await MigrationRuns.ReadRecentAsync(connection, recent, ct) : []);
         });
 
-    /// <summary>The plan to a target (the latest when null) and what a scheduled run would do with it. Changes nothing but its log line.</summary>
-    /// <exception cref="MigrationRefusedException">The history is refused, or the target is unknown or below the database's version.</exception>
+    /// <summary>
+    /// The plan to a target (the latest when null; a rollback when below the database's version), the tables it drops
+    /// with their rows, whether a run of it needs an approval, and what a scheduled run would do with it. Changes
+    /// nothing but its log line.
+    /// </summary>
+    /// <exception cref="MigrationRefusedException">The history is refused, or the target is unknown, never applied, or below a migration without a down script.</exception>
     public Task<MigrationPlanPreview> PlanAsync(int? target = null, CancellationToken ct = default) =>
         LoggedAsync("plan", async line =>
         {
             await using var connection = await _dataSource.OpenConnectionAsync(ct);
             var applied = await ReadValidatedAsync(connection, ct);
             line.From = RunPlanner.CurrentVersion(applied);
-            var plan = RunPlanner.Up(_migrations, applied, target ?? _migrations.Latest);
+            var plan = RunPlanner.Plan(_migrations, applied, target ?? _migrations.Latest);
             line.To = plan.TargetVersion;
-            var approval = !plan.IsEmpty && _settings.MigrationPolicy == MigrationPolicy.Approval && await RunTables.ExistAsync(connection, ct)
-                ? RunPlanner.Match(_migrations, applied, await MigrationApprovals.ReadOpenAsync(connection, _time.GetUtcNow(), ct), plan.TargetVersion)
+            var drops = await DroppedTables.CountAsync(connection, plan, ct);
+            var needsApproval = RunPlanner.NeedsApproval(_settings, plan, drops);
+            var approval = needsApproval && await RunTables.ExistAsync(connection, ct)
+                ? RunPlanner.Match(_migrations, applied, await MigrationApprovals.ReadOpenAsync(connection, _time.GetUtcNow(), ct), plan.Operation, plan.TargetVersion)
                 : null;
-            var verdict = plan.IsEmpty ? ScheduledVerdict.NothingToDo : _settings.MigrationPolicy switch
-            {
-                MigrationPolicy.Auto => ScheduledVerdict.Apply,
-                MigrationPolicy.Manual => ScheduledVerdict.AwaitOperator,
-                _ => approval is null ? ScheduledVerdict.AwaitApproval : ScheduledVerdict.ApplyApproved,
-            };
-            return new MigrationPlanPreview(plan, _settings.MigrationPolicy, verdict, approval);
+            var verdict = plan.IsEmpty ? ScheduledVerdict.NothingToDo
+                : plan.Operation == MigrationOperation.Down ? ScheduledVerdict.Never
+                : _settings.MigrationPolicy switch
+                {
+                    MigrationPolicy.Auto => ScheduledVerdict.Apply,
+                    MigrationPolicy.Manual => ScheduledVerdict.AwaitOperator,
+                    _ => approval is null ? ScheduledVerdict.AwaitApproval : ScheduledVerdict.ApplyApproved,
+                };
+            return new MigrationPlanPreview(plan, _settings.MigrationPolicy, verdict, drops, needsApproval, approval);
         });
 }

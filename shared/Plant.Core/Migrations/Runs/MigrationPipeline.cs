@@ -118,14 +118,14 @@ public sealed partial class MigrationPipeline
     private async Task<MigrationRunReport> UpAsync(NpgsqlConnection connection, RunState run, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
     {
         var (plan, approval) = await ChoosePlanAsync(connection, run, applied, ct);
-        run.Plan(plan);
+        run.Plan(plan, await DroppedTables.CountAsync(connection, plan, ct));
         if (plan.IsEmpty)
         {
             return Finish(run, MigrationRunOutcome.NothingToDo, $"Nothing pending up to V{Migration.FormatVersion(plan.TargetVersion)}; the database is at V{Migration.FormatVersion(run.From)}.");
         }
 
         var pending = string.Create(CultureInfo.InvariantCulture, $"{plan.Migrations.Count} pending ({RunPlanner.Versions(plan.Migrations.Select(m => m.Version))})");
-        if (approval is null && _settings.MigrationPolicy == MigrationPolicy.Approval)
+        if (approval is null && RunPlanner.NeedsApproval(_settings, plan, run.Drops))
         {
             return Finish(run, MigrationRunOutcome.AwaitingApproval,
                 $"{pending}, awaiting approval: approve the plan to V{Migration.FormatVersion(plan.TargetVersion)}, checksum {plan.Checksum}.");
@@ -152,7 +152,103 @@ public sealed partial class MigrationPipeline
                 $"Refusing to migrate: {RunPlanner.Versions(withoutDown)} has no down script, so the batch could not be undone if a smoke check failed.");
         }
 
-        if (!await BackupAsync(run, $"up {Migration.FormatVersion(run.From)} -> {Migration.FormatVersion(plan.TargetVersion)}", ct))
+        return await BackUpAndApplyAsync(connection, run, plan, approval, pending, ct);
+    }
+
+    /// <summary>The plan to run, and the approval that allows it, if one is named or the policy needs one.</summary>
+    private async Task<(MigrationPlan Plan, MigrationApproval? Approval)> ChoosePlanAsync(
+        NpgsqlConnection connection, RunState run, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
+    {
+        var request = run.Request;
+        if (await NamedApprovalAsync(connection, request, applied, ct) is { } named)
+        {
+            return named;
+        }
+
+        var requested = RunPlanner.Up(_migrations, applied, request.Target ?? _migrations.Latest);
+        if (requested.IsEmpty || _settings.MigrationPolicy != MigrationPolicy.Approval)
+        {
+            return (requested, null);
+        }
+
+        var open = await MigrationApprovals.ReadOpenAsync(connection, _time.GetUtcNow(), ct);
+        var match = RunPlanner.Match(_migrations, applied, open, MigrationOperation.Up, request.Target);
+        return match is null ? (requested, null) : (RunPlanner.Approved(_migrations, applied, match)!, match);
+    }
+
+    /// <summary>The approval the request names and the plan it approved, or null when it names none.</summary>
+    /// <exception cref="MigrationRefusedException">The approval is missing, used, expired, for another target or direction, or its plan has changed.</exception>
+    private async Task<(MigrationPlan Plan, MigrationApproval Approval)?> NamedApprovalAsync(
+        NpgsqlConnection connection, MigrationRunRequest request, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
+    {
+        if (request.ApprovalId is not { } id)
+        {
+            return null;
+        }
+
+        var named = await MigrationApprovals.FindAsync(connection, id, ct)
+            ?? throw new MigrationRefusedException(MigrationRefusal.ApprovalNotFound, $"There is no approval {id}.");
+        switch (named.StateAt(_time.GetUtcNow()))
+        {
+            case ApprovalState.Used:
+                throw new MigrationRefusedException(MigrationRefusal.ApprovalUsed, $"Approval {id} was used by run {named.UsedByRun} at {named.UsedAt!.Value.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}; an approval is used once.");
+            case ApprovalState.Expired:
+                throw new MigrationRefusedException(MigrationRefusal.ApprovalExpired, $"Approval {id} expired at {named.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
+        }
+
+        if (named.Operation != request.Operation || request.Target is { } target && target != named.TargetVersion)
+        {
+            var approved = named.Operation == MigrationOperation.Up ? "applying the plan" : "rolling back";
+            var asked = request.Operation == MigrationOperation.Up ? "apply" : "roll back";
+            throw new MigrationRefusedException(MigrationRefusal.ApprovalTargetMismatch,
+                $"Approval {id} is for {approved} to V{Migration.FormatVersion(named.TargetVersion)}; this request asks to {asked}{(request.Target is { } t ? " to V" + Migration.FormatVersion(t) : "")}.");
+        }
+
+        return RunPlanner.Approved(_migrations, applied, named) is { } plan
+            ? (plan, named)
+            : throw new MigrationRefusedException(MigrationRefusal.ApprovalPlanChanged,
+                $"Approval {id} approved another plan than the current plan to V{Migration.FormatVersion(named.TargetVersion)} (the database is at V{Migration.FormatVersion(RunPlanner.CurrentVersion(applied))}): review the plan again and approve it anew.");
+    }
+
+    /// <summary>
+    /// A rollback. Not subject to the policy: it is the way back from a bad release. But in uat and prod a rollback to
+    /// V0000, or one that drops a table holding rows, needs an approval of its plan, as an apply does under the approval policy.
+    /// </summary>
+    private async Task<MigrationRunReport> DownAsync(NpgsqlConnection connection, RunState run, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
+    {
+        var target = run.Request.Target!.Value;
+        var named = await NamedApprovalAsync(connection, run.Request, applied, ct);
+        var plan = named?.Plan ?? RunPlanner.Down(_migrations, applied, target);
+        run.Plan(plan, await DroppedTables.CountAsync(connection, plan, ct));
+        if (plan.IsEmpty)
+        {
+            return Finish(run, MigrationRunOutcome.NothingToDo, $"The database is already at V{Migration.FormatVersion(target)}.");
+        }
+
+        var approval = named?.Approval;
+        var undo = $"Rolling back {RunPlanner.Versions(plan.Migrations.Select(m => m.Version))}";
+        if (approval is null && RunPlanner.NeedsApproval(_settings, plan, run.Drops))
+        {
+            var open = await MigrationApprovals.ReadOpenAsync(connection, _time.GetUtcNow(), ct);
+            approval = RunPlanner.Match(_migrations, applied, open, MigrationOperation.Down, target);
+            if (approval is null)
+            {
+                var why = plan.TargetVersion == 0 ? "empties the database" : "drops tables holding rows";
+                var drops = run.Drops.Count == 0 ? "" : $": it drops {DroppedTables.Describe(run.Drops)}";
+                return Finish(run, MigrationRunOutcome.AwaitingApproval,
+                    $"Rolling back to V{Migration.FormatVersion(target)} {why}{drops}. In {MigrationRuns.Name(_settings.Environment)} that needs an approval: approve the plan to V{Migration.FormatVersion(target)}, checksum {plan.Checksum}.");
+            }
+        }
+
+        return await BackUpAndApplyAsync(connection, run, plan, approval, undo, ct);
+    }
+
+    /// <summary>The backup, then the approval used up (if the run has one), then the scripts.</summary>
+    private async Task<MigrationRunReport> BackUpAndApplyAsync(
+        NpgsqlConnection connection, RunState run, MigrationPlan plan, MigrationApproval? approval, string what, CancellationToken ct)
+    {
+        var up = plan.Operation == MigrationOperation.Up;
+        if (!await BackupAsync(run, $"{(up ? "up" : "down")} {Migration.FormatVersion(run.From)} -> {Migration.FormatVersion(plan.TargetVersion)}", ct))
         {
             return Finish(run, MigrationRunOutcome.Failed, run.FailureMessage());
         }
@@ -162,75 +258,13 @@ public sealed partial class MigrationPipeline
             // Used up under the lock, just before the first script: no other run can apply it, even if this one fails.
             if (!await MigrationApprovals.TryUseAsync(connection, approval.Id, run.RunId, _time.GetUtcNow(), ct))
             {
-                return Finish(run, MigrationRunOutcome.AwaitingApproval, $"{pending}, awaiting approval: approval {approval.Id} expired while the backup ran.");
+                return Finish(run, MigrationRunOutcome.AwaitingApproval, $"{what}, awaiting approval: approval {approval.Id} expired while the backup ran.");
             }
 
             run.ApprovalId = approval.Id;
         }
 
-        return await ApplyAsync(connection, run, plan.Migrations, up: true, ct);
-    }
-
-    /// <summary>The plan to run, and the approval that allows it, if one is named or the policy needs one.</summary>
-    private async Task<(MigrationPlan Plan, MigrationApproval? Approval)> ChoosePlanAsync(
-        NpgsqlConnection connection, RunState run, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
-    {
-        var request = run.Request;
-        var now = _time.GetUtcNow();
-        if (request.ApprovalId is { } id)
-        {
-            var named = await MigrationApprovals.FindAsync(connection, id, ct)
-                ?? throw new MigrationRefusedException(MigrationRefusal.ApprovalNotFound, $"There is no approval {id}.");
-            switch (named.StateAt(now))
-            {
-                case ApprovalState.Used:
-                    throw new MigrationRefusedException(MigrationRefusal.ApprovalUsed, $"Approval {id} was used by run {named.UsedByRun} at {named.UsedAt!.Value.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}; an approval is used once.");
-                case ApprovalState.Expired:
-                    throw new MigrationRefusedException(MigrationRefusal.ApprovalExpired, $"Approval {id} expired at {named.ExpiresAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}.");
-            }
-
-            if (request.Target is { } target && target != named.TargetVersion)
-            {
-                throw new MigrationRefusedException(MigrationRefusal.ApprovalTargetMismatch,
-                    $"Approval {id} is for V{Migration.FormatVersion(named.TargetVersion)}, not V{Migration.FormatVersion(target)}.");
-            }
-
-            var current = RunPlanner.CurrentVersion(applied);
-            var plan = named.TargetVersion > current && _migrations.Find(named.TargetVersion) is not null ? RunPlanner.Up(_migrations, applied, named.TargetVersion) : null;
-            return plan is not null && plan.Checksum == named.PlanChecksum
-                ? (plan, named)
-                : throw new MigrationRefusedException(MigrationRefusal.ApprovalPlanChanged,
-                    $"Approval {id} approved another plan than the current plan to V{Migration.FormatVersion(named.TargetVersion)} (the database is at V{Migration.FormatVersion(current)}): review the plan again and approve it anew.");
-        }
-
-        var requested = RunPlanner.Up(_migrations, applied, request.Target ?? _migrations.Latest);
-        if (requested.IsEmpty || _settings.MigrationPolicy != MigrationPolicy.Approval)
-        {
-            return (requested, null);
-        }
-
-        var open = await MigrationApprovals.ReadOpenAsync(connection, now, ct);
-        var match = RunPlanner.Match(_migrations, applied, open, request.Target);
-        return match is null ? (requested, null) : (RunPlanner.Up(_migrations, applied, match.TargetVersion), match);
-    }
-
-    private async Task<MigrationRunReport> DownAsync(NpgsqlConnection connection, RunState run, IReadOnlyList<AppliedMigration> applied, CancellationToken ct)
-    {
-        var target = run.Request.Target!.Value;
-        var toUndo = RunPlanner.Down(_migrations, applied, target);
-        run.Target = target;
-        run.Migrations = toUndo;
-        if (toUndo.Count == 0)
-        {
-            return Finish(run, MigrationRunOutcome.NothingToDo, $"The database is already at V{Migration.FormatVersion(target)}.");
-        }
-
-        if (!await BackupAsync(run, $"down {Migration.FormatVersion(run.From)} -> {Migration.FormatVersion(target)}", ct))
-        {
-            return Finish(run, MigrationRunOutcome.Failed, run.FailureMessage());
-        }
-
-        return await ApplyAsync(connection, run, toUndo, up: false, ct);
+        return await ApplyAsync(connection, run, plan.Migrations, up, ct);
     }
 
     /// <summary>The history, oldest first; empty for a database the engine has not touched.</summary>
@@ -376,6 +410,7 @@ public sealed partial class MigrationPipeline
             toVersion = report.ToVersion,
             targetVersion = report.TargetVersion,
             planChecksum = report.PlanChecksum,
+            drops = report.Drops.Select(d => new { table = d.Table, rows = d.Rows }),
             ran = report.Ran,
             undone = report.Undone,
             approvalId = report.ApprovalId,

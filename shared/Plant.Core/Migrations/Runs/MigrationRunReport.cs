@@ -120,11 +120,14 @@ public sealed record MigrationRunReport
     /// <summary>The version the run was going to, when it got that far.</summary>
     public int? TargetVersion { get; init; }
 
-    /// <summary>The plan's checksum (<see cref="MigrationPlan.ComputeChecksum"/>), for up runs with something pending.</summary>
+    /// <summary>The plan's checksum (<see cref="MigrationPlan.Checksum"/>), for runs with something to do.</summary>
     public string? PlanChecksum { get; init; }
 
     /// <summary>The migrations the run was to apply (up) or roll back (down), in the order it would run them.</summary>
     public IReadOnlyList<PlannedMigration> Migrations { get; init; } = [];
+
+    /// <summary>The tables the plan drops, with the rows they held before anything ran.</summary>
+    public IReadOnlyList<DroppedTable> Drops { get; init; } = [];
 
     /// <summary>The versions whose scripts ran, in order: up scripts for an up run, down scripts for a down run.</summary>
     public IReadOnlyList<int> Ran { get; init; } = [];

@@ -19,6 +19,9 @@ public enum ScheduledVerdict
 
     /// <summary>The policy is manual: an operator applies.</summary>
     AwaitOperator,
+
+    /// <summary>A rollback: scheduled runs only go up.</summary>
+    Never,
 }
 
 /// <summary>The migration state for <c>GET /api/v1/migrations</c>.</summary>
@@ -36,8 +39,11 @@ public sealed record MigrationOverview(
     IReadOnlyList<MigrationRunReport> RecentRuns);
 
 /// <summary>A plan with the policy's verdict on it, for <c>POST /api/v1/migrations/plan</c> and the <c>plan</c> command.</summary>
-/// <param name="Plan">The pending migrations to the target, with their scripts.</param>
+/// <param name="Plan">The migrations to the target, with their scripts.</param>
 /// <param name="Policy">The environment's policy.</param>
 /// <param name="Verdict">What a scheduled run would do with it.</param>
-/// <param name="Approval">The open approval that matches it, if any.</param>
-public sealed record MigrationPlanPreview(MigrationPlan Plan, MigrationPolicy Policy, ScheduledVerdict Verdict, MigrationApproval? Approval);
+/// <param name="Drops">The tables its scripts drop, with their rows now.</param>
+/// <param name="ApprovalRequired">Whether a run of it needs an approval.</param>
+/// <param name="Approval">The open approval that matches it, if one is required and exists.</param>
+public sealed record MigrationPlanPreview(
+    MigrationPlan Plan, MigrationPolicy Policy, ScheduledVerdict Verdict, IReadOnlyList<DroppedTable> Drops, bool ApprovalRequired, MigrationApproval? Approval);

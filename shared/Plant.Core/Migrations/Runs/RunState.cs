@@ -21,6 +21,8 @@ internal sealed class RunState(MigrationRunRequest request, PlantSettings settin
 
     public IReadOnlyList<Migration> Migrations { get; set; } = [];
 
+    public IReadOnlyList<DroppedTable> Drops { get; set; } = [];
+
     public List<int> Ran { get; } = [];
 
     public List<int> Undone { get; } = [];
@@ -35,12 +37,13 @@ internal sealed class RunState(MigrationRunRequest request, PlantSettings settin
 
     public MigrationFailure? UndoFailure { get; set; }
 
-    /// <summary>Notes the plan an up run is about.</summary>
-    public void Plan(MigrationPlan plan)
+    /// <summary>Notes the plan the run is about, and the tables it drops.</summary>
+    public void Plan(MigrationPlan plan, IReadOnlyList<DroppedTable> drops)
     {
         Target = plan.TargetVersion;
         PlanChecksum = plan.IsEmpty ? null : plan.Checksum;
         Migrations = plan.Migrations;
+        Drops = drops;
     }
 
     public MigrationRunReport Finish(MigrationRunOutcome outcome, string message, DateTimeOffset finishedAt) => new()
@@ -59,6 +62,7 @@ internal sealed class RunState(MigrationRunRequest request, PlantSettings settin
         TargetVersion = Target,
         PlanChecksum = PlanChecksum,
         Migrations = [.. Migrations.Select(m => new PlannedMigration(m.Version, m.Description, m.Checksum))],
+        Drops = Drops,
         Ran = [.. Ran],
         Undone = [.. Undone],
         ApprovalId = ApprovalId,

@@ -13,7 +13,8 @@ internal static class RunTables
     private const string CreateSql = """
         create table if not exists plant_migrations.approvals (
             id             uuid        primary key,
-            target_version integer     not null check (target_version > 0),
+            operation      text        not null default 'up',
+            target_version integer     not null,
             plan_checksum  text        not null check (plan_checksum ~ '^[0-9a-f]{64}$'),
             versions       integer[]   not null,
             approved_by    text        not null check (length(btrim(approved_by)) between 1 and 200),
@@ -54,6 +55,13 @@ internal static class RunTables
             report      jsonb       not null
         );
 
+        -- Approvals made before rollbacks needed them were all up: 'up' is their operation.
+        alter table plant_migrations.approvals add column if not exists operation text not null default 'up';
+        alter table plant_migrations.approvals drop constraint if exists approvals_target_version_check;
+        alter table plant_migrations.approvals drop constraint if exists approvals_operation_target;
+        alter table plant_migrations.approvals add constraint approvals_operation_target
+            check (operation = 'up' and target_version > 0 or operation = 'down' and target_version >= 0);
+
         alter table plant_migrations.runs drop constraint if exists runs_outcome_check;
         alter table plant_migrations.runs add constraint runs_outcome_check
             check (outcome in ('succeeded', 'nothing-to-do', 'awaiting-approval', 'awaiting-operator', 'not-retried', 'refused', 'failed', 'interrupted'));
@@ -68,12 +76,17 @@ internal static class RunTables
         """;
 
     /// <summary>
-    /// Creates the engine's schema when it is absent, and the run tables when they are; called under the migration
-    /// lock, so two runners never race on it.
+    /// Creates the engine's schema when it is absent, and the run tables when they are or lack their newest parts
+    /// (the in-progress table, the approvals' operation); called under the migration lock, so two runners never race on it.
     /// </summary>
     public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using (var exists = new NpgsqlCommand("select to_regnamespace('plant_migrations') is not null, to_regclass('plant_migrations.runs_in_progress') is not null", connection))
+        const string Current = """
+            select to_regnamespace('plant_migrations') is not null,
+                   to_regclass('plant_migrations.runs_in_progress') is not null
+                   and exists (select from pg_attribute where attrelid = to_regclass('plant_migrations.approvals') and attname = 'operation')
+            """;
+        await using (var exists = new NpgsqlCommand(Current, connection))
         await using (var reader = await exists.ExecuteReaderAsync(ct))
         {
             await reader.ReadAsync(ct);
