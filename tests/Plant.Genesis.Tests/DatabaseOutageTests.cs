@@ -40,6 +40,8 @@ public sealed class DatabaseOutageTests(GenesisOutageDrill fixture) : IClassFixt
         new("GET /api/v1/genesis/certificates/{id:guid}", $"/api/v1/genesis/certificates/{s_unknown}", HttpStatusCode.NotFound),
         new("POST /api/v1/genesis/certificates/verify", "/api/v1/genesis/certificates/verify", HttpStatusCode.NotFound, Body: () => $$"""{"certificateId":"{{s_unknown}}"}"""),
         new("GET /api/v1/genesis/audit/verify", "/api/v1/genesis/audit/verify"),
+        new("POST /api/v1/genesis/audit/verify", "/api/v1/genesis/audit/verify",
+            Body: () => $$"""{"sequence":0,"hash":"{{new string('0', 64)}}","signedAt":"2026-12-01T00:00:00Z","keyId":"k","signature":"AA=="}"""),
     ];
 
     public static TheoryData<string> Routes => [.. s_requests.Select(r => r.Route)];

@@ -306,6 +306,7 @@ public sealed class EntityRouteTests(GenesisDatabase db)
     [InlineData("POST", "/api/v1/genesis/agents")]
     [InlineData("POST", "/api/v1/genesis/validate")]
     [InlineData("GET", "/api/v1/genesis/audit/verify")]
+    [InlineData("POST", "/api/v1/genesis/audit/verify")]
     public async Task Routes_need_a_key(string method, string path)
     {
         var response = await db.SendAsync(new HttpMethod(method), path, method == "POST" ? Drafts.Agent() : null, key: null);

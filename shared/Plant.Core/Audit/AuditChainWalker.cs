@@ -12,8 +12,8 @@ namespace Plant.Core.Audit;
 /// <summary>
 /// One pass over the chain in sequence order, in one read-only snapshot: checks that sequences follow on,
 /// each stored previous hash is the hash before it, each hash is SHA-256(previous hash || canonical JSON), every
-/// checkpoint is signed and lies on the chain, and the head row agrees with the last entry. Rows stream through
-/// a few reused batches; nothing is kept per entry.
+/// checkpoint is signed and lies on the chain, every head Plant signed is still on it, and the head row agrees with
+/// the last entry. Rows stream through a few reused batches; nothing is kept per entry.
 /// </summary>
 internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRing keys)
 {
@@ -22,11 +22,18 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
     private long? _brokenAt;
     private string? _problem;
 
-    public sealed record Result(long Entries, long? BrokenAt, string? Problem, AuditHead Head, AuditCheckpoint? StartCheckpoint);
+    /// <summary>
+    /// What the walk found; <c>Hashes</c> is the chain's hash at each head Plant signed and at the sequence asked for,
+    /// where the walk established it: from the entry, verified, or from the signed checkpoint there once it was cut.
+    /// <c>RecordsHeads</c> is false on a schema below V0010, which has no table for them.
+    /// </summary>
+    public sealed record Result(
+        long Entries, long? BrokenAt, string? Problem, AuditHead Head, AuditCheckpoint? StartCheckpoint, IReadOnlyDictionary<long, string> Hashes, bool RecordsHeads);
 
     /// <param name="through">Stop after this sequence (a checkpoint's walk); null walks everything and checks the head row.</param>
+    /// <param name="hashAt">A sequence whose hash the result should give (a kept head's), besides the signed heads'.</param>
     /// <param name="ct">Cancels the walk.</param>
-    public async Task<Result> WalkAsync(long? through, CancellationToken ct)
+    public async Task<Result> WalkAsync(long? through, long? hashAt, CancellationToken ct)
     {
         await using var connection = await dataSource.OpenConnectionAsync(ct);
         // One snapshot for the checkpoints, the head and the entries, so that a concurrent append or cut is
@@ -38,6 +45,7 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
         }
 
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, ct);
+        var signedHeads = await ReadSignedHeadsAsync(connection, transaction, through, ct);
         var (headSequence, headHash) = await ReadHeadAsync(connection, transaction, ct);
         foreach (var checkpoint in checkpoints.Values)
         {
@@ -57,7 +65,9 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
         // parses rows into batches, a second one checks them in order. Batches are reused, so memory stays flat.
         var full = Channel.CreateBounded<EntryBatch>(new BoundedChannelOptions(4) { SingleReader = true, SingleWriter = true });
         var spare = new ConcurrentQueue<EntryBatch>();
-        var verifier = new ChainVerifier(checkpoints, this);
+        var hashes = new Dictionary<long, string>();
+        var wanted = (signedHeads?.Keys ?? []).Append(hashAt ?? 0).Where(s => s > 0).ToHashSet();
+        var verifier = new ChainVerifier(checkpoints, wanted, hashes, this);
         using var stop = CancellationTokenSource.CreateLinkedTokenSource(ct);
         var verifying = Task.Run(
             async () =>
@@ -117,6 +127,13 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             (lastSequence, lastHash) = start is null ? (0, AuditTrail.GenesisHash) : (start.Sequence, start.Hash);
         }
 
+        // Entries cut by the retention purge: a signed checkpoint keeps the hash at each signed head it cut.
+        foreach (var sequence in wanted.Where(s => s <= (start?.Sequence ?? 0) && checkpoints.ContainsKey(s)))
+        {
+            hashes[sequence] = checkpoints[sequence].Hash;
+        }
+
+        CheckSignedHeads(signedHeads, hashes, lastSequence);
         if (through is null && _brokenAt is null)
         {
             CheckHead(lastSequence, lastHash, headSequence, headHash);
@@ -126,7 +143,30 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             }
         }
 
-        return new Result(entries, _brokenAt, _problem, new AuditHead(lastSequence, lastHash), start);
+        return new Result(entries, _brokenAt, _problem, new AuditHead(lastSequence, lastHash), start, hashes, signedHeads is not null);
+    }
+
+    /// <summary>
+    /// A head Plant signed must still be on the chain: the same hash at its sequence, and the chain must reach it.
+    /// Otherwise the chain was rewritten, or its last entries were removed and the head row rewound, since.
+    /// </summary>
+    private void CheckSignedHeads(SortedList<long, (string Hash, DateTimeOffset SignedAt)>? signedHeads, Dictionary<long, string> hashes, long lastSequence)
+    {
+        foreach (var (sequence, (hash, signedAt)) in signedHeads ?? [])
+        {
+            var when = AuditSignatures.FormatTime(signedAt);
+            if (hashes.TryGetValue(sequence, out var onChain))
+            {
+                if (!string.Equals(onChain, hash, StringComparison.Ordinal))
+                {
+                    Broken(sequence, $"the chain's hash at {sequence} is not the one Plant signed as its head at {when}: the chain was rewritten");
+                }
+            }
+            else if (sequence > lastSequence && !IsBroken)
+            {
+                Broken(lastSequence + 1, $"Plant signed a head at {sequence} at {when}, but the chain ends at {lastSequence}: entries were removed");
+            }
+        }
     }
 
     /// <summary>
@@ -217,7 +257,7 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
     /// link checked against the stored hash before it, the hashes of different entries do not depend on one
     /// another's computation.
     /// </summary>
-    private sealed class ChainVerifier(SortedList<long, AuditCheckpoint> checkpoints, AuditChainWalker walker)
+    private sealed class ChainVerifier(SortedList<long, AuditCheckpoint> checkpoints, HashSet<long> wanted, Dictionary<long, string> hashes, AuditChainWalker walker)
     {
         private long _expected;
 
@@ -291,6 +331,11 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             }
 
             computed.CopyTo(LastHash);
+            if (wanted.Contains(sequence))
+            {
+                hashes[sequence] = Convert.ToHexStringLower(computed);
+            }
+
             LastSequence = sequence;
             _expected = sequence + 1;
         }
@@ -389,6 +434,31 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
         }
 
         return checkpoints;
+    }
+
+    /// <summary>The heads Plant signed (V0010), up to <paramref name="through"/>; null on a schema below V0010.</summary>
+    private static async Task<SortedList<long, (string Hash, DateTimeOffset SignedAt)>?> ReadSignedHeadsAsync(
+        NpgsqlConnection connection, NpgsqlTransaction transaction, long? through, CancellationToken ct)
+    {
+        await using (var exists = new NpgsqlCommand("select to_regclass('genesis.audit_signed_head') is not null", connection, transaction))
+        {
+            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
+            {
+                return null;
+            }
+        }
+
+        var heads = new SortedList<long, (string, DateTimeOffset)>();
+
+        await using var command = new NpgsqlCommand("select sequence, hash, signed_at from genesis.audit_signed_head where sequence <= @through", connection, transaction);
+        command.Parameters.AddWithValue("through", through ?? long.MaxValue);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        while (await reader.ReadAsync(ct))
+        {
+            heads.Add(reader.GetInt64(0), (Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)), reader.GetFieldValue<DateTimeOffset>(2)));
+        }
+
+        return heads;
     }
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)

@@ -68,14 +68,25 @@ public sealed class AuditTrail
         return new AuditEntry(sequence, occurredAt, Convert.ToHexStringLower(hash));
     }
 
+    /// <summary>Walks the whole chain and signs its head, as <see cref="VerifyAsync(SignedAuditHead?, CancellationToken)"/> does without a kept head.</summary>
+    public Task<AuditVerification> VerifyAsync(CancellationToken ct) => VerifyAsync(kept: null, ct);
+
     /// <summary>
-    /// Walks the whole chain, streaming, and signs its head. Logs the signed head (a warning when broken): keep
-    /// those lines, or the returned <see cref="AuditVerification.SignedHead"/>, outside the database.
+    /// Walks the whole chain, streaming, and signs its head; an intact chain's head is also recorded (V0010), so that
+    /// later walks check the chain still has it. Logs the signed head (a warning when broken): keep those lines, or
+    /// the returned <see cref="AuditVerification.SignedHead"/>, outside the database.
     /// </summary>
-    public async Task<AuditVerification> VerifyAsync(CancellationToken ct)
+    /// <param name="kept">A head signed earlier, kept outside the database: the result says whether the chain extends it.</param>
+    /// <param name="ct">Cancels the walk.</param>
+    public async Task<AuditVerification> VerifyAsync(SignedAuditHead? kept, CancellationToken ct)
     {
-        var result = await new AuditChainWalker(_dataSource, _keys).WalkAsync(through: null, ct);
+        var result = await new AuditChainWalker(_dataSource, _keys).WalkAsync(through: null, hashAt: kept?.Sequence, ct);
         var signedHead = SignHead(result.Head);
+        if (result.BrokenAt is null && signedHead.Sequence > 0 && result.RecordsHeads)
+        {
+            await RecordSignedHeadAsync(signedHead, ct);
+        }
+
         var verification = new AuditVerification
         {
             Intact = result.BrokenAt is null,
@@ -85,6 +96,7 @@ public sealed class AuditTrail
             Head = result.Head,
             SignedHead = signedHead,
             StartCheckpoint = result.StartCheckpoint,
+            KeptHead = kept is null ? null : Compare(kept, result),
         };
         if (verification.Intact)
         {
@@ -102,10 +114,39 @@ public sealed class AuditTrail
         return verification;
     }
 
+    /// <summary>Whether the walked chain extends <paramref name="kept"/>: its signature verifies, and the intact chain has its hash at its sequence.</summary>
+    private AuditConsistency Compare(SignedAuditHead kept, AuditChainWalker.Result walk)
+    {
+        var signature = kept.Check(_keys);
+        var problem =
+            signature != SignatureCheck.Valid ? $"the kept head's signature does not verify: {AuditChainWalker.Describe(signature, kept.KeyId)}"
+            : walk.BrokenAt is { } broken ? $"the chain is broken at {broken}"
+            : kept.Sequence == 0 ? (kept.Hash == GenesisHash ? null : "a head at 0 is the empty chain's, whose hash is 64 zeros")
+            : kept.Sequence > walk.Head.Sequence ? $"the chain ends at {walk.Head.Sequence}, before the kept head at {kept.Sequence}: entries were removed"
+            : !walk.Hashes.TryGetValue(kept.Sequence, out var hash) ? $"entry {kept.Sequence} was cut by the retention purge, and no checkpoint keeps its hash"
+            : hash != kept.Hash ? $"the chain's hash at {kept.Sequence} is not the kept head's: the chain was rewritten since"
+            : null;
+        return new AuditConsistency(new AuditHead(kept.Sequence, kept.Hash), problem is null, problem);
+    }
+
+    /// <summary>The first signing of each head is kept: the hash at that sequence is what later walks hold the chain to.</summary>
+    private async Task RecordSignedHeadAsync(SignedAuditHead head, CancellationToken ct)
+    {
+        await using var command = _dataSource.CreateCommand("""
+            insert into genesis.audit_signed_head (sequence, hash, signed_at) values (@sequence, @hash, @signed_at)
+            on conflict (sequence) do nothing
+            """);
+        command.Parameters.AddWithValue("sequence", head.Sequence);
+        command.Parameters.AddWithValue("hash", Convert.FromHexString(head.Hash));
+        command.Parameters.AddWithValue("signed_at", head.SignedAt);
+        await command.ExecuteNonQueryAsync(ct);
+    }
+
     /// <summary>
     /// Verifies the chain up to <paramref name="sequence"/> (the head when null) and stores a signed checkpoint
-    /// there, which the retention purge may then cut up to (<see cref="CutAsync"/>). Logs the checkpoint.
-    /// Checkpointing a sequence that already has one returns the stored checkpoint.
+    /// there, which the retention purge may then cut up to (<see cref="CutAsync"/>); also one at each head Plant
+    /// signed on the way, so that a head kept outside can still be checked once its entry is cut. Logs each
+    /// checkpoint. Checkpointing a sequence that already has one returns the stored checkpoint.
     /// </summary>
     /// <exception cref="AuditException">The chain up to there does not verify, there is no such entry, or it was already cut.</exception>
     public async Task<AuditCheckpoint> CheckpointAsync(long? sequence, CancellationToken ct)
@@ -115,7 +156,7 @@ public sealed class AuditTrail
             throw new ArgumentOutOfRangeException(nameof(sequence), sequence, "A checkpoint is at sequence 1 or later.");
         }
 
-        var walk = await new AuditChainWalker(_dataSource, _keys).WalkAsync(sequence, ct);
+        var walk = await new AuditChainWalker(_dataSource, _keys).WalkAsync(sequence, hashAt: null, ct);
         if (walk.BrokenAt is not null)
         {
             throw new AuditException($"No checkpoint over a broken chain: broken at {walk.BrokenAt}: {walk.Problem}");
@@ -128,8 +169,19 @@ public sealed class AuditTrail
                 : $"There is no audit entry {sequence} to checkpoint (the chain's last verified entry is {walk.Head.Sequence}).");
         }
 
+        foreach (var (signed, hash) in walk.Hashes.Where(h => h.Key < walk.Head.Sequence).OrderBy(h => h.Key))
+        {
+            await StoreCheckpointAsync(new AuditHead(signed, hash), ct);
+        }
+
+        return await StoreCheckpointAsync(walk.Head, ct);
+    }
+
+    /// <summary>Signs and stores a checkpoint at a verified position, or returns the one stored there already.</summary>
+    private async Task<AuditCheckpoint> StoreCheckpointAsync(AuditHead verified, CancellationToken ct)
+    {
         var createdAt = AuditSignatures.ToMicroseconds(_time.GetUtcNow());
-        var unsigned = new AuditCheckpoint(walk.Head.Sequence, walk.Head.Hash, createdAt, _keys.ActiveKeyId, "");
+        var unsigned = new AuditCheckpoint(verified.Sequence, verified.Hash, createdAt, _keys.ActiveKeyId, "");
         var checkpoint = unsigned with { Signature = _keys.Sign(unsigned.SignedBytes()).Value };
 
         await using var command = _dataSource.CreateCommand("""

@@ -111,6 +111,47 @@ public sealed class AuditCutTests
         }
     }
 
+    [Fact]
+    public async Task A_head_kept_before_a_cut_is_still_extended_through_the_checkpoint_the_purge_leaves_at_it()
+    {
+        var db = new RetentionDatabase(seed: false);
+        await db.InitializeAsync();
+        try
+        {
+            var trail = new AuditTrail(db.DataSource, db.Keys, NullLogger<AuditTrail>.Instance, new ManualClock(s_cutoff.AddDays(-1)));
+            var first = await trail.AppendAsync(new AuditRecord("test", "test.old"), default);
+            for (var i = 0; i < 2; i++)
+            {
+                await trail.AppendAsync(new AuditRecord("test", "test.old"), default);
+            }
+
+            // Signed and recorded at 3; then two more entries, and the purge cuts all five, two at a time.
+            var kept = (await db.Audit.VerifyAsync(default)).SignedHead;
+            for (var i = 0; i < 2; i++)
+            {
+                await trail.AppendAsync(new AuditRecord("test", "test.old"), default);
+            }
+
+            await db.Purge(new() { FixedBatchSize = 2 }).RunAsync(At(s_cutoff, audit: s_cutoff), default);
+            var verification = await db.Audit.VerifyAsync(kept, default);
+            // A head Plant never signed as the chain's (entry 1's, signed here) has no checkpoint after the cut.
+            var unsigned = new SignedAuditHead(1, first.Hash, s_cutoff, db.Keys.ActiveKeyId, "");
+            unsigned = unsigned with { Signature = db.Keys.Sign(unsigned.SignedBytes()).Value };
+            var unrecorded = await db.Audit.VerifyAsync(unsigned, default);
+
+            Assert.Equal(3L, kept.Sequence);
+            Assert.Equal([2L, 3L, 4L, 5L], await CheckpointsAsync(db));
+            Assert.True(verification.Intact, verification.Problem);
+            Assert.Equal(5L, verification.StartCheckpoint!.Sequence);
+            Assert.Equal((true, null), (verification.KeptHead!.Extends, verification.KeptHead.Problem));
+            Assert.Equal((false, "entry 1 was cut by the retention purge, and no checkpoint keeps its hash"), (unrecorded.KeptHead!.Extends, unrecorded.KeptHead.Problem));
+        }
+        finally
+        {
+            await db.DisposeAsync();
+        }
+    }
+
     private static async Task<IReadOnlyList<long>> CheckpointsAsync(RetentionDatabase db)
     {
         await using var command = db.DataSource.CreateCommand("select sequence from genesis.audit_checkpoint order by sequence");
