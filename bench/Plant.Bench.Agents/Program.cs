@@ -5,6 +5,14 @@ using Plant.Bench.Agents;
 //   Plant.Bench.Agents prepare EXTRA_AGENTS          migrate, seed, add EXTRA_AGENTS generated agents; prints ids to query
 //   Plant.Bench.Agents serve BARE_PORT PLANT_PORT quiet|logs
 //   Plant.Bench.Agents search ITERATIONS             time semantic search over every agent in the database
+//   Plant.Bench.Agents load URL SECONDS CONNECTIONS RATE   GET URL with the bench's function key, RATE requests/s in all
+//                                                    (0: as fast as it answers); one line per response (Load.cs)
+if (args is ["load", var target, var seconds, var connections, var rate])
+{
+    return await Load.RunAsync(new Uri(target), TimeSpan.FromSeconds(int.Parse(seconds, CultureInfo.InvariantCulture)),
+        int.Parse(connections, CultureInfo.InvariantCulture), double.Parse(rate, CultureInfo.InvariantCulture));
+}
+
 var url = Environment.GetEnvironmentVariable("DATABASE_URL");
 if (string.IsNullOrEmpty(url))
 {
@@ -24,6 +32,6 @@ switch (args)
         await SearchBench.RunAsync(url, n);
         return 0;
     default:
-        await Console.Error.WriteLineAsync("usage: Plant.Bench.Agents prepare EXTRA_AGENTS | serve BARE_PORT PLANT_PORT quiet|logs | search ITERATIONS");
+        await Console.Error.WriteLineAsync("usage: Plant.Bench.Agents prepare EXTRA_AGENTS | serve BARE_PORT PLANT_PORT quiet|logs | search ITERATIONS | load URL SECONDS CONNECTIONS RATE");
         return 2;
 }
