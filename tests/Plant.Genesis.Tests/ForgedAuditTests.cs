@@ -3,16 +3,6 @@ using Plant.Genesis.Tests.Support;
 
 namespace Plant.Genesis.Tests;
 
-/// <summary>A Genesis database of its own, since these tests forge its audit trail (and put it back).</summary>
-public sealed class ForgeableGenesis : IAsyncLifetime
-{
-    public GenesisDatabase Db { get; } = new();
-
-    public Task InitializeAsync() => Db.InitializeAsync();
-
-    public Task DisposeAsync() => Db.DisposeAsync();
-}
-
 /// <summary>
 /// A superuser who turns the triggers off can change an entry's query columns without touching the canonical text
 /// the hash covers. <c>/audit/verify</c> derives each column again from that text and reports the entry.

@@ -7,22 +7,12 @@ using Plant.Testing.Hosting;
 
 namespace Plant.Genesis.Tests;
 
-/// <summary>A Genesis database of its own, since these tests remove audit entries as a superuser would.</summary>
-public sealed class RewindableGenesis : IAsyncLifetime
-{
-    public GenesisDatabase Db { get; } = new();
-
-    public Task InitializeAsync() => Db.InitializeAsync();
-
-    public Task DisposeAsync() => Db.DisposeAsync();
-}
-
 /// <summary>
 /// A caller keeps a signed head and later sends it back to <c>POST /audit/verify</c>, which says whether today's
 /// chain extends it: the proof that the log only grew, which a superuser who removes the last entries and rewinds
 /// the head cannot fake.
 /// </summary>
-public sealed class KeptHeadTests(RewindableGenesis fixture) : IClassFixture<RewindableGenesis>
+public sealed class KeptHeadTests(ForgeableGenesis fixture) : IClassFixture<ForgeableGenesis>
 {
     private const string Verify = "/api/v1/genesis/audit/verify";
 
