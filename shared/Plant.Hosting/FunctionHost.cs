@@ -23,7 +23,7 @@ using Plant.Hosting.Timers;
 namespace Plant.Hosting;
 
 /// <summary>
-/// The function host: serves the <see cref="FunctionAttribute"/> methods of one or more function apps over
+/// The function host: serves the <see cref="Microsoft.Azure.Functions.Worker.FunctionAttribute"/> methods of one or more function apps over
 /// ASP.NET Core, runs their timers, and answers every error as a problem.
 /// </summary>
 public static class FunctionHost

@@ -14,7 +14,7 @@ internal static class StartupBanner
         var address = FunctionHost.GetAddress(app).ToString().TrimEnd('/');
         var lines = functions.OrderBy(f => f.AppName, StringComparer.Ordinal).ThenBy(f => f.Name, StringComparer.Ordinal).Select(f => f.Http is not null
             ? $"{f.Name}: [{(f.Http.Methods.Count == 0 ? "ALL" : string.Join(",", f.Http.Methods).ToUpperInvariant())}] {address}/{HttpFunctionEndpoints.Pattern(f, settings.RoutePrefix)}"
-            : $"{f.Name}: timerTrigger ({f.Schedule}){(settings.TimersInProcess ? "" : ", driven by POST /admin/functions/" + f.Name)}").ToList();
+            : $"{f.Name}: timerTrigger ({f.Timer!.Expression}){(settings.TimersInProcess ? "" : ", driven by POST /admin/functions/" + f.Name)}").ToList();
 
         if (settings.JsonLogs)
         {

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Npgsql;
 using Plant.Agents.Wire;
 using Plant.Core.Agents;

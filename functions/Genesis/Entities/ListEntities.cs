@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Genesis;

@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.Azure.Functions.Worker;
 using Plant.Core.Migrations.Runs;
 using Plant.Hosting;
 using Plant.Migrate.Wire;

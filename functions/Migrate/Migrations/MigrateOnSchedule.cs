@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Plant.Core.Configuration;
 using Plant.Core.Migrations;

@@ -1,6 +1,7 @@
 using System.Reflection;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
-using Plant.Hosting.Timers;
+using NCrontab;
 
 namespace Plant.Hosting.Functions;
 
@@ -15,7 +16,7 @@ internal sealed class FunctionDescriptor
 
     public required FunctionDefinition Definition { get; init; }
 
-    public HttpTriggerAttribute? Http { get; init; }
+    public HttpBinding? Http { get; init; }
 
     /// <summary>The route under the prefix, without a leading slash.</summary>
     public string? Route { get; init; }
@@ -23,9 +24,7 @@ internal sealed class FunctionDescriptor
     /// <summary>The parsed <see cref="Route"/>, kept so that start-up checks need not parse it again.</summary>
     public Microsoft.AspNetCore.Routing.Patterns.RoutePattern? RoutePattern { get; init; }
 
-    public TimerTriggerAttribute? Timer { get; init; }
-
-    public CronSchedule? Schedule { get; init; }
+    public TimerBinding? Timer { get; init; }
 
     public required IReadOnlyList<ParameterBinder> Binders { get; init; }
 
@@ -33,4 +32,17 @@ internal sealed class FunctionDescriptor
     public ObjectFactory? Factory { get; init; }
 
     public required Func<object?, ValueTask<object?>> AwaitResult { get; init; }
+}
+
+/// <summary>An HTTP trigger as Azure reads it.</summary>
+/// <param name="AuthLevel">Anonymous, Function or Admin; Function when the attribute was built without a level.</param>
+/// <param name="Methods">Upper case; empty for every method.</param>
+internal sealed record HttpBinding(AuthorizationLevel AuthLevel, IReadOnlyList<string> Methods);
+
+/// <summary>A timer trigger: its NCRONTAB expression (a <c>%Setting%</c> resolved), the schedule, and its two switches.</summary>
+internal sealed record TimerBinding(string Expression, CrontabSchedule Schedule, bool RunOnStartup, bool UseMonitor)
+{
+    /// <summary>The first occurrence strictly after <paramref name="after"/>, in UTC.</summary>
+    public DateTimeOffset NextAfter(DateTimeOffset after) =>
+        new(DateTime.SpecifyKind(Schedule.GetNextOccurrence(after.UtcDateTime), DateTimeKind.Utc));
 }

@@ -2,6 +2,7 @@ using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 
 namespace Plant.Hosting.Functions;
@@ -43,7 +44,7 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
         Task<object?>? running = null;
         try
         {
-            var context = new FunctionContext(invocationId, function.Definition, services, cts.Token);
+            var context = new HostFunctionContext(invocationId, function.Definition, services, cts.Token);
             running = InvokeAsync(function, services, new Invocation(context, http, timer), logger);
             // The caller's cancellation reaches the function through its token, and is awaited like any ending:
             // a timer's lock must outlive the run, and shutdown must not record a run still going on.

@@ -2,15 +2,17 @@ using System.Reflection;
 using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
-using Plant.Hosting.Timers;
+using NCrontab;
 
 namespace Plant.Hosting.Functions;
 
 /// <summary>
-/// Finds the <see cref="FunctionAttribute"/> methods of the apps and checks them once, at start-up: a wrong name,
-/// a missing trigger, an unbindable parameter or a bad schedule stops the host with a message naming the function.
+/// Finds the <see cref="FunctionAttribute"/> methods of the apps and reads their triggers as Azure Functions does,
+/// once, at start-up: a wrong name, a missing trigger, a level Plant does not serve, an unbindable parameter or a bad
+/// schedule stops the host with a message naming the function.
 /// </summary>
 internal static partial class FunctionIndexer
 {
@@ -59,8 +61,8 @@ internal static partial class FunctionIndexer
     private static FunctionDescriptor Describe(FunctionApp app, Type type, MethodInfo method, string name, IConfiguration configuration)
     {
         var parameters = method.GetParameters();
-        var http = parameters.Select(p => p.GetCustomAttribute<HttpTriggerAttribute>()).Where(a => a is not null).ToList();
-        var timer = parameters.Select(p => p.GetCustomAttribute<TimerTriggerAttribute>()).Where(a => a is not null).ToList();
+        var http = parameters.Where(p => p.IsDefined(typeof(HttpTriggerAttribute))).ToList();
+        var timer = parameters.Where(p => p.IsDefined(typeof(TimerTriggerAttribute))).ToList();
         if (http.Count + timer.Count != 1)
         {
             throw new StartupException($"Function '{name}' must have exactly one trigger parameter ([HttpTrigger] or [TimerTrigger]); it has {http.Count + timer.Count}.");
@@ -71,7 +73,7 @@ internal static partial class FunctionIndexer
             throw new StartupException($"Function '{name}' must be a non-generic method of a concrete class.");
         }
 
-        var httpTrigger = http.SingleOrDefault();
+        var httpTrigger = http.SingleOrDefault()?.GetCustomAttribute<HttpTriggerAttribute>();
         var route = httpTrigger is null ? null : (httpTrigger.Route ?? name).Trim('/');
         RoutePattern? pattern = null;
         if (route is not null)
@@ -99,47 +101,88 @@ internal static partial class FunctionIndexer
             throw new StartupException($"Function '{name}': parameter '{bodies[1].Name}' cannot be bound: only one parameter takes the JSON body, and '{bodies[0].Name}' already does.");
         }
 
-        var timerTrigger = timer.SingleOrDefault();
-        var schedule = timerTrigger is null ? null : ParseSchedule(name, timerTrigger.Schedule, configuration);
+        var timerTrigger = timer.SingleOrDefault()?.GetCustomAttribute<TimerTriggerAttribute>();
+        var trigger = http.Concat(timer).Single();
 
         return new FunctionDescriptor
         {
             Name = name,
             AppName = app.Name,
             Method = method,
-            Definition = new FunctionDefinition(name, $"{type.FullName}.{method.Name}"),
-            Http = httpTrigger,
+            Definition = new HostFunctionDefinition(method, name, httpTrigger is null ? "timerTrigger" : "httpTrigger", trigger.Name ?? ""),
+            Http = httpTrigger is null ? null : ReadHttp(name, http[0], httpTrigger),
             Route = route,
             RoutePattern = pattern,
-            Timer = timerTrigger,
-            Schedule = schedule,
+            Timer = timerTrigger is null ? null : ReadTimer(name, timerTrigger, configuration),
             Binders = [.. parameters.Select(p => ParameterBinders.Create(name, p, pattern))],
             Factory = method.IsStatic ? null : ActivatorUtilities.CreateFactory(type, Type.EmptyTypes),
             AwaitResult = ResultAwaiter.For(method.ReturnType),
         };
     }
 
-    private static CronSchedule ParseSchedule(string name, string schedule, IConfiguration configuration)
+    /// <summary>
+    /// The level as Azure reads it, from the constructor the attribute was written with: <c>[HttpTrigger("get")]</c>
+    /// leaves the attribute's <c>AuthLevel</c> at Anonymous, yet the worker's metadata then leaves the level out and
+    /// Azure's host takes Function. User and System have no meaning outside Azure's host: refused.
+    /// </summary>
+    private static HttpBinding ReadHttp(string name, ParameterInfo parameter, HttpTriggerAttribute attribute)
     {
-        var expression = schedule;
-        if (schedule.Length > 2 && schedule.StartsWith('%') && schedule.EndsWith('%'))
+        var written = parameter.GetCustomAttributesData().Single(a => a.AttributeType == typeof(HttpTriggerAttribute));
+        var level = written.ConstructorArguments.FirstOrDefault(a => a.ArgumentType == typeof(AuthorizationLevel)) is { ArgumentType: not null } given
+            ? (AuthorizationLevel)given.Value!
+            : AuthorizationLevel.Function;
+        if (level is not (AuthorizationLevel.Anonymous or AuthorizationLevel.Function or AuthorizationLevel.Admin))
         {
-            var setting = schedule[1..^1];
-            expression = configuration[setting];
+            throw new StartupException($"Function '{name}' has the authorization level {level}, which Plant does not serve (Azure gives it meaning only behind its own front end): use Anonymous, Function or Admin.");
+        }
+
+        var methods = attribute.Methods ?? [];
+        var bad = methods.FirstOrDefault(m => string.IsNullOrEmpty(m) || !m.All(c => char.IsAsciiLetter(c)));
+        return bad is null
+            ? new HttpBinding(level, [.. methods.Select(m => m.ToUpperInvariant()).Distinct()])
+            : throw new StartupException($"Function '{name}' lists the HTTP method '{bad}', which is not a method name.");
+    }
+
+    /// <summary>
+    /// The schedule as Azure's timer extension reads it, with NCrontab: six fields (with seconds) or five (without);
+    /// <c>%Setting%</c> takes it from a setting. One that can never fire (30 February) is refused too: any date that
+    /// exists falls on every weekday within one 400-year Gregorian cycle.
+    /// </summary>
+    private static TimerBinding ReadTimer(string name, TimerTriggerAttribute attribute, IConfiguration configuration)
+    {
+        var expression = attribute.Schedule ?? "";
+        if (expression.Length > 2 && expression.StartsWith('%') && expression.EndsWith('%'))
+        {
+            var setting = expression[1..^1];
+            expression = configuration[setting] ?? "";
             if (string.IsNullOrWhiteSpace(expression))
             {
                 throw new StartupException($"Function '{name}' reads its schedule from the setting '{setting}', which is not set.");
             }
         }
 
+        var fields = expression.Split((char[]?)null, StringSplitOptions.RemoveEmptyEntries).Length;
+        if (fields is not (5 or 6))
+        {
+            throw new StartupException(
+                $"Function '{name}' has an invalid schedule: \"{expression}\" has {fields} fields; expected 6 (second minute hour day-of-month month day-of-week) or 5 (without the second).");
+        }
+
+        CrontabSchedule schedule;
         try
         {
-            return CronSchedule.Parse(expression);
+            schedule = CrontabSchedule.Parse(expression.Trim(), new CrontabSchedule.ParseOptions { IncludingSeconds = fields == 6 });
         }
-        catch (CronFormatException e)
+        catch (CrontabException e)
         {
-            throw new StartupException($"Function '{name}' has an invalid schedule: {e.Message}");
+            throw new StartupException($"Function '{name}' has an invalid schedule: \"{expression}\" is not an NCRONTAB expression: {e.Message}");
         }
+
+        var cycleStart = new DateTime(2001, 1, 1, 0, 0, 0, DateTimeKind.Utc);
+        var cycleEnd = cycleStart.AddYears(400);
+        return schedule.GetNextOccurrence(cycleStart, cycleEnd) < cycleEnd
+            ? new TimerBinding(expression, schedule, attribute.RunOnStartup, attribute.UseMonitor)
+            : throw new StartupException($"Function '{name}' has an invalid schedule: \"{expression}\" can never fire: no date matches its day-of-month, month and day-of-week.");
     }
 
     /// <summary>Whether a request parameter type is bound from a route value rather than from the body.</summary>

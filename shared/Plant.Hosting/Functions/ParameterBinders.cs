@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing.Patterns;
+using Microsoft.Azure.Functions.Worker;
 
 namespace Plant.Hosting.Functions;
 

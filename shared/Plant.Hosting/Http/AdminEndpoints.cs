@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
+using Microsoft.Azure.Functions.Worker;
 using Plant.Hosting.Functions;
 using Plant.Hosting.Timers;
 

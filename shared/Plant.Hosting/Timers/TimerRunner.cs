@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Plant.Hosting.Functions;
 
@@ -71,7 +72,9 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
         DateTimeOffset scheduledFor;
         if (trigger is TimerTrigger.Schedule or TimerTrigger.CatchUp)
         {
-            scheduledFor = status?.Next ?? occurrence ?? throw new ArgumentNullException(nameof(occurrence));
+            // Without the monitor a stored occurrence older than the one asked for was missed, and stays missed.
+            var stored = function.Timer!.UseMonitor || status?.Next >= occurrence ? status?.Next : null;
+            scheduledFor = stored ?? occurrence ?? throw new ArgumentNullException(nameof(occurrence));
             if (scheduledFor > started)
             {
                 return (TimerRunOutcome.NotDue, invocationId);
@@ -87,15 +90,19 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
             return (TimerRunOutcome.Duplicate, invocationId);
         }
 
+        // As in Azure: with UseMonitor = false there is no schedule status, and nothing is ever past due.
+        var monitored = function.Timer!.UseMonitor;
         var info = new TimerInfo
         {
-            ScheduleStatus = new ScheduleStatus
-            {
-                Last = status?.Last?.UtcDateTime ?? DateTime.MinValue,
-                Next = function.Schedule!.GetNextOccurrence(started).UtcDateTime,
-                LastUpdated = status?.LastUpdated.UtcDateTime ?? DateTime.MinValue,
-            },
-            IsPastDue = trigger == TimerTrigger.CatchUp || trigger == TimerTrigger.Schedule && started - scheduledFor > Lateness,
+            ScheduleStatus = monitored
+                ? new ScheduleStatus
+                {
+                    Last = status?.Last?.UtcDateTime ?? DateTime.MinValue,
+                    Next = function.Timer.NextAfter(started).UtcDateTime,
+                    LastUpdated = status?.LastUpdated.UtcDateTime ?? DateTime.MinValue,
+                }
+                : null,
+            IsPastDue = monitored && (trigger == TimerTrigger.CatchUp || trigger == TimerTrigger.Schedule && started - scheduledFor > Lateness),
         };
 
         string? error = null;
@@ -117,7 +124,7 @@ internal sealed class TimerRunner(HostStore store, FunctionExecutor executor, IS
         // schedule moves on; a run cut short by shutdown is not, so its occurrence stays due for the next start.
         var completed = error is null || !cancellationToken.IsCancellationRequested;
         await lease.RecordRunAsync(
-            new TimerRun(function.Name, invocationId, TriggerName(trigger), scheduledFor, function.Schedule.GetNextOccurrence(finished), started, finished, error),
+            new TimerRun(function.Name, invocationId, TriggerName(trigger), scheduledFor, function.Timer.NextAfter(finished), started, finished, error),
             completed, delivery, CancellationToken.None);
         return (error is null ? TimerRunOutcome.Succeeded : TimerRunOutcome.Failed, invocationId);
     }

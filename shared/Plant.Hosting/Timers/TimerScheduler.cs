@@ -58,21 +58,22 @@ internal sealed class TimerScheduler(
         if (starting)
         {
             // As in Azure Functions: an occurrence missed while no host ran is caught up once, past due, and that
-            // run stands in for RunOnStartup. An occurrence only just due is left to the regular path below.
-            if (status is not null && now - status.Next > TimerRunner.Lateness)
+            // run stands in for RunOnStartup; without the monitor (UseMonitor = false) it is not. An occurrence only
+            // just due is left to the regular path below.
+            if (timer.Timer!.UseMonitor && status is not null && now - status.Next > TimerRunner.Lateness)
             {
                 await runner.TryRunAsync(timer, TimerTrigger.CatchUp, status.Next, null, stoppingToken);
                 return;
             }
 
-            if (timer.Timer!.RunOnStartup)
+            if (timer.Timer.RunOnStartup)
             {
                 await runner.TryRunAsync(timer, TimerTrigger.Startup, null, null, stoppingToken);
                 return;
             }
         }
 
-        var due = status?.Next ?? timer.Schedule!.GetNextOccurrence(now);
+        var due = status?.Next is { } stored && (timer.Timer!.UseMonitor || stored >= now - TimerRunner.Lateness) ? stored : timer.Timer!.NextAfter(now);
         if (due > now)
         {
             var wait = due - now;

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Plant.Testing.Hosting;
 using Plant.Hosting.Tests.Timers;
 using Plant.Testing;
@@ -80,7 +81,7 @@ public sealed class AdminInvocationTests(PostgresDatabaseFixture database) : ICl
         var seen = Assert.Single(Probe.For("AdminRun").Runs);
         Assert.Equal(invocationId, seen.InvocationId);
         Assert.False(seen.Timer.IsPastDue);
-        Assert.True(seen.Timer.ScheduleStatus.Next > run.StartedAt.UtcDateTime);
+        Assert.True(seen.Timer.ScheduleStatus!.Next > run.StartedAt.UtcDateTime);
         Assert.Contains(_host.Logs.Lines, l => l.Message.StartsWith(
             $"Executing 'Functions.AdminRun' (Reason='This function was programmatically called via the host APIs.', Id={invocationId})", StringComparison.Ordinal));
     }

@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Plant.Hosting.Tests.Support;
 using Plant.Testing.Hosting;
 using Plant.Testing;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Plant.Testing.Hosting;
 
 namespace Plant.Hosting.Tests.Http;

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
+using Microsoft.Azure.Functions.Worker;
 using Npgsql;
 using Plant.Testing;
 using Plant.Testing.Hosting;

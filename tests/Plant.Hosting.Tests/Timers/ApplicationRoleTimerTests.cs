@@ -1,3 +1,4 @@
+using Microsoft.Azure.Functions.Worker;
 using Plant.Core.Migrations;
 using Plant.Hosting.Timers;
 using Plant.Testing;

@@ -1,7 +1,9 @@
 using System.Net;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
 using Npgsql;
+using NCrontab;
 using Plant.Hosting.Timers;
 using Plant.Testing;
 using Plant.Testing.Hosting;
@@ -60,10 +62,23 @@ public sealed class LateDatabaseFunctions
     }
 }
 
+public sealed class UnmonitoredFunctions
+{
+    public const string Name = "CatchUpUnmonitored";
+
+    [Function(Name)]
+    public static void Run([TimerTrigger("0 0 * * * *", UseMonitor = false, RunOnStartup = true)] TimerInfo timer, FunctionContext context)
+    {
+        using (Probe.For(context).Enter(context, timer).Scope)
+        {
+        }
+    }
+}
+
 /// <summary>What a host does at start with the occurrences it missed while no host was running.</summary>
 public sealed class TimerCatchUpTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
 {
-    private static readonly CronSchedule s_hourly = CronSchedule.Parse("0 0 * * * *");
+    private static readonly CrontabSchedule s_hourly = CrontabSchedule.Parse("0 0 * * * *", new() { IncludingSeconds = true });
     private readonly HostTables _tables = new(database.DataSource);
 
     [Fact]
@@ -83,14 +98,14 @@ public sealed class TimerCatchUpTests(PostgresDatabaseFixture database) : IClass
         Assert.Equal("catch-up", run.Trigger);
         Assert.Equal(missed, run.ScheduledFor);
         Assert.True(run.Succeeded);
-        Assert.Equal(s_hourly.GetNextOccurrence(run.FinishedAt), status.Next);
+        Assert.Equal(new DateTimeOffset(s_hourly.GetNextOccurrence(run.FinishedAt.UtcDateTime), TimeSpan.Zero), status.Next);
         Assert.Equal(missed, status.Last);
 
         var seen = Assert.Single(Probe.For(name).Runs);
         Assert.Equal(run.InvocationId.ToString(), seen.InvocationId);
         Assert.True(seen.Timer.IsPastDue);
-        Assert.Equal(missed.AddHours(-1).UtcDateTime, seen.Timer.ScheduleStatus.Last);
-        Assert.True(seen.Timer.ScheduleStatus.Next > run.StartedAt.UtcDateTime);
+        Assert.Equal(missed.AddHours(-1).UtcDateTime, seen.Timer.ScheduleStatus!.Last);
+        Assert.True(seen.Timer.ScheduleStatus!.Next > run.StartedAt.UtcDateTime);
         Assert.Contains(host.Logs.Lines, l => l.Message.StartsWith($"Executing 'Functions.{name}' (Reason='Timer catching up on the occurrence missed at {missed:O}', Id={run.InvocationId})", StringComparison.Ordinal));
     }
 
@@ -110,6 +125,27 @@ public sealed class TimerCatchUpTests(PostgresDatabaseFixture database) : IClass
         Assert.Equal("catch-up", run.Trigger);
         Assert.Equal(missed, run.ScheduledFor);
         Assert.True(Assert.Single(Probe.For(name).Runs).Timer.IsPastDue);
+    }
+
+    [Fact]
+    public async Task Without_the_monitor_a_missed_occurrence_stays_missed_and_the_timer_is_told_no_schedule_status_as_in_Azure()
+    {
+        const string name = UnmonitoredFunctions.Name;
+        var missed = HostTables.ThisHour().AddHours(-1);
+        await _tables.SetStatusAsync(name, missed.AddHours(-1), missed);
+
+        await using var host = await TestHost.StartAsync(database.ConnectionString, [typeof(UnmonitoredFunctions)], HostTables.InProcess(), HostTables.DebugTimersHostJson);
+        await _tables.WaitForRunsAsync(name, 1);
+        var status = await _tables.StatusAsync(name);
+        await Eventually.UntilLoggedAsync(host, HostTables.WaitsFor(name, status!.Next));
+
+        // RunOnStartup runs; the missed occurrence is not caught up in its place.
+        var run = Assert.Single(await _tables.RunsAsync(name));
+        Assert.Equal("startup", run.Trigger);
+        Assert.Equal(new DateTimeOffset(s_hourly.GetNextOccurrence(run.FinishedAt.UtcDateTime), TimeSpan.Zero), status.Next);
+        var seen = Assert.Single(Probe.For(name).Runs);
+        Assert.Null(seen.Timer.ScheduleStatus);
+        Assert.False(seen.Timer.IsPastDue);
     }
 
     [Fact]
@@ -137,7 +173,7 @@ public sealed class TimerCatchUpTests(PostgresDatabaseFixture database) : IClass
         Assert.Equal("catch-up", runs[0].Trigger);
         Assert.Equal(pending, runs[0].ScheduledFor);
         Assert.Equal("schedule", runs[1].Trigger);
-        Assert.Equal(CronSchedule.Parse("* * * * * *").GetNextOccurrence(runs[0].FinishedAt), runs[1].ScheduledFor);
+        Assert.Equal(new DateTimeOffset(CrontabSchedule.Parse("* * * * * *", new() { IncludingSeconds = true }).GetNextOccurrence(runs[0].FinishedAt.UtcDateTime), TimeSpan.Zero), runs[1].ScheduledFor);
         Assert.All(runs, run => Assert.True(run.Succeeded));
 
         var seen = Probe.For(name).Runs.Skip(before).Take(2).ToList();

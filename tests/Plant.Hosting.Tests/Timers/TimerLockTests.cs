@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Testing.Hosting;

@@ -1,6 +1,8 @@
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Time.Testing;
+using NCrontab;
 using Plant.Hosting.Timers;
 using Plant.Testing;
 using Plant.Testing.Hosting;
@@ -86,7 +88,7 @@ public sealed class RunOnStartupFunctions
 /// <summary>One host running timers in-process: the schedule, what a run is told, and failures.</summary>
 public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
 {
-    private static readonly CronSchedule s_everySecond = CronSchedule.Parse("* * * * * *");
+    private static readonly CrontabSchedule s_everySecond = CrontabSchedule.Parse("* * * * * *", new() { IncludingSeconds = true });
     private readonly HostTables _tables = new(database.DataSource);
 
     [Fact]
@@ -102,7 +104,7 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
         Assert.All(runs, run => Assert.True(run.Succeeded && run.Trigger == "schedule"));
         Assert.True(runs[1].StartedAt >= runs[0].FinishedAt);
         // The occurrences during the first run are skipped, not queued up.
-        Assert.Equal(s_everySecond.GetNextOccurrence(runs[0].FinishedAt), runs[1].ScheduledFor);
+        Assert.Equal(new DateTimeOffset(s_everySecond.GetNextOccurrence(runs[0].FinishedAt.UtcDateTime), TimeSpan.Zero), runs[1].ScheduledFor);
         Assert.Equal(1, Probe.For(name).MaxConcurrent);
         Assert.False(Probe.For(name).Runs[1].Timer.IsPastDue);
     }
@@ -160,13 +162,13 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
         var runs = await _tables.RunsAsClockMovesAsync(name, 3, clock);
         var seen = Probe.For(name).Runs.Take(3).ToList();
         Assert.Equal(runs.Select(r => r.InvocationId.ToString()), seen.Select(s => s.InvocationId));
-        Assert.Equal(DateTime.MinValue, seen[0].Timer.ScheduleStatus.Last);
-        Assert.Equal(DateTime.MinValue, seen[0].Timer.ScheduleStatus.LastUpdated);
+        Assert.Equal(DateTime.MinValue, seen[0].Timer.ScheduleStatus!.Last);
+        Assert.Equal(DateTime.MinValue, seen[0].Timer.ScheduleStatus!.LastUpdated);
         for (var i = 0; i < runs.Count; i++)
         {
-            var status = seen[i].Timer.ScheduleStatus;
+            var status = seen[i].Timer.ScheduleStatus!;
             Assert.Equal(DateTimeKind.Utc, status.Next.Kind);
-            Assert.Equal(s_everySecond.GetNextOccurrence(runs[i].StartedAt).UtcDateTime, status.Next);
+            Assert.Equal(s_everySecond.GetNextOccurrence(runs[i].StartedAt.UtcDateTime), status.Next);
             Assert.True(status.Next > runs[i].StartedAt.UtcDateTime);
             Assert.False(seen[i].Timer.IsPastDue);
             if (i > 0)
@@ -218,10 +220,10 @@ public sealed class TimerScheduleTests(PostgresDatabaseFixture database) : IClas
         var seen = Probe.For(name).Runs;
         Assert.Equal(2, seen.Count);
         Assert.All(seen, s => Assert.False(s.Timer.IsPastDue));
-        Assert.Equal(DateTime.MinValue, seen[0].Timer.ScheduleStatus.Last);
-        Assert.Equal(runs[0].ScheduledFor!.Value.UtcDateTime, seen[1].Timer.ScheduleStatus.Last);
-        Assert.Equal(runs[0].FinishedAt.UtcDateTime, seen[1].Timer.ScheduleStatus.LastUpdated);
+        Assert.Equal(DateTime.MinValue, seen[0].Timer.ScheduleStatus!.Last);
+        Assert.Equal(runs[0].ScheduledFor!.Value.UtcDateTime, seen[1].Timer.ScheduleStatus!.Last);
+        Assert.Equal(runs[0].FinishedAt.UtcDateTime, seen[1].Timer.ScheduleStatus!.LastUpdated);
         // An hourly timer: Next is the coming hour, not the start-up instant.
-        Assert.Equal(CronSchedule.Parse("0 0 * * * *").GetNextOccurrence(runs[1].StartedAt).UtcDateTime, seen[1].Timer.ScheduleStatus.Next);
+        Assert.Equal(CrontabSchedule.Parse("0 0 * * * *", new() { IncludingSeconds = true }).GetNextOccurrence(runs[1].StartedAt.UtcDateTime), seen[1].Timer.ScheduleStatus!.Next);
     }
 }

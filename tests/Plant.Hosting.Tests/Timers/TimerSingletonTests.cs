@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Plant.Hosting.Functions;

@@ -1,9 +1,23 @@
 using System.Globalization;
-using Plant.Hosting.Timers;
+using Microsoft.Azure.Functions.Worker;
+using Microsoft.Extensions.Configuration;
+using Plant.Hosting.Functions;
 
 namespace Plant.Hosting.Tests.Timers;
 
-public sealed class CronScheduleTests
+public sealed class ConfiguredTimer
+{
+    [Function("Configured")]
+    public static void Run([TimerTrigger("%SCHEDULE%")] TimerInfo timer)
+    {
+    }
+}
+
+/// <summary>
+/// Schedules as the host reads them from <c>[TimerTrigger]</c>: NCrontab's parser and evaluator, as Azure's timer
+/// extension uses them (six fields with seconds, five without), in UTC; and what it refuses at start-up.
+/// </summary>
+public sealed class TimerScheduleReadingTests
 {
     [Theory]
     [InlineData("0 */5 * * * *", "2025-03-10T10:02:30Z", "2025-03-10T10:05:00Z")]
@@ -44,9 +58,9 @@ public sealed class CronScheduleTests
     public void Next_occurrence_of_known_schedules_is_the_expected_utc_second(
         string expression, string after, string expected)
     {
-        var schedule = CronSchedule.Parse(expression);
+        var schedule = Read(expression);
 
-        var next = schedule.GetNextOccurrence(DateTimeOffset.Parse(after, CultureInfo.InvariantCulture));
+        var next = schedule.NextAfter(DateTimeOffset.Parse(after, CultureInfo.InvariantCulture));
 
         Assert.Equal(DateTimeOffset.Parse(expected, CultureInfo.InvariantCulture), next);
         Assert.Equal(TimeSpan.Zero, next.Offset);
@@ -55,7 +69,7 @@ public sealed class CronScheduleTests
     [Fact]
     public void Day_of_month_and_day_of_week_must_both_match_as_in_NCrontab()
     {
-        var schedule = CronSchedule.Parse("0 0 0 13 * FRI");
+        var schedule = Read("0 0 0 13 * FRI");
 
         var fridaysThe13th = Occurrences(schedule, new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero), 4);
 
@@ -84,13 +98,11 @@ public sealed class CronScheduleTests
         var from = new DateTimeOffset(2025, 1, 1, 0, 0, 0, TimeSpan.Zero);
 
         Assert.Equal(
-            Occurrences(CronSchedule.Parse(equivalent), from, 50),
-            Occurrences(CronSchedule.Parse(expression), from, 50));
+            Occurrences(Read(equivalent), from, 50),
+            Occurrences(Read(expression), from, 50));
     }
 
     [Theory]
-    [InlineData("")]
-    [InlineData("   ")]
     [InlineData("* * * *")]
     [InlineData("* * * * * * *")]
     [InlineData("60 * * * * *")]
@@ -107,10 +119,11 @@ public sealed class CronScheduleTests
     [InlineData("* * * * * FUNDAY")]
     [InlineData("0 0 0 * * 7")] // NCrontab, as Azure, knows Sunday as 0 only
     [InlineData("0 0 0 ? * SAT")] // and no Quartz '?'.
-    public void A_malformed_expression_is_refused_quoting_it(string expression)
+    public void A_malformed_expression_stops_start_up_naming_the_function_and_quoting_it(string expression)
     {
-        var error = Assert.Throws<CronFormatException>(() => CronSchedule.Parse(expression));
+        var error = Assert.Throws<StartupException>(() => Read(expression));
 
+        Assert.StartsWith("Function 'Configured' has an invalid schedule: ", error.Message, StringComparison.Ordinal);
         Assert.Contains($"\"{expression}\"", error.Message, StringComparison.Ordinal);
     }
 
@@ -120,40 +133,24 @@ public sealed class CronScheduleTests
     [InlineData("0 0 0 30-31 FEB *")]
     public void A_schedule_that_can_never_fire_is_refused(string expression)
     {
-        var error = Assert.Throws<CronFormatException>(() => CronSchedule.Parse(expression));
+        var error = Assert.Throws<StartupException>(() => Read(expression));
 
         Assert.Contains("can never fire", error.Message, StringComparison.Ordinal);
     }
 
-    [Fact]
-    public void Parse_rejects_null()
+    /// <summary>The schedule as the host reads it from a function's [TimerTrigger("%SCHEDULE%")].</summary>
+    private static TimerBinding Read(string expression)
     {
-        Assert.Throws<ArgumentNullException>(() => CronSchedule.Parse(null!));
+        var configuration = new ConfigurationBuilder().AddInMemoryCollection(new Dictionary<string, string?> { ["SCHEDULE"] = expression }).Build();
+        return FunctionIndexer.Index([new FunctionApp("timers", [typeof(ConfiguredTimer)])], configuration).Single().Timer!;
     }
 
-    [Fact]
-    public void ToString_returns_the_expression_as_given()
-    {
-        var schedule = CronSchedule.Parse(" 0 30 9 * jan,JUL Sun");
-
-        Assert.Equal(" 0 30 9 * jan,JUL Sun", schedule.ToString());
-        Assert.Equal(" 0 30 9 * jan,JUL Sun", schedule.Expression);
-    }
-
-    [Fact]
-    public void No_occurrence_before_the_end_of_the_calendar_throws()
-    {
-        var schedule = CronSchedule.Parse("0 0 0 1 1 *");
-
-        Assert.Throws<InvalidOperationException>(() => schedule.GetNextOccurrence(new DateTimeOffset(9999, 6, 1, 0, 0, 0, TimeSpan.Zero)));
-    }
-
-    private static List<DateTimeOffset> Occurrences(CronSchedule schedule, DateTimeOffset from, int count)
+    private static List<DateTimeOffset> Occurrences(TimerBinding schedule, DateTimeOffset from, int count)
     {
         var occurrences = new List<DateTimeOffset>();
         for (var next = from; occurrences.Count < count;)
         {
-            next = schedule.GetNextOccurrence(next);
+            next = schedule.NextAfter(next);
             occurrences.Add(next);
         }
 
