@@ -14,6 +14,8 @@
 #                                ReadyToRun image (not what the Dockerfile does; see docs/BENCHMARKS.md)
 #   NO_PUBLISH=1                 reuse the previous publish
 #   OUT=folder                   where to publish the app (default: under $TMPDIR/plant-bench), e.g. to keep a "before"
+#   BEFORE=folder                also measure, interleaved, an earlier publish of the same app (made with OUT= from
+#                                a checkout of an earlier commit, and RUNS 0 to publish only): the "before" of a change
 #   Any DOTNET_* variable is passed to the processes (e.g. DOTNET_TieredPGO=0), to try runtime settings.
 #
 # The app runs as in its container (K_SERVICE, PORT, FUNCTION_TARGET, uat, a master key), through its apphost as
@@ -49,6 +51,9 @@ fi
 
 # Each measured target: name|publish folder|project|route|command (run in the folder).
 targets=("$app|${OUT:-$work/cold-start-$app-$variant}|functions/$app|$route|./Plant.$app")
+if [[ -n "${BEFORE:-}" ]]; then
+  targets+=("before|$BEFORE|functions/$app|$route|./Plant.$app")
+fi
 if [[ $baseline == 1 ]]; then
   targets+=("bare|$work/cold-start-bare-$variant|bench/Plant.Bench.HostOverhead|api/hello|./Plant.Bench.HostOverhead bare $port")
 fi
@@ -56,6 +61,7 @@ fi
 if [[ -z "${NO_PUBLISH:-}" ]]; then
   for t in "${targets[@]}"; do
     IFS='|' read -r name out project _ _ <<<"$t"
+    [[ $name == before ]] && continue # published from the earlier commit's checkout
     rm -rf "$out"
     echo "publishing $project (${flags[*]}) to $out" >&2
     started=$EPOCHREALTIME
@@ -64,6 +70,8 @@ if [[ -z "${NO_PUBLISH:-}" ]]; then
     echo "published $name in $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s" >&2
   done
 fi
+
+[[ $runs -gt 0 ]] || exit 0 # RUNS 0: publish only
 
 export K_SERVICE=genesis-bench PORT="$port" FUNCTION_TARGET="$target" PLANT_ENVIRONMENT=uat PLANT_RETENTION_DAYS=30 \
   PLANT_MASTER_KEY=cold-start-bench-master-key-0123456789 ASPNETCORE_HTTP_PORTS='' \
@@ -165,4 +173,8 @@ done
 if [[ $baseline == 1 ]]; then
   awk -v a="${medians[$app]}" -v b="${medians[bare]}" -v app="$app" \
     'BEGIN { printf "%s - bare: %+.0f ms (%+.0f%%) on the medians\n", app, a - b, (a - b) / b * 100 }'
+fi
+if [[ -n "${BEFORE:-}" ]]; then
+  awk -v a="${medians[$app]}" -v b="${medians[before]}" -v app="$app" \
+    'BEGIN { printf "%s - before: %+.0f ms (%+.1f%%) on the medians\n", app, a - b, (a - b) / b * 100 }'
 fi
