@@ -18,7 +18,8 @@ internal static partial class FunctionIndexer
 {
     public const BindingFlags MethodFlags = BindingFlags.Public | BindingFlags.Instance | BindingFlags.Static | BindingFlags.DeclaredOnly;
 
-    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]*$")]
+    /// <summary>Azure's rule: a letter, then letters, digits, '_' or '-'; at most 128 characters.</summary>
+    [GeneratedRegex("^[A-Za-z][A-Za-z0-9_-]{0,127}$")]
     private static partial Regex ValidName();
 
     public static IReadOnlyList<FunctionDescriptor> Index(IEnumerable<FunctionApp> apps, IConfiguration configuration)
@@ -41,7 +42,7 @@ internal static partial class FunctionIndexer
                     var name = attribute.Name ?? "";
                     if (!ValidName().IsMatch(name))
                     {
-                        throw new StartupException($"Function name '{name}' on {where} is invalid: it must start with a letter and hold only letters, digits, '_' and '-'.");
+                        throw new StartupException($"Function name '{name}' on {where} is invalid: it must start with a letter and hold only letters, digits, '_' and '-', at most 128 characters.");
                     }
 
                     // Function names are case-insensitive in Azure Functions too (routes, admin API, FUNCTION_TARGET).

@@ -163,12 +163,23 @@ public sealed class ScheduleFromSetting
 
 #pragma warning restore CA1801, IDE0060
 
+public sealed class LongName
+{
+    public const string Name = "F12345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678901234567890123456789012345678";
+
+    [Function(Name)]
+    public static void Run([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request)
+    {
+    }
+}
+
 public sealed class StartupErrorTests(PostgresDatabaseFixture database) : IClassFixture<PostgresDatabaseFixture>
 {
     [Theory]
     [InlineData(typeof(DigitFirstName), "'1Function'")]
     [InlineData(typeof(NameWithSpace), "'My Function'")]
     [InlineData(typeof(EmptyName), "''")]
+    [InlineData(typeof(LongName), "'" + LongName.Name + "'")] // 129 characters; Azure takes at most 128
     public void An_invalid_function_name_stops_start_up(Type type, string name)
     {
         var e = StartupFailure.Of<StartupException>(database.ConnectionString, [type]);
