@@ -62,6 +62,7 @@ public static class FunctionHost
         var problems = new List<string>();
         var settings = HostSettings.Read(builder.Configuration, options.HostJsonPath ?? Path.Combine(AppContext.BaseDirectory, "host.json"), problems);
         var keys = Gather(problems, () => FunctionKeys.Load(builder.Configuration, settings));
+        var tokens = Gather(problems, () => BearerTokens.Load(builder.Configuration));
         foreach (var functionApp in options.Apps)
         {
             // An app reads and checks the settings it uses as it registers its services.
@@ -93,6 +94,10 @@ public static class FunctionHost
 
         var services = builder.Services;
         services.AddSingleton(settings).AddSingleton(keys!).TryAddSingleton(TimeProvider.System);
+        if (tokens is not null)
+        {
+            services.AddSingleton(tokens);
+        }
         // The slim builder leaves out the regex route constraint, which Azure Functions routes may use.
         services.Configure<RouteOptions>(o => o.SetParameterPolicy<RegexInlineRouteConstraint>("regex"));
         services.AddSingleton<FunctionExecutor>().AddSingleton<ReadinessCheck>().AddSingleton<HostStore>().AddSingleton<TimerRunner>();

@@ -38,9 +38,8 @@ internal static class AdminEndpoints
     private static async Task InvokeAsync(
         HttpContext http, string name, Dictionary<string, FunctionDescriptor> functions, string routePrefix, TimerRunner runner, TimeProvider time)
     {
-        if (!FunctionKeys.Allows(AuthorizationLevel.Admin, KeyIdentity.Get(http)))
+        if (!await Callers.AdmitAsync(http, AuthorizationLevel.Admin, "The admin API requires the master key."))
         {
-            await Problems.WriteAsync(http, StatusCodes.Status401Unauthorized, Problems.Unauthorized, "Unauthorized", "The admin API requires the master key.");
             return;
         }
 

@@ -61,11 +61,11 @@ internal static class HttpFunctionEndpoints
     {
         var services = http.RequestServices;
         // An anonymous function needs no key lookup (the rate limiter does its own when it is on).
-        if (function.Http!.AuthLevel != AuthorizationLevel.Anonymous && !FunctionKeys.Allows(function.Http.AuthLevel, KeyIdentity.Get(http)))
+        var level = function.Http!.AuthLevel;
+        if (level != AuthorizationLevel.Anonymous && !await Callers.AdmitAsync(http, level, level == AuthorizationLevel.Admin
+            ? "This function requires the master key."
+            : Problems.ForStatus(StatusCodes.Status401Unauthorized, http.Request).Detail))
         {
-            var (slug, title, detail) = Problems.ForStatus(StatusCodes.Status401Unauthorized, http.Request);
-            await Problems.WriteAsync(http, StatusCodes.Status401Unauthorized, slug, title,
-                function.Http.AuthLevel == AuthorizationLevel.Admin ? "This function requires the master key." : detail);
             return;
         }
 
