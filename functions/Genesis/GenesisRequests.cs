@@ -9,18 +9,10 @@ namespace Plant.Genesis;
 
 /// <summary>
 /// What Genesis's routes read from a request beyond the host's readers: a draft body of the route's type, the
-/// version an <c>If-Match</c> names, and the acting caller. Bad input is a <see cref="BadInputException"/>.
+/// and the version an <c>If-Match</c> names. Bad input is a <see cref="BadInputException"/>.
 /// </summary>
 internal static class GenesisRequests
 {
-    /// <summary>The header a portal sets to the user it acts for; recorded as created_by/updated_by and in the audit trail.</summary>
-    public const string ActorHeader = "X-Plant-Actor";
-
-    /// <summary>The actor recorded when the caller names none.</summary>
-    public const string DefaultActor = "genesis-api";
-
-    private const int MaxActorLength = 200;
-
     /// <summary>
     /// The body as a draft of <paramref name="type"/>: a JSON object with only the draft's members (an
     /// <c>entityType</c> member is allowed when it names the same type).
@@ -78,20 +70,6 @@ internal static class GenesisRequests
 
     /// <summary>The ETag of a version: its number, quoted.</summary>
     public static EntityTagHeaderValue ETag(int version) => new(string.Create(CultureInfo.InvariantCulture, $"\"{version}\""));
-
-    /// <summary>The caller's <see cref="ActorHeader"/>, or <see cref="DefaultActor"/>; a header that cannot be recorded is a 400.</summary>
-    public static string Actor(HttpRequest request)
-    {
-        var header = request.Headers[ActorHeader].ToString().Trim();
-        if (header.Length == 0)
-        {
-            return DefaultActor;
-        }
-
-        return header.Length <= MaxActorLength && TextInput.IsPlain(header)
-            ? header
-            : throw new BadInputException(ActorHeader, $"The {ActorHeader} header must have at most {MaxActorLength} characters and no control characters.");
-    }
 
     /// <summary>The text of a JSON string node; null when it is not a string, or not valid Unicode (an escaped lone surrogate).</summary>
     private static string? StringOf(JsonNode? node)

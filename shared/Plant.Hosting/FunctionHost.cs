@@ -63,6 +63,7 @@ public static class FunctionHost
         var settings = HostSettings.Read(builder.Configuration, options.HostJsonPath ?? Path.Combine(AppContext.BaseDirectory, "host.json"), problems);
         var keys = Gather(problems, () => FunctionKeys.Load(builder.Configuration, settings));
         var tokens = Gather(problems, () => BearerTokens.Load(builder.Configuration));
+        var asserters = ActorAsserters.Load(builder.Configuration, settings);
         foreach (var functionApp in options.Apps)
         {
             // An app reads and checks the settings it uses as it registers its services.
@@ -94,6 +95,7 @@ public static class FunctionHost
 
         var services = builder.Services;
         services.AddSingleton(settings).AddSingleton(keys!).TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(asserters);
         if (tokens is not null)
         {
             services.AddSingleton(tokens);

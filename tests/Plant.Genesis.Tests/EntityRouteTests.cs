@@ -325,6 +325,20 @@ public sealed class EntityRouteTests(GenesisDatabase db)
             HttpStatusCode.BadRequest, Problems.BadRequest);
     }
 
+    [Fact]
+    public async Task The_verified_caller_is_the_creator_and_only_a_caller_allowed_to_may_name_another_actor()
+    {
+        var keyed = await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/skills", Drafts.Skill(), TestHost.FunctionKey));
+        var before = await db.ScalarAsync<long>("select count(*) from genesis.audit_entry");
+        // The master key is not on the list of callers that may name an actor.
+        var refused = await db.PostAsync("/api/v1/genesis/skills", Drafts.Skill(), TestHost.MasterKey, ("X-Plant-Actor", "portal:user-42"));
+
+        Assert.Equal("key:function-1", keyed.GetProperty("createdBy").GetString());
+        var problem = await Problem.AssertAsync(refused, HttpStatusCode.Forbidden, Problems.Forbidden);
+        Assert.Equal("X-Plant-Actor", problem.GetProperty("parameter").GetString());
+        Assert.Equal(before, await db.ScalarAsync<long>("select count(*) from genesis.audit_entry"));
+    }
+
     private Task<long> EntityCountAsync() => db.ScalarAsync<long>("select count(*) from catalog.entity_version");
 
     private static object DraftOf(string segment) => segment switch

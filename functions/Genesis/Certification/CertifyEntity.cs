@@ -26,7 +26,7 @@ public sealed class CertifyEntity(Certifier certifier)
         }
 
         QueryReader.For(request);
-        var actor = GenesisRequests.Actor(request);
+        var actor = Actors.Of(request, anonymous: "genesis-api");
         var ifMatch = GenesisRequests.IfMatchVersion(request);
         var result = await certifier.CertifyAsync(entityType, id, ifMatch, actor, cancellationToken);
         var response = request.HttpContext.Response;

@@ -41,7 +41,7 @@ public sealed class ChangeLifecycle(EntityStore store)
         }
 
         QueryReader.For(request);
-        var actor = GenesisRequests.Actor(request);
+        var actor = Actors.Of(request, anonymous: "genesis-api");
         var ifMatch = GenesisRequests.IfMatchVersion(request);
         var result = await store.ChangeLifecycleAsync(entityType, id, change, ifMatch, actor, ct);
         return result.Outcome is WriteOutcome.Written or WriteOutcome.Unchanged

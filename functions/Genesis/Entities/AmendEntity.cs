@@ -27,7 +27,7 @@ public sealed class AmendEntity(EntityStore store)
         }
 
         QueryReader.For(request);
-        var actor = GenesisRequests.Actor(request);
+        var actor = Actors.Of(request, anonymous: "genesis-api");
         if (request.Headers.IfMatch.Count == 0)
         {
             return GenesisResults.IfMatchRequired();

@@ -26,7 +26,7 @@ public sealed class CreateEntity(EntityStore store)
         }
 
         QueryReader.For(request);
-        var actor = GenesisRequests.Actor(request);
+        var actor = Actors.Of(request, anonymous: "genesis-api");
         var draft = await GenesisRequests.ReadDraftAsync(request, entityType, cancellationToken);
         EntityWriteResult result;
         try

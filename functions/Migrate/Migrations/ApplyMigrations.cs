@@ -20,6 +20,6 @@ public sealed class ApplyMigrations(MigrationPipeline pipeline)
     {
         QueryReader.For(request);
         var body = await JsonBody.ReadOptionalAsync<ApplyRequest>(request, cancellationToken);
-        return await MigrationRoutes.RunAsync(pipeline, MigrationOperation.Up, MigrationRoutes.Target(body?.Target, mayRollBack: false), body?.ApprovalId, cancellationToken);
+        return await MigrationRoutes.RunAsync(pipeline, MigrationOperation.Up, MigrationRoutes.Target(body?.Target, mayRollBack: false), body?.ApprovalId, Actors.Of(request, "anonymous"), cancellationToken);
     }
 }

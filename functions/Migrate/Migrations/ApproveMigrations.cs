@@ -26,7 +26,7 @@ public sealed class ApproveMigrations(MigrationPipeline pipeline, TimeProvider t
         QueryReader.For(request);
         Check(body);
         var approval = await pipeline.ApproveAsync(
-            new ApprovalRequest(MigrationRoutes.Target(body.Target, mayRollBack: true), body.PlanChecksum, body.ApprovedBy, body.Note) { Actor = MigrationRoutes.Actor },
+            new ApprovalRequest(MigrationRoutes.Target(body.Target, mayRollBack: true), body.PlanChecksum, body.ApprovedBy, body.Note) { Actor = Actors.Of(request, "anonymous") },
             cancellationToken);
         return TypedResults.Created($"/api/v1/migrations/approvals/{approval.Id}", MigrationResponses.Approval(approval, time.GetUtcNow()));
     }

@@ -7,7 +7,7 @@ using Plant.Migrate.Wire;
 namespace Plant.Migrate.Migrations;
 
 /// <summary>
-/// What the migration routes share: the actor they record, the target they take, and their answers for refusals
+/// What the migration routes share: the target they take, and their answers for refusals
 /// and for runs that did not succeed (docs/PROBLEMS.md lists the types).
 /// A failed run is the migration's fault, not the server's: 422 with the run's report, never 500.
 /// </summary>
@@ -24,22 +24,20 @@ internal static class MigrationRoutes
     public const string MigrationFailed = "migration-failed";
     public const string BackupFailed = "backup-failed";
 
-    /// <summary>Who the run reports and the audit trail name for these routes: they take only the master key.</summary>
-    public const string Actor = "master";
-
     /// <summary>A body's <c>target</c> version, or none (the latest): 1 or more to go up to; 0 (an empty schema) too where the plan may be a rollback.</summary>
     public static int? Target(int? target, bool mayRollBack) => target < (mayRollBack ? 0 : 1)
         ? throw new BadInputException("target", mayRollBack ? "target must be a version, or 0 for an empty schema." : "target must be a version, 1 or more.")
         : target;
 
     /// <summary>One run of the pipeline that an operator asked for over HTTP, answered as <see cref="ForRun"/> does.</summary>
+    /// <param name="actor">Who the run report and the audit trail name: the verified caller (<see cref="Actors"/>).</param>
     public static async Task<Results<Ok<RunReportResponse>, ProblemHttpResult>> RunAsync(
-        MigrationPipeline pipeline, MigrationOperation operation, int? target, Guid? approvalId, CancellationToken ct) =>
+        MigrationPipeline pipeline, MigrationOperation operation, int? target, Guid? approvalId, string actor, CancellationToken ct) =>
         ForRun(await pipeline.RunAsync(new MigrationRunRequest
         {
             Operation = operation,
             Trigger = MigrationTrigger.Http,
-            RequestedBy = Actor,
+            RequestedBy = actor,
             Target = target,
             ApprovalId = approvalId,
         }, ct));

@@ -27,6 +27,6 @@ public sealed class RollbackMigrations(MigrationPipeline pipeline)
             throw new BadInputException("target", "target must be an applied version, or 0 for an empty schema.");
         }
 
-        return await MigrationRoutes.RunAsync(pipeline, MigrationOperation.Down, body.Target, body.ApprovalId, cancellationToken);
+        return await MigrationRoutes.RunAsync(pipeline, MigrationOperation.Down, body.Target, body.ApprovalId, Actors.Of(request, "anonymous"), cancellationToken);
     }
 }

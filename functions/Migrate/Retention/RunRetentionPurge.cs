@@ -17,9 +17,6 @@ public sealed class RunRetentionPurge(RetentionPurge purge)
     /// <summary>The problem type of a purge refused because another is running.</summary>
     public const string PurgeInProgress = "purge-in-progress";
 
-    /// <summary>The actor the audit trail records: the admin level accepts the master key only.</summary>
-    public const string Actor = "master";
-
     [Function(nameof(RunRetentionPurge))]
     public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/retention/purge")] HttpRequest request, CancellationToken cancellationToken)
@@ -33,7 +30,7 @@ public sealed class RunRetentionPurge(RetentionPurge purge)
 
         try
         {
-            var report = await purge.RunAsync(new PurgeRequest { DryRun = fromQuery ?? body?.DryRun ?? false, Actor = Actor }, cancellationToken);
+            var report = await purge.RunAsync(new PurgeRequest { DryRun = fromQuery ?? body?.DryRun ?? false, Actor = Actors.Of(request, "anonymous") }, cancellationToken);
             return TypedResults.Ok(report.ToJson());
         }
         catch (RetentionBusyException e)

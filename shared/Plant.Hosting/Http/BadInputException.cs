@@ -40,6 +40,10 @@ public sealed class BadInputException : Exception
     public static BadInputException MalformedJson(string? member, string detail) =>
         new(StatusCodes.Status400BadRequest, Problems.MalformedJson, "Malformed JSON", member, detail);
 
+    /// <summary>A 403 <c>forbidden</c> about one input: the caller may not send it.</summary>
+    public static BadInputException Forbidden(string parameter, string detail) =>
+        new(StatusCodes.Status403Forbidden, Problems.Forbidden, "Forbidden", parameter, detail);
+
     /// <summary>A 415: the body is not UTF-8 JSON.</summary>
     public static BadInputException UnsupportedMediaType(string detail) =>
         new(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "Unsupported media type", null, detail);

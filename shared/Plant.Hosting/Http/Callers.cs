@@ -14,7 +14,14 @@ namespace Plant.Hosting.Http;
 /// </summary>
 internal static class Callers
 {
+    /// <summary>How a key caller is named in records: <c>key:master</c>, <c>key:function-1</c>.</summary>
+    public const string KeyPrefix = "key:";
+
     private const string BearerPrefix = "Bearer ";
+    private static readonly object s_nameKey = new();
+
+    /// <summary>The admitted caller's name: <c>key:master</c>, <c>key:function-N</c>, or a token's email; null when none was verified.</summary>
+    public static string? Name(HttpContext http) => http.Items.TryGetValue(s_nameKey, out var name) ? (string?)name : null;
 
     /// <param name="http">The request.</param>
     /// <param name="level">The level the route needs.</param>
@@ -22,8 +29,14 @@ internal static class Callers
     /// <returns>True when admitted; false when the refusal has been written.</returns>
     public static async Task<bool> AdmitAsync(HttpContext http, AuthorizationLevel level, string noCredential)
     {
-        if (level == AuthorizationLevel.Anonymous || FunctionKeys.Allows(level, KeyIdentity.Get(http)))
+        if (level == AuthorizationLevel.Anonymous)
         {
+            return true;
+        }
+
+        if (KeyIdentity.Get(http) is { } key && FunctionKeys.Allows(level, key))
+        {
+            http.Items[s_nameKey] = KeyPrefix + key;
             return true;
         }
 
@@ -76,6 +89,7 @@ internal static class Callers
         }
 
         http.User = new ClaimsPrincipal(identity);
+        http.Items[s_nameKey] = principal;
         return true;
     }
 

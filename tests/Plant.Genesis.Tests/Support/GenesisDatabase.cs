@@ -7,6 +7,7 @@ using Plant.Core.Migrations;
 using Plant.Core.Seed;
 using Plant.Core.Signing;
 using Plant.Genesis;
+using Plant.Hosting;
 using Plant.Testing;
 using Plant.Testing.Hosting;
 using Xunit;
@@ -37,7 +38,10 @@ public sealed class GenesisDatabase : PostgresDatabaseFixture
         await base.InitializeAsync();
         await TestPipeline.Create(DataSource).UpAsync();
         await new CatalogSeeder(DataSource, new FeatureHashingEmbedder(), PlantSettings.Defaults(PlantEnvironment.Local), Keys).SeedAsync();
-        Host = await TestHost.StartAsync(ConnectionString, GenesisApp.Definition, TestSigningKeys.Settings.ToDictionary(p => p.Key, p => (string?)p.Value));
+        // The function key stands for a portal backend, which names the user it acts for; the master key does not.
+        var settings = TestSigningKeys.Settings.ToDictionary(p => p.Key, p => (string?)p.Value);
+        settings[Actors.AssertersSetting] = "key:function-1";
+        Host = await TestHost.StartAsync(ConnectionString, GenesisApp.Definition, settings);
     }
 
     public override async Task DisposeAsync()

@@ -17,6 +17,9 @@ public sealed class TokenFunctions
     public static string Caller([HttpTrigger(AuthorizationLevel.Function, "get")] HttpRequest request) =>
         request.HttpContext.User.FindFirst("email")?.Value ?? "a key";
 
+    [Function("Actor")]
+    public static string Actor([HttpTrigger(AuthorizationLevel.Function, "get")] HttpRequest request) => Actors.Of(request, "anonymous");
+
     [Function("AdminOnly")]
     public static string AdminOnly([HttpTrigger(AuthorizationLevel.Admin, "get")] HttpRequest request) => "admin";
 
@@ -51,6 +54,7 @@ public sealed class TokenHost : PostgresDatabaseFixture
             [BearerTokens.AudiencesSetting] = Audience,
             [BearerTokens.FunctionCallersSetting] = Portal,
             [BearerTokens.AdminCallersSetting] = Scheduler,
+            [Actors.AssertersSetting] = Portal,
         });
 
     public override async Task DisposeAsync()
@@ -91,6 +95,25 @@ public sealed class BearerTokenTests(TokenHost fixture) : IClassFixture<TokenHos
         Assert.Equal((HttpStatusCode.OK, TokenHost.Scheduler), (schedulerCalls.StatusCode, await schedulerCalls.Content.ReadAsStringAsync()));
         Assert.Equal(HttpStatusCode.OK, schedulerAdmin.StatusCode);
         Assert.Equal(HttpStatusCode.Accepted, schedulerTimer.StatusCode);
+    }
+
+    [Fact]
+    public async Task The_actor_is_the_verified_caller_or_the_user_a_listed_caller_names()
+    {
+        var portal = Issuer.Token(TokenHost.Portal, TokenHost.Audience);
+        var scheduler = Issuer.Token(TokenHost.Scheduler, TokenHost.Audience);
+
+        using var byToken = await SendAsync(HttpMethod.Get, "/api/Actor", portal);
+        using var byKey = await Host.Client.SendAsync(TestHost.Request(HttpMethod.Get, "/api/Actor"));
+        using var onBehalf = await SendAsync(HttpMethod.Get, "/api/Actor", portal, ("X-Plant-Actor", "portal:user-42"));
+        using var notListed = await SendAsync(HttpMethod.Get, "/api/Actor", scheduler, ("X-Plant-Actor", "portal:user-42"));
+
+        Assert.Equal(TokenHost.Portal, await byToken.Content.ReadAsStringAsync());
+        Assert.Equal("key:function-1", await byKey.Content.ReadAsStringAsync());
+        Assert.Equal("portal:user-42", await onBehalf.Content.ReadAsStringAsync());
+        var problem = await Problem.AssertAsync(notListed, HttpStatusCode.Forbidden, "forbidden");
+        Assert.Equal((Actors.Header, $"{TokenHost.Scheduler} may not name an actor: X-Plant-Actor is taken only from the callers listed in PLANT_ACTOR_CALLERS."),
+            (problem.GetProperty("parameter").GetString(), problem.GetProperty("detail").GetString()));
     }
 
     [Fact]
@@ -236,12 +259,18 @@ public sealed class BearerTokenTests(TokenHost fixture) : IClassFixture<TokenHos
         return $"{parts[0]}.{Base64UrlEncoder.Encode(Encoding.UTF8.GetBytes(payload))}.{parts[2]}";
     }
 
-    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token) => SendAsync(Host, method, path, token);
+    private Task<HttpResponseMessage> SendAsync(HttpMethod method, string path, string token, params (string Name, string Value)[] headers) =>
+        SendAsync(Host, method, path, token, headers);
 
-    private static Task<HttpResponseMessage> SendAsync(TestHost host, HttpMethod method, string path, string token)
+    private static Task<HttpResponseMessage> SendAsync(TestHost host, HttpMethod method, string path, string token, params (string Name, string Value)[] headers)
     {
         var request = TestHost.Request(method, path, key: null);
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
+        foreach (var (name, value) in headers)
+        {
+            request.Headers.Add(name, value);
+        }
+
         return host.Client.SendAsync(request);
     }
 }

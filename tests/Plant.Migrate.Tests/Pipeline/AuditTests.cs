@@ -28,7 +28,7 @@ public sealed class AuditTests
         Assert.Equal(MigrationSet.Embedded.Latest, (await db.VersionsAsync()).Max());
         var entries = await EntriesAsync(db);
         Assert.Equal(
-            [("master", "migration.up.succeeded"), ("master", "migration.approved"), ("timer:MigrateOnSchedule", "migration.up.succeeded")],
+            [("key:master", "migration.up.succeeded"), ("key:master", "migration.approved"), ("timer:MigrateOnSchedule", "migration.up.succeeded")],
             entries.Select(e => (e.Actor, e.Action)));
         var runs = await db.RunsAsync();
         Assert.Equal(runs[0].Id.ToString(), entries[0].Details.GetProperty("runId").GetString());

@@ -50,7 +50,7 @@ public sealed class RetentionRouteTests(RetentionDatabase db) : IClassFixture<Re
         Assert.True(await db.ExistsAsync("catalog.entity", "entity_id", recent));
         var sequence = report.GetProperty("auditEntry").GetProperty("sequence").GetInt64();
         Assert.Equal(
-            $"{RunRetentionPurge.Actor} {RetentionPurge.PurgedAction} {report.GetProperty("runId").GetString()}",
+            $"key:master {RetentionPurge.PurgedAction} {report.GetProperty("runId").GetString()}",
             await db.ScalarAsync<string>("select actor || ' ' || action || ' ' || (details ->> 'runId') from genesis.audit_entry where sequence = @s", ("s", sequence)));
         Assert.Contains(host.Logs.Lines, l => l.Message.StartsWith("Retention purge ", StringComparison.Ordinal) && l.Message.Contains(" rows", StringComparison.Ordinal));
     }
