@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.IdentityModel.JsonWebTokens;
@@ -15,6 +16,12 @@ namespace Plant.Hosting.Http;
 /// signature, issuer, audience, expiry (a minute of clock skew) and a verified <c>email</c>, its principal; the
 /// principal's level comes from two allow-lists. Off unless audiences are set.
 /// </summary>
+/// <remarks>
+/// Behind Cloud Run's IAM check (<c>PLANT_TOKEN_VERIFIED_BY=cloud-run</c>) Cloud Run has verified the token and hands it
+/// on with its signature removed (in <c>X-Serverless-Authorization</c> when the caller used that header, which it
+/// prefers, otherwise in <c>Authorization</c>): the host then checks its claims (issuer, audience, lifetime, verified
+/// email, level) and not its signature, which it cannot, and fetches no keys.
+/// </remarks>
 internal sealed class BearerTokens
 {
     public const string IssuerSetting = "PLANT_TOKEN_ISSUER";
@@ -22,6 +29,8 @@ internal sealed class BearerTokens
     public const string AudiencesSetting = "PLANT_TOKEN_AUDIENCES";
     public const string FunctionCallersSetting = "PLANT_TOKEN_FUNCTION_CALLERS";
     public const string AdminCallersSetting = "PLANT_TOKEN_ADMIN_CALLERS";
+    public const string VerifiedBySetting = "PLANT_TOKEN_VERIFIED_BY";
+    public const string ServerlessHeader = "X-Serverless-Authorization";
     public const string GoogleIssuer = "https://accounts.google.com";
 
     /// <summary>Google's ID tokens are about 1 KB; anything far longer is refused before it is parsed.</summary>
@@ -39,9 +48,9 @@ internal sealed class BearerTokens
     private DateTimeOffset _fetchedAt;
     private DateTimeOffset? _lastRefresh;
 
-    private BearerTokens(string issuer, string discovery, IReadOnlyList<string> audiences, HashSet<string> admins, HashSet<string> callers)
+    private BearerTokens(string issuer, string discovery, IReadOnlyList<string> audiences, HashSet<string> admins, HashSet<string> callers, bool behindCloudRun)
     {
-        (Issuer, Discovery, Audiences, _admins, _callers) = (issuer, discovery, audiences, admins, callers);
+        (Issuer, Discovery, Audiences, _admins, _callers, BehindCloudRun) = (issuer, discovery, audiences, admins, callers, behindCloudRun);
         _retriever = new HttpDocumentRetriever { RequireHttps = discovery.StartsWith("https:", StringComparison.Ordinal) };
         _parameters = new TokenValidationParameters
         {
@@ -52,6 +61,12 @@ internal sealed class BearerTokens
             RequireExpirationTime = true,
             ClockSkew = TimeSpan.FromMinutes(1),
         };
+        if (behindCloudRun)
+        {
+            // Cloud Run checked the signature before the request reached the container; what is left of it is a marker.
+            _parameters.RequireSignedTokens = false;
+            _parameters.SignatureValidator = (token, _) => new JsonWebToken(token);
+        }
     }
 
     public string Issuer { get; }
@@ -59,6 +74,16 @@ internal sealed class BearerTokens
     public string Discovery { get; }
 
     public IReadOnlyList<string> Audiences { get; }
+
+    /// <summary>True when Cloud Run's IAM check verifies the tokens' signatures (<c>PLANT_TOKEN_VERIFIED_BY=cloud-run</c>).</summary>
+    public bool BehindCloudRun { get; }
+
+    /// <summary>The token the request carries: behind Cloud Run, its <c>X-Serverless-Authorization</c> first.</summary>
+    public static string? Presented(HttpRequest request, bool behindCloudRun)
+    {
+        string? header = behindCloudRun && request.Headers[ServerlessHeader].ToString() is { Length: > 0 } serverless ? serverless : request.Headers.Authorization;
+        return header is not null && header.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase) ? header[7..].Trim() : null;
+    }
 
     /// <summary>The issuer's settings; null when no audience is set (tokens are then not accepted).</summary>
     /// <exception cref="StartupException">The settings contradict each other, or a URL is not one.</exception>
@@ -86,7 +111,10 @@ internal sealed class BearerTokens
             throw StartupException.Setting(DiscoverySetting, $"'{discovery}' is not an https URL (http is allowed on loopback only, for a local issuer).");
         }
 
-        return new BearerTokens(issuer, discovery, audiences, admins, callers);
+        var verifiedBy = configuration[VerifiedBySetting] is { Length: > 0 } by ? by.Trim().ToLowerInvariant() : "plant";
+        return verifiedBy is "plant" or "cloud-run"
+            ? new BearerTokens(issuer, discovery, audiences, admins, callers, verifiedBy == "cloud-run")
+            : throw StartupException.Setting(VerifiedBySetting, $"is '{verifiedBy}': it must be 'plant' (the host checks each token's signature) or 'cloud-run' (the service requires IAM, and Cloud Run has checked it).");
     }
 
     /// <summary>
@@ -97,6 +125,11 @@ internal sealed class BearerTokens
     /// <exception cref="IOException">The issuer's documents cannot be fetched (see <see cref="IsIssuerUnreachable"/>).</exception>
     public async Task<TokenValidationResult> ValidateAsync(string token, CancellationToken ct)
     {
+        if (BehindCloudRun)
+        {
+            return await _handler.ValidateTokenAsync(token, _parameters);
+        }
+
         var keys = await KeysAsync(refresh: false, ct);
         var result = await ValidateWithAsync(token, keys);
         return result.Exception is SecurityTokenSignatureKeyNotFoundException && await KeysAsync(refresh: true, ct) is var fresh && !ReferenceEquals(fresh, keys)

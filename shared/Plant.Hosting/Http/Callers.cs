@@ -17,7 +17,6 @@ internal static class Callers
     /// <summary>How a key caller is named in records: <c>key:master</c>, <c>key:function-1</c>.</summary>
     public const string KeyPrefix = "key:";
 
-    private const string BearerPrefix = "Bearer ";
     private static readonly object s_nameKey = new();
 
     /// <summary>The admitted caller's name: <c>key:master</c>, <c>key:function-N</c>, or a token's email; null when none was verified.</summary>
@@ -41,14 +40,13 @@ internal static class Callers
         }
 
         var tokens = http.RequestServices.GetService<BearerTokens>();
-        string? header = http.Request.Headers.Authorization;
-        if (tokens is null || header is null || !header.StartsWith(BearerPrefix, StringComparison.OrdinalIgnoreCase))
+        if (tokens is null || BearerTokens.Presented(http.Request, tokens.BehindCloudRun) is not { } token)
         {
             await RefuseAsync(http, StatusCodes.Status401Unauthorized, noCredential, token: false);
             return false;
         }
 
-        if (header.Length > BearerPrefix.Length + BearerTokens.MaxTokenLength)
+        if (token.Length > BearerTokens.MaxTokenLength)
         {
             await RefuseAsync(http, StatusCodes.Status401Unauthorized, "The bearer token was refused: it is longer than 8 KB.", token: true);
             return false;
@@ -57,7 +55,7 @@ internal static class Callers
         TokenValidationResult result;
         try
         {
-            result = await tokens.ValidateAsync(header[BearerPrefix.Length..].Trim(), http.RequestAborted);
+            result = await tokens.ValidateAsync(token, http.RequestAborted);
         }
         catch (Exception e) when (BearerTokens.IsIssuerUnreachable(e))
         {

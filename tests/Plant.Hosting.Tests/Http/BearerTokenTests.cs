@@ -201,6 +201,41 @@ public sealed class BearerTokenTests(TokenHost fixture) : IClassFixture<TokenHos
     }
 
     [Fact]
+    public async Task Behind_Cloud_Run_s_IAM_check_the_claims_of_the_token_it_hands_on_without_its_signature_are_checked()
+    {
+        await using var host = await TestHost.StartAsync(fixture.ConnectionString, [typeof(TokenFunctions)], new Dictionary<string, string?>
+        {
+            [BearerTokens.IssuerSetting] = Issuer.Issuer,
+            [BearerTokens.AudiencesSetting] = TokenHost.Audience,
+            [BearerTokens.FunctionCallersSetting] = TokenHost.Portal,
+            [BearerTokens.AdminCallersSetting] = TokenHost.Scheduler,
+            [BearerTokens.VerifiedBySetting] = "cloud-run",
+        });
+        var fetches = Issuer.DocumentFetches;
+
+        // As Cloud Run hands it on: from X-Serverless-Authorization, which it prefers, while Authorization carries the caller's own.
+        using var serverless = await SendAsync(host, HttpMethod.Get, "/api/Caller", "not-for-plant",
+            (BearerTokens.ServerlessHeader, "Bearer " + Stripped(Issuer.Token(TokenHost.Portal, TokenHost.Audience))));
+        using var authorization = await SendAsync(host, HttpMethod.Get, "/api/AdminOnly", Stripped(Issuer.Token(TokenHost.Scheduler, TokenHost.Audience)));
+        using var expired = await SendAsync(host, HttpMethod.Get, "/api/Caller",
+            Stripped(Issuer.Token(TokenHost.Portal, TokenHost.Audience, lifetime: TimeSpan.FromMinutes(-10), notBefore: DateTimeOffset.UtcNow.AddHours(-1))));
+        using var elsewhere = await SendAsync(host, HttpMethod.Get, "/api/Caller", Stripped(Issuer.Token(TokenHost.Portal, "https://elsewhere.test")));
+        var fetched = Issuer.DocumentFetches - fetches;
+        // A host that checks signatures itself refuses the same token.
+        using var checkedHere = await SendAsync(HttpMethod.Get, "/api/Caller", Stripped(Issuer.Token(TokenHost.Portal, TokenHost.Audience)));
+
+        Assert.Equal((HttpStatusCode.OK, TokenHost.Portal), (serverless.StatusCode, await serverless.Content.ReadAsStringAsync()));
+        Assert.Equal(HttpStatusCode.OK, authorization.StatusCode);
+        Assert.Equal("The bearer token was refused: it has expired.", (await Problem.AssertAsync(expired, HttpStatusCode.Unauthorized, "unauthorized")).GetProperty("detail").GetString());
+        Assert.Equal("The bearer token was refused: it is for another audience.", (await Problem.AssertAsync(elsewhere, HttpStatusCode.Unauthorized, "unauthorized")).GetProperty("detail").GetString());
+        Assert.Equal("The bearer token was refused: its signature does not verify.", (await Problem.AssertAsync(checkedHere, HttpStatusCode.Unauthorized, "unauthorized")).GetProperty("detail").GetString());
+        Assert.Equal(0, fetched); // behind Cloud Run no key is ever fetched
+    }
+
+    /// <summary>The token as Cloud Run passes it to the container: the signature replaced by a marker.</summary>
+    private static string Stripped(string token) => token[..(token.LastIndexOf('.') + 1)] + "SIGNATURE_REMOVED_BY_GOOGLE";
+
+    [Fact]
     public async Task An_issuer_whose_keys_cannot_be_fetched_is_a_503_with_Retry_After_not_the_caller_s_fault()
     {
         await using var host = await TestHost.StartAsync(fixture.ConnectionString, [typeof(TokenFunctions)], new Dictionary<string, string?>
@@ -221,6 +256,7 @@ public sealed class BearerTokenTests(TokenHost fixture) : IClassFixture<TokenHos
     [InlineData(BearerTokens.AudiencesSetting, "https://plant.test", null, "PLANT_TOKEN_FUNCTION_CALLERS")]
     [InlineData(BearerTokens.FunctionCallersSetting, "a@plant.test", null, "PLANT_TOKEN_AUDIENCES")]
     [InlineData(BearerTokens.DiscoverySetting, "http://issuer.example/.well-known/openid-configuration", "https://plant.test", "PLANT_TOKEN_DISCOVERY_URL")]
+    [InlineData(BearerTokens.VerifiedBySetting, "google", "https://plant.test", "PLANT_TOKEN_VERIFIED_BY")]
     public void Settings_that_cannot_work_stop_start_up_naming_the_setting(string setting, string value, string? audience, string named)
     {
         var settings = new Dictionary<string, string?> { [setting] = value };
