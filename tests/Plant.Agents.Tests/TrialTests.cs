@@ -35,6 +35,8 @@ public sealed class TrialTests(TrialCatalog catalog) : IClassFixture<TrialCatalo
 
         var read = await catalog.GetJsonAsync($"/api/v1/trials/{id}");
         Assert.Equal(trial.ToString(), read.ToString());
+        // Started by the verified caller: the function key's name.
+        Assert.Equal("key:function-1", await catalog.ScalarAsync<string>("select created_by from catalog.entity_version where entity_id = @id", ("id", id)));
     }
 
     [Fact]

@@ -20,7 +20,7 @@ public sealed class CancelTrial(TrialService trials)
         CancellationToken cancellationToken)
     {
         QueryReader.For(request);
-        return await trials.CancelAsync(id, cancellationToken) switch
+        return await trials.CancelAsync(id, Actors.Of(request, "anonymous"), cancellationToken) switch
         {
             CancelTrialResult.Cancelled cancelled => TypedResults.Ok(TrialDto.From(cancelled.Trial)),
             CancelTrialResult.Ended ended => Problems.Result(

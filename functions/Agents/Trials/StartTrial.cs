@@ -30,7 +30,7 @@ public sealed class StartTrial(TrialService trials)
         var customerId = CustomerId(body.Customer);
         CheckEmail(body.Customer.Email);
 
-        return await trials.StartAsync(body.AgentId, customerId, key, cancellationToken) switch
+        return await trials.StartAsync(body.AgentId, customerId, key, Actors.Of(request, "anonymous"), cancellationToken) switch
         {
             StartTrialResult.Started started => Created(request, started),
             StartTrialResult.UnknownAgent => throw new BadInputException("agentId", $"agentId '{body.AgentId}' names no agent."),

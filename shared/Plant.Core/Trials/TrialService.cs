@@ -25,9 +25,6 @@ namespace Plant.Core.Trials;
 /// </remarks>
 public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings settings)
 {
-    /// <summary>Written into created_by and updated_by of trial versions.</summary>
-    public const string Actor = "plant-agents";
-
     private const string ViewColumns = """
         v.entity_id, t.agent_id, t.customer_ref, t.trial_status, t.starts_at, t.ends_at, t.cancelled_at, v.version, now()
         """;
@@ -39,10 +36,12 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
     /// <param name="agentId">The agent's entity id.</param>
     /// <param name="customerId">The portal's customer id (1 to 200 characters).</param>
     /// <param name="idempotencyKey">The request's Idempotency-Key, if any (1 to 255 characters).</param>
+    /// <param name="actor">Who starts it, written into created_by and updated_by: the verified caller, or the user it acts for.</param>
     /// <param name="ct">Cancels the request.</param>
-    public async Task<StartTrialResult> StartAsync(Guid agentId, string customerId, string? idempotencyKey, CancellationToken ct)
+    public async Task<StartTrialResult> StartAsync(Guid agentId, string customerId, string? idempotencyKey, string actor, CancellationToken ct)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(customerId);
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         var trialId = Guid.CreateVersion7();
         var requestHash = SHA256.HashData(Encoding.UTF8.GetBytes($"{agentId:D}\n{customerId}"));
 
@@ -53,7 +52,7 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
             {
                 claim.BatchCommands.Add(Command(
                     "insert into catalog.entity (entity_id, entity_type, created_by) values (@id, 'trial', @actor)",
-                    ("id", trialId), ("actor", Actor)));
+                    ("id", trialId), ("actor", actor)));
                 if (idempotencyKey is not null)
                 {
                     claim.BatchCommands.Add(Command(
@@ -128,7 +127,7 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
             await using (var insert = new NpgsqlBatch(connection, transaction))
             {
                 var versionId = Guid.CreateVersion7();
-                insert.BatchCommands.Add(VersionCommand(trial, versionId, null, "active", null));
+                insert.BatchCommands.Add(VersionCommand(trial, versionId, null, "active", null, actor));
                 insert.BatchCommands.Add(TrialCommand(trial, versionId, "active"));
                 await insert.ExecuteNonQueryAsync(ct);
             }
@@ -145,9 +144,10 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
         return await ReadAsync(connection, null, id, forUpdate: false, ct) is { } row ? row.View : null;
     }
 
-    /// <summary>Cancels an active trial: a new version, status cancelled, superseding the current one.</summary>
-    public async Task<CancelTrialResult> CancelAsync(Guid id, CancellationToken ct)
+    /// <summary>Cancels an active trial: a new version, status cancelled, superseding the current one; <paramref name="actor"/> is written into its updated_by.</summary>
+    public async Task<CancelTrialResult> CancelAsync(Guid id, string actor, CancellationToken ct)
     {
+        ArgumentException.ThrowIfNullOrWhiteSpace(actor);
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         if (await ReadAsync(connection, transaction, id, forUpdate: true, ct) is not { } current)
@@ -169,8 +169,8 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
             var versionId = Guid.CreateVersion7();
             batch.BatchCommands.Add(Command(
                 "update catalog.entity_version set is_current = false, updated_at = now(), updated_by = @actor where version_id = @version",
-                ("actor", Actor), ("version", current.VersionId)));
-            batch.BatchCommands.Add(VersionCommand(cancelled, versionId, current.VersionId, "retired", current.ActivatedAt));
+                ("actor", actor), ("version", current.VersionId)));
+            batch.BatchCommands.Add(VersionCommand(cancelled, versionId, current.VersionId, "retired", current.ActivatedAt, actor));
             batch.BatchCommands.Add(TrialCommand(cancelled, versionId, "cancelled"));
             await batch.ExecuteNonQueryAsync(ct);
         }
@@ -248,7 +248,7 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
         return (view, reader.GetGuid(9), reader.IsDBNull(10) ? null : reader.GetDateTime(10), now);
     }
 
-    private static NpgsqlBatchCommand VersionCommand(TrialView trial, Guid versionId, Guid? supersedes, string lifecycle, DateTime? activatedAt)
+    private static NpgsqlBatchCommand VersionCommand(TrialView trial, Guid versionId, Guid? supersedes, string lifecycle, DateTime? activatedAt, string actor)
     {
         var command = Command(
             """
@@ -260,7 +260,7 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
                  case when @status = 'retired' then now() end, @version, @supersedes, @hash, true, @actor, @actor)
             """,
             ("version_id", versionId), ("id", trial.Id), ("name", $"trial {trial.Id:D}"), ("status", lifecycle),
-            ("version", trial.Version), ("supersedes", supersedes), ("hash", ContentHash(trial)), ("actor", Actor));
+            ("version", trial.Version), ("supersedes", supersedes), ("hash", ContentHash(trial)), ("actor", actor));
         command.Parameters.Add(new NpgsqlParameter<DateTime?>("activated_at", NpgsqlTypes.NpgsqlDbType.TimestampTz) { TypedValue = activatedAt });
         return command;
     }
