@@ -47,15 +47,24 @@ public sealed class TokenHost : PostgresDatabaseFixture
         Host = await StartHostAsync(ConnectionString, Issuer);
     }
 
-    public static Task<TestHost> StartHostAsync(string connectionString, LocalIssuer issuer) =>
-        TestHost.StartAsync(connectionString, [typeof(TokenFunctions)], new Dictionary<string, string?>
+    /// <summary>A host taking the issuer's tokens; <paramref name="more"/> adds or overrides settings.</summary>
+    public static Task<TestHost> StartHostAsync(string connectionString, LocalIssuer issuer, params (string Key, string Value)[] more)
+    {
+        var settings = new Dictionary<string, string?>
         {
             [BearerTokens.IssuerSetting] = issuer.Issuer,
             [BearerTokens.AudiencesSetting] = Audience,
             [BearerTokens.FunctionCallersSetting] = Portal,
             [BearerTokens.AdminCallersSetting] = Scheduler,
             [Actors.AssertersSetting] = Portal,
-        });
+        };
+        foreach (var (key, value) in more)
+        {
+            settings[key] = value;
+        }
+
+        return TestHost.StartAsync(connectionString, [typeof(TokenFunctions)], settings);
+    }
 
     public override async Task DisposeAsync()
     {
@@ -203,14 +212,7 @@ public sealed class BearerTokenTests(TokenHost fixture) : IClassFixture<TokenHos
     [Fact]
     public async Task Behind_Cloud_Run_s_IAM_check_the_claims_of_the_token_it_hands_on_without_its_signature_are_checked()
     {
-        await using var host = await TestHost.StartAsync(fixture.ConnectionString, [typeof(TokenFunctions)], new Dictionary<string, string?>
-        {
-            [BearerTokens.IssuerSetting] = Issuer.Issuer,
-            [BearerTokens.AudiencesSetting] = TokenHost.Audience,
-            [BearerTokens.FunctionCallersSetting] = TokenHost.Portal,
-            [BearerTokens.AdminCallersSetting] = TokenHost.Scheduler,
-            [BearerTokens.VerifiedBySetting] = "cloud-run",
-        });
+        await using var host = await TokenHost.StartHostAsync(fixture.ConnectionString, Issuer, (BearerTokens.VerifiedBySetting, "cloud-run"));
         var fetches = Issuer.DocumentFetches;
 
         // As Cloud Run hands it on: from X-Serverless-Authorization, which it prefers, while Authorization carries the caller's own.
@@ -238,13 +240,8 @@ public sealed class BearerTokenTests(TokenHost fixture) : IClassFixture<TokenHos
     [Fact]
     public async Task An_issuer_whose_keys_cannot_be_fetched_is_a_503_with_Retry_After_not_the_caller_s_fault()
     {
-        await using var host = await TestHost.StartAsync(fixture.ConnectionString, [typeof(TokenFunctions)], new Dictionary<string, string?>
-        {
-            [BearerTokens.IssuerSetting] = Issuer.Issuer,
-            [BearerTokens.DiscoverySetting] = "http://127.0.0.1:1/.well-known/openid-configuration",
-            [BearerTokens.AudiencesSetting] = TokenHost.Audience,
-            [BearerTokens.FunctionCallersSetting] = TokenHost.Portal,
-        });
+        await using var host = await TokenHost.StartHostAsync(fixture.ConnectionString, Issuer,
+            (BearerTokens.DiscoverySetting, "http://127.0.0.1:1/.well-known/openid-configuration"));
 
         using var response = await SendAsync(host, HttpMethod.Get, "/api/Caller", Issuer.Token(TokenHost.Portal, TokenHost.Audience));
 
