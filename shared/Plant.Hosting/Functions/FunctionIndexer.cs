@@ -111,7 +111,7 @@ internal static partial class FunctionIndexer
             AppName = app.Name,
             Method = method,
             Definition = new HostFunctionDefinition(method, name, httpTrigger is null ? "timerTrigger" : "httpTrigger", trigger.Name ?? ""),
-            Http = httpTrigger is null ? null : ReadHttp(name, http[0], httpTrigger),
+            Http = httpTrigger is null ? null : ReadHttp(name, http[0]),
             Route = route,
             RoutePattern = pattern,
             Timer = timerTrigger is null ? null : ReadTimer(name, timerTrigger, configuration),
@@ -126,7 +126,7 @@ internal static partial class FunctionIndexer
     /// leaves the attribute's <c>AuthLevel</c> at Anonymous, yet the worker's metadata then leaves the level out and
     /// Azure's host takes Function. User and System have no meaning outside Azure's host: refused.
     /// </summary>
-    private static HttpBinding ReadHttp(string name, ParameterInfo parameter, HttpTriggerAttribute attribute)
+    private static HttpBinding ReadHttp(string name, ParameterInfo parameter)
     {
         var written = parameter.GetCustomAttributesData().Single(a => a.AttributeType == typeof(HttpTriggerAttribute));
         var level = written.ConstructorArguments.FirstOrDefault(a => a.ArgumentType == typeof(AuthorizationLevel)) is { ArgumentType: not null } given
@@ -137,7 +137,7 @@ internal static partial class FunctionIndexer
             throw new StartupException($"Function '{name}' has the authorization level {level}, which Plant does not serve (Azure gives it meaning only behind its own front end): use Anonymous, Function or Admin.");
         }
 
-        var methods = attribute.Methods ?? [];
+        var methods = parameter.GetCustomAttribute<HttpTriggerAttribute>()!.Methods ?? [];
         var bad = methods.FirstOrDefault(m => string.IsNullOrEmpty(m) || !m.All(c => char.IsAsciiLetter(c)));
         return bad is null
             ? new HttpBinding(level, [.. methods.Select(m => m.ToUpperInvariant()).Distinct()])

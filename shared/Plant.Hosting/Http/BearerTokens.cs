@@ -38,6 +38,7 @@ internal sealed class BearerTokens
 
     private static readonly TimeSpan s_keysLifetime = TimeSpan.FromHours(12);
     private static readonly TimeSpan s_refreshInterval = TimeSpan.FromMinutes(5);
+    private readonly string _discovery;
     private readonly HashSet<string> _admins;
     private readonly HashSet<string> _callers;
     private readonly JsonWebTokenHandler _handler = new() { MapInboundClaims = false };
@@ -50,7 +51,7 @@ internal sealed class BearerTokens
 
     private BearerTokens(string issuer, string discovery, IReadOnlyList<string> audiences, HashSet<string> admins, HashSet<string> callers, bool behindCloudRun)
     {
-        (Issuer, Discovery, Audiences, _admins, _callers, BehindCloudRun) = (issuer, discovery, audiences, admins, callers, behindCloudRun);
+        (_discovery, _admins, _callers, BehindCloudRun) = (discovery, admins, callers, behindCloudRun);
         _retriever = new HttpDocumentRetriever { RequireHttps = discovery.StartsWith("https:", StringComparison.Ordinal) };
         _parameters = new TokenValidationParameters
         {
@@ -68,12 +69,6 @@ internal sealed class BearerTokens
             _parameters.SignatureValidator = (token, _) => new JsonWebToken(token);
         }
     }
-
-    public string Issuer { get; }
-
-    public string Discovery { get; }
-
-    public IReadOnlyList<string> Audiences { get; }
 
     /// <summary>True when Cloud Run's IAM check verifies the tokens' signatures (<c>PLANT_TOKEN_VERIFIED_BY=cloud-run</c>).</summary>
     public bool BehindCloudRun { get; }
@@ -162,7 +157,7 @@ internal sealed class BearerTokens
                 return fetched;
             }
 
-            _keys = await OpenIdConnectConfigurationRetriever.GetAsync(Discovery, _retriever, ct);
+            _keys = await OpenIdConnectConfigurationRetriever.GetAsync(_discovery, _retriever, ct);
             _fetchedAt = DateTimeOffset.UtcNow;
             if (refresh)
             {

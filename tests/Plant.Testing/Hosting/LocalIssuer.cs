@@ -71,11 +71,11 @@ public sealed class LocalIssuer : IAsyncDisposable
     }
 
     /// <summary>Publishes a new key and signs with it from now on (the old one stays published).</summary>
-    public RsaSecurityKey Rotate()
+    public void Rotate()
     {
         lock (_published)
         {
-            return AddKey();
+            AddKey();
         }
     }
 
@@ -119,12 +119,7 @@ public sealed class LocalIssuer : IAsyncDisposable
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 
-    private RsaSecurityKey AddKey()
-    {
-        var key = new RsaSecurityKey(RSA.Create(2048)) { KeyId = "k" + (_published.Count + 1) };
-        _published.Add(key);
-        return key;
-    }
+    private void AddKey() => _published.Add(new RsaSecurityKey(RSA.Create(2048)) { KeyId = "k" + (_published.Count + 1) });
 
     private static object Jwk(RsaSecurityKey key)
     {
