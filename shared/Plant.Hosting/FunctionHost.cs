@@ -119,6 +119,16 @@ public static class FunctionHost
         app.Use(ProblemForUnhandledAsync);
         if (settings.RateLimitPerMinute > 0)
         {
+            // The limiter partitions by caller, so a bearer token is verified before it (once: the route reuses the outcome).
+            app.Use(async (http, next) =>
+            {
+                if (KeyIdentity.Get(http) is null && !HealthEndpoints.IsHealthPath(http.Request.Path))
+                {
+                    await Callers.CheckTokenAsync(http);
+                }
+
+                await next(http);
+            });
             app.UseRateLimiter();
         }
 
@@ -234,8 +244,10 @@ public static class FunctionHost
                 return RateLimitPartition.GetNoLimiter("health");
             }
 
-            // Per key; requests without a valid key share a budget per client address.
-            var partition = KeyIdentity.Get(http) ?? "anonymous:" + http.Connection.RemoteIpAddress;
+            // Per key, or per verified token principal; the rest share a budget per client address.
+            var partition = KeyIdentity.Get(http) is { } key ? Callers.KeyPrefix + key
+                : Callers.VerifiedPrincipal(http) is { } principal ? "token:" + principal
+                : "anonymous:" + http.Connection.RemoteIpAddress;
             return RateLimitPartition.GetFixedWindowLimiter(partition, _ => new FixedWindowRateLimiterOptions
             {
                 PermitLimit = perMinute,

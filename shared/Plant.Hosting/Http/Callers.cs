@@ -18,6 +18,7 @@ internal static class Callers
     public const string KeyPrefix = "key:";
 
     private static readonly object s_nameKey = new();
+    private static readonly object s_tokenKey = new();
 
     /// <summary>The admitted caller's name: <c>key:master</c>, <c>key:function-N</c>, or a token's email; null when none was verified.</summary>
     public static string? Name(HttpContext http) => http.Items.TryGetValue(s_nameKey, out var name) ? (string?)name : null;
@@ -39,47 +40,14 @@ internal static class Callers
             return true;
         }
 
-        var tokens = http.RequestServices.GetService<BearerTokens>();
-        if (tokens is null || BearerTokens.Presented(http.Request, tokens.BehindCloudRun) is not { } token)
+        var check = await CheckTokenAsync(http);
+        if (check is not TokenCheck.Verified(var identity, var principal))
         {
-            await RefuseAsync(http, StatusCodes.Status401Unauthorized, noCredential, token: false);
+            await RefuseAsync(http, check, noCredential);
             return false;
         }
 
-        if (token.Length > BearerTokens.MaxTokenLength)
-        {
-            await RefuseAsync(http, StatusCodes.Status401Unauthorized, "The bearer token was refused: it is longer than 8 KB.", token: true);
-            return false;
-        }
-
-        TokenValidationResult result;
-        try
-        {
-            result = await tokens.ValidateAsync(token, http.RequestAborted);
-        }
-        catch (Exception e) when (BearerTokens.IsIssuerUnreachable(e))
-        {
-            http.Response.Headers.RetryAfter = "5";
-            await Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
-                "The token issuer's keys cannot be fetched now; retry later.");
-            return false;
-        }
-
-        if (!result.IsValid)
-        {
-            await RefuseAsync(http, StatusCodes.Status401Unauthorized, $"The bearer token was refused: {BearerTokens.Describe(result.Exception)}.", token: true);
-            return false;
-        }
-
-        var identity = result.ClaimsIdentity;
-        var principal = identity.FindFirst("email")?.Value;
-        if (principal is null || identity.FindFirst("email_verified")?.Value != "true")
-        {
-            await RefuseAsync(http, StatusCodes.Status401Unauthorized, "The bearer token was refused: it carries no verified email.", token: true);
-            return false;
-        }
-
-        var granted = tokens.LevelOf(principal);
+        var granted = http.RequestServices.GetRequiredService<BearerTokens>().LevelOf(principal);
         if (granted is null || level == AuthorizationLevel.Admin && granted != AuthorizationLevel.Admin)
         {
             await RefuseAsync(http, StatusCodes.Status403Forbidden, $"{principal} is not admitted {(level == AuthorizationLevel.Admin ? "at the admin level" : "to this service")}.", token: false);
@@ -89,6 +57,75 @@ internal static class Callers
         http.User = new ClaimsPrincipal(identity);
         http.Items[s_nameKey] = principal;
         return true;
+    }
+
+    /// <summary>
+    /// The verified principal of the request's bearer token, or null. The rate limiter partitions by it, after
+    /// <see cref="CheckTokenAsync"/> has run for the request.
+    /// </summary>
+    public static string? VerifiedPrincipal(HttpContext http) =>
+        http.Items.TryGetValue(s_tokenKey, out var check) && check is TokenCheck.Verified verified ? verified.Principal : null;
+
+    /// <summary>Checks the request's bearer token once per request (the rate limiter and the route both ask).</summary>
+    public static async ValueTask<TokenCheck> CheckTokenAsync(HttpContext http)
+    {
+        if (http.Items.TryGetValue(s_tokenKey, out var cached))
+        {
+            return (TokenCheck)cached!;
+        }
+
+        var check = await CheckAsync(http);
+        http.Items[s_tokenKey] = check;
+        return check;
+
+        static async Task<TokenCheck> CheckAsync(HttpContext http)
+        {
+            var tokens = http.RequestServices.GetService<BearerTokens>();
+            if (tokens is null || BearerTokens.Presented(http.Request, tokens.BehindCloudRun) is not { } token)
+            {
+                return TokenCheck.Absent.Instance;
+            }
+
+            if (token.Length > BearerTokens.MaxTokenLength)
+            {
+                return new TokenCheck.Refused("it is longer than 8 KB");
+            }
+
+            TokenValidationResult result;
+            try
+            {
+                result = await tokens.ValidateAsync(token, http.RequestAborted);
+            }
+            catch (Exception e) when (BearerTokens.IsIssuerUnreachable(e))
+            {
+                return TokenCheck.IssuerUnreachable.Instance;
+            }
+
+            if (!result.IsValid)
+            {
+                return new TokenCheck.Refused(BearerTokens.Describe(result.Exception));
+            }
+
+            var identity = result.ClaimsIdentity;
+            return identity.FindFirst("email")?.Value is { } principal && identity.FindFirst("email_verified")?.Value == "true"
+                ? new TokenCheck.Verified(identity, principal)
+                : new TokenCheck.Refused("it carries no verified email");
+        }
+    }
+
+    private static Task RefuseAsync(HttpContext http, TokenCheck check, string noCredential)
+    {
+        switch (check)
+        {
+            case TokenCheck.IssuerUnreachable:
+                http.Response.Headers.RetryAfter = "5";
+                return Problems.WriteAsync(http, StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
+                    "The token issuer's keys cannot be fetched now; retry later.");
+            case TokenCheck.Refused refused:
+                return RefuseAsync(http, StatusCodes.Status401Unauthorized, $"The bearer token was refused: {refused.Reason}.", token: true);
+            default:
+                return RefuseAsync(http, StatusCodes.Status401Unauthorized, noCredential, token: false);
+        }
     }
 
     private static Task RefuseAsync(HttpContext http, int status, string detail, bool token)
@@ -101,4 +138,29 @@ internal static class Callers
         var (slug, title, _) = Problems.ForStatus(status, http.Request);
         return Problems.WriteAsync(http, status, slug, title, detail);
     }
+}
+
+/// <summary>What a request's bearer token turned out to be.</summary>
+internal abstract record TokenCheck
+{
+    private TokenCheck()
+    {
+    }
+
+    /// <summary>No token, or bearer tokens are off.</summary>
+    public sealed record Absent : TokenCheck
+    {
+        public static readonly Absent Instance = new();
+    }
+
+    /// <summary>The issuer's keys could not be fetched: the token could be neither trusted nor refused.</summary>
+    public sealed record IssuerUnreachable : TokenCheck
+    {
+        public static readonly IssuerUnreachable Instance = new();
+    }
+
+    /// <summary>A check failed; <paramref name="Reason"/> says which, in words a client may read.</summary>
+    public sealed record Refused(string Reason) : TokenCheck;
+
+    public sealed record Verified(ClaimsIdentity Identity, string Principal) : TokenCheck;
 }

@@ -70,6 +70,40 @@ public sealed class RateLimitTests(PostgresDatabaseFixture database) : IClassFix
     }
 
     [Fact]
+    public async Task Each_verified_token_principal_has_its_own_budget_and_a_refused_token_spends_the_address_s()
+    {
+        await using var issuer = await LocalIssuer.StartAsync();
+        await using var host = await TokenHost.StartHostAsync(database.ConnectionString, issuer, ("PLANT_RATE_LIMIT_PER_MINUTE", "3"));
+        var portal = issuer.Token(TokenHost.Portal, TokenHost.Audience);
+        for (var i = 0; i < PerMinute; i++)
+        {
+            using var allowed = await SendAsync(host, portal);
+            Assert.Equal(HttpStatusCode.OK, allowed.StatusCode);
+        }
+
+        using (var refused = await SendAsync(host, portal))
+        {
+            await Problem.AssertAsync(refused, HttpStatusCode.TooManyRequests, Problems.TooManyRequests);
+        }
+
+        // The scheduler's token is another caller: its budget is whole, and so is the address's.
+        using (var scheduler = await SendAsync(host, issuer.Token(TokenHost.Scheduler, TokenHost.Audience)))
+        {
+            Assert.Equal(HttpStatusCode.OK, scheduler.StatusCode);
+        }
+
+        // Tokens that fail verification are not callers: however many differ, they share the address's budget.
+        for (var i = 0; i < PerMinute; i++)
+        {
+            using var expired = await SendAsync(host, issuer.Token(TokenHost.Portal, TokenHost.Audience, lifetime: TimeSpan.FromMinutes(-10 - i), notBefore: DateTimeOffset.UtcNow.AddHours(-1)));
+            Assert.Equal(HttpStatusCode.Unauthorized, expired.StatusCode);
+        }
+
+        using var overBudget = await SendAsync(host, issuer.Token(TokenHost.Portal, "https://elsewhere.test"));
+        await Problem.AssertAsync(overBudget, HttpStatusCode.TooManyRequests, Problems.TooManyRequests);
+    }
+
+    [Fact]
     public async Task Health_checks_are_not_rate_limited()
     {
         await using var host = await StartAsync(1);
@@ -89,6 +123,13 @@ public sealed class RateLimitTests(PostgresDatabaseFixture database) : IClassFix
             using var response = await host.Client.SendAsync(TestHost.Request(HttpMethod.Get, "/api/Limited"));
             Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         }
+    }
+
+    private static Task<HttpResponseMessage> SendAsync(TestHost host, string token)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/Caller");
+        request.Headers.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", token);
+        return host.Client.SendAsync(request);
     }
 
     private Task<TestHost> StartAsync(int perMinute) =>
