@@ -50,6 +50,9 @@ public static class MigrateCommandLine
         ["approve"] = ["--to", "--checksum", "--by", "--note"],
     };
 
+    /// <summary>True when the arguments are a command this line runs, with options it takes (the deploy descriptors are held to it).</summary>
+    public static bool IsValid(string[] args) => TryParse(args, out _, out _);
+
     /// <summary>True when the arguments ask for a command rather than for the function host.</summary>
     public static bool IsCommand(string[] args) => args is [var first, ..] && !first.StartsWith('-');
 
