@@ -16,6 +16,7 @@ public sealed class MigrationJobTests(MigratedDatabase database) : IClassFixture
         var job = Descriptors.Job(environment);
         Assert.Equal($"plant-migrate-job-{environment}", job.Name);
         Assert.Equal(Descriptors.Service(environment, "migrate").Container.Image, job.Container.Image);
+        Descriptors.AssertReachesItsDatabase(environment, job.TemplateAnnotations);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(StandIns.Settings(job.Container, database.ConnectionString)).Build();
 
         // Its default arguments, and a plan: both only read, as every execution's first step does.

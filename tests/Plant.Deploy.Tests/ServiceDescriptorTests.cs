@@ -87,8 +87,7 @@ public sealed class ServiceDescriptorTests(MigratedDatabase database) : IClassFi
         Assert.Equal(ImagePort(), service.Container.Port);
         Assert.True(service.TimeoutSeconds >= Descriptors.FunctionTimeout.TotalSeconds,
             $"{service}: timeoutSeconds {service.TimeoutSeconds} is shorter than host.json's functionTimeout {Descriptors.FunctionTimeout}");
-        Assert.Equal($"{Descriptors.Variables["PROJECT_ID"]}:{Descriptors.Variables["REGION"]}:plant-{environment}",
-            service.TemplateAnnotations["run.googleapis.com/cloudsql-instances"]);
+        Descriptors.AssertReachesItsDatabase(environment, service.TemplateAnnotations);
         Assert.Equal(environment, service.Container.Values["PLANT_ENVIRONMENT"]);
     }
 

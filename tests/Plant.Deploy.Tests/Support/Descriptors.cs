@@ -56,6 +56,17 @@ internal static class Descriptors
                     .ToDictionary(p => ((YamlScalarNode)p.Key).Value!, p => ((YamlScalarNode)p.Value).Value!, StringComparer.Ordinal),
                 StringComparer.Ordinal);
 
+    /// <summary>
+    /// The annotations that reach the environment's instance, which has only a private IP: its Cloud SQL connection,
+    /// through Direct VPC egress on the network the README's set-up peers with Cloud SQL.
+    /// </summary>
+    public static void AssertReachesItsDatabase(string environment, IReadOnlyDictionary<string, string> annotations)
+    {
+        Assert.Equal($"{Variables["PROJECT_ID"]}:{Variables["REGION"]}:plant-{environment}", annotations["run.googleapis.com/cloudsql-instances"]);
+        Assert.Equal("""[{"network":"default","subnetwork":"default"}]""", annotations["run.googleapis.com/network-interfaces"]);
+        Assert.Equal("private-ranges-only", annotations["run.googleapis.com/vpc-access-egress"]);
+    }
+
     /// <summary>A descriptor with its variables filled in, as deploy.sh hands it to gcloud.</summary>
     public static string Render(string environment, string file)
     {
@@ -99,6 +110,8 @@ internal sealed record ServiceDescriptor(string Environment, string App, YamlMap
 internal sealed record JobDescriptor(string Environment, YamlMappingNode Root)
 {
     private YamlMappingNode TaskSpec => Root.Map("spec").Map("template").Map("spec").Map("template").Map("spec");
+
+    public IReadOnlyDictionary<string, string> TemplateAnnotations => Root.Map("spec").Map("template").Map("metadata").Strings("annotations");
 
     public string Name => Root.Map("metadata").Scalar("name");
 
