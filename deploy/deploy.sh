@@ -57,17 +57,18 @@ job() {
 
 migrate() {
   (($# > 0)) || die "migrate: name a Migrate command (status, plan, up, approve ...)"
-  local job=plant-migrate-job-$env args execution state="" output=""
+  local job=plant-migrate-job-$env args execution finished="" succeeded output=""
   # gcloud takes the arguments as one comma list; no Migrate argument holds a comma.
   [[ "$*" != *,* ]] || die "migrate: an argument holds a comma"
   args=$(IFS=,; echo "$*")
   execution=$(gcloud_ run jobs execute "$job" --region "$REGION" --args="$args" --async --format='value(metadata.name)')
   echo "migrate: $job execution $execution: $*" >&2
-  while [[ -z $state ]]; do
+  # An execution ends (succeeded, failed or cancelled) within the job's task timeout.
+  while [[ -z $finished ]]; do
     sleep 5
-    state=$(gcloud_ run jobs executions describe "$execution" --region "$REGION" \
-      --format='value(status.succeededCount,status.failedCount,status.cancelledCount)' | tr -d '[:space:]')
+    finished=$(gcloud_ run jobs executions describe "$execution" --region "$REGION" --format='value(status.completionTime)')
   done
+  succeeded=$(gcloud_ run jobs executions describe "$execution" --region "$REGION" --format='value(status.succeededCount)')
   # The command's output is the execution's log; Cloud Logging may hold it back a few seconds.
   local filter="resource.type=\"cloud_run_job\" AND labels.\"run.googleapis.com/execution_name\"=\"$execution\""
   for _ in $(seq 24); do
@@ -76,7 +77,7 @@ migrate() {
     sleep 5
   done
   echo "$output"
-  [[ $state == 1 ]] || { echo "migrate: $execution did not succeed" >&2; exit 1; }
+  [[ $succeeded == 1 ]] || { echo "migrate: $execution did not succeed" >&2; exit 1; }
 }
 
 scheduler() {
