@@ -1,4 +1,4 @@
--- Run once per environment, as `postgres`, on a new Cloud SQL instance (README, "Deploy", step 4, runs it as a
+-- Run once per environment, as `postgres`, on a new Cloud SQL instance (README, "Deploy", step 5, runs it as a
 -- one-off Cloud Run job inside the network; docs/AUDIT.md, "Database users", says why each line is here).
 -- The two passwords come from the environment, so that they are never part of a command line or this file.
 \set ON_ERROR_STOP on

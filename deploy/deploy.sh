@@ -69,12 +69,16 @@ migrate() {
     finished=$(gcloud_ run jobs executions describe "$execution" --region "$REGION" --format='value(status.completionTime)')
   done
   succeeded=$(gcloud_ run jobs executions describe "$execution" --region "$REGION" --format='value(status.succeededCount)')
-  # The command's output is the execution's log; Cloud Logging may hold it back a few seconds.
+  # The command's output is the execution's stdout and stderr in Cloud Logging, which takes a few seconds to hold
+  # every line: read until two reads ten seconds apart agree.
   local filter="resource.type=\"cloud_run_job\" AND labels.\"run.googleapis.com/execution_name\"=\"$execution\""
-  for _ in $(seq 24); do
-    output=$(gcloud_ logging read "$filter" --order=asc --freshness=1d --format='value(textPayload)')
-    [[ -z $output ]] || break
-    sleep 5
+  filter+=" AND (logName:\"run.googleapis.com%2Fstdout\" OR logName:\"run.googleapis.com%2Fstderr\")"
+  local previous=""
+  for _ in $(seq 30); do
+    output=$(gcloud_ logging read "$filter" --order=asc --freshness=1d --limit=100000 --format='value(textPayload)')
+    [[ -n $output && $output == "$previous" ]] && break
+    previous=$output
+    sleep 10
   done
   echo "$output"
   [[ $succeeded == 1 ]] || { echo "migrate: $execution did not succeed" >&2; exit 1; }

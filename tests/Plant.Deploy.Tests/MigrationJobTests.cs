@@ -16,7 +16,10 @@ public sealed class MigrationJobTests(MigratedDatabase database) : IClassFixture
         var job = Descriptors.Job(environment);
         Assert.Equal($"plant-migrate-job-{environment}", job.Name);
         Assert.Equal(Descriptors.Service(environment, "migrate").Container.Image, job.Container.Image);
-        Descriptors.AssertReachesItsDatabase(environment, job.TemplateAnnotations);
+        Descriptors.AssertReachesItsDatabase(job.TemplateAnnotations);
+        // Backups name the instance: it cannot be read from a DATABASE_URL that holds an address.
+        Assert.Equal(CloudSqlInstance(environment), job.Container.Values["PLANT_CLOUDSQL_INSTANCE"]);
+        Assert.Equal(CloudSqlInstance(environment), Descriptors.Service(environment, "migrate").Container.Values["PLANT_CLOUDSQL_INSTANCE"]);
         var configuration = new ConfigurationBuilder().AddInMemoryCollection(StandIns.Settings(job.Container, database.ConnectionString)).Build();
 
         // Its default arguments, and a plan: both only read, as every execution's first step does.
@@ -28,6 +31,15 @@ public sealed class MigrationJobTests(MigratedDatabase database) : IClassFixture
             var exitCode = await MigrateCommandLine.RunAsync(args, configuration, output, error);
             Assert.True(exitCode == MigrateCommandLine.Success, $"{environment}: '{string.Join(' ', args)}' exited {exitCode}: {error}{output}");
         }
+    }
+
+    [Fact]
+    public void The_database_url_the_README_stores_is_one_Plant_reads()
+    {
+        var url = Plant.Core.Data.DatabaseUrl.Parse("postgresql://plant_migrator:a1b2c3@10.20.0.3:5432/plant?sslmode=require");
+
+        Assert.Equal("10.20.0.3", url.Host);
+        Assert.Equal(Npgsql.SslMode.Require, url.SslMode);
     }
 
     [Theory]
@@ -50,4 +62,6 @@ public sealed class MigrationJobTests(MigratedDatabase database) : IClassFixture
     {
         Assert.False(MigrateCommandLine.IsValid(command.Split(' ', StringSplitOptions.RemoveEmptyEntries)));
     }
+
+    private static string CloudSqlInstance(string environment) => $"{Descriptors.Variables["PROJECT_ID"]}:{Descriptors.Variables["REGION"]}:plant-{environment}";
 }

@@ -34,8 +34,8 @@ public sealed class SchedulerDescriptorTests
                 Assert.Equal("POST", job["--http-method"]);
                 Assert.Equal(CronOf(timer.Timer!.Expression), job["--schedule"]);
                 Assert.Equal("Etc/UTC", job["--time-zone"]);
-                Assert.True(Seconds(job["--attempt-deadline"]) > Descriptors.FunctionTimeout.TotalSeconds,
-                    $"{name}: the attempt deadline ends before the function's own timeout");
+                Assert.True(Seconds(job["--attempt-deadline"]) > service.TimeoutSeconds,
+                    $"{name}: the attempt deadline ends before the service's request timeout");
 
                 // The token: the scheduler's own account, admitted at the admin level, for an audience the service accepts.
                 Assert.Equal(scheduler, job["--oidc-service-account-email"]);

@@ -85,10 +85,26 @@ public sealed class ServiceDescriptorTests(MigratedDatabase database) : IClassFi
         Assert.Equal($"plant-{app}-{environment}", service.Name);
         Assert.Equal($"{Descriptors.Variables["REGISTRY"]}/{app}:{Descriptors.Variables["IMAGE_TAG"]}", service.Container.Image);
         Assert.Equal(ImagePort(), service.Container.Port);
-        Assert.True(service.TimeoutSeconds >= Descriptors.FunctionTimeout.TotalSeconds,
+        Assert.True(service.TimeoutSeconds > Descriptors.FunctionTimeout.TotalSeconds,
             $"{service}: timeoutSeconds {service.TimeoutSeconds} is shorter than host.json's functionTimeout {Descriptors.FunctionTimeout}");
-        Descriptors.AssertReachesItsDatabase(environment, service.TemplateAnnotations);
+        Descriptors.AssertReachesItsDatabase(service.TemplateAnnotations);
         Assert.Equal(environment, service.Container.Values["PLANT_ENVIRONMENT"]);
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public void Agents_is_public_and_Genesis_and_Migrate_take_only_invokers(string environment, string app)
+    {
+        var service = Descriptors.Service(environment, app);
+
+        Assert.Equal("all", service.Annotations["run.googleapis.com/ingress"]);
+        Assert.Equal(app != "agents", service.BehindIam);
+        if (!service.BehindIam)
+        {
+            Assert.Equal("true", service.Annotations["run.googleapis.com/invoker-iam-disabled"]);
+        }
+
+        Assert.Equal("true", service.TemplateAnnotations["run.googleapis.com/startup-cpu-boost"]);
     }
 
     [Theory]

@@ -83,6 +83,25 @@ public sealed class WorkflowTests
     }
 
     [Fact]
+    public void Demo_and_uat_apply_at_once_and_prod_only_a_plan_approved_by_its_checksum_before_any_service_moves()
+    {
+        var jobs = Workflow().Map("jobs");
+        var steps = jobs.Map("migrate").List("steps").Cast<YamlMappingNode>()
+            .Where(s => s.Children.ContainsKey("id"))
+            .ToDictionary(s => s.Scalar("id"), s => (If: s.Scalar("if"), Run: s.Scalar("run")));
+
+        Assert.Equal("env.PLANT_ENV != 'prod'", steps["up"].If);
+        Assert.Contains("migrate up", steps["up"].Run, StringComparison.Ordinal);
+        Assert.Equal("env.PLANT_ENV == 'prod' && inputs.approve == ''", steps["plan"].If);
+        Assert.Contains("migrate plan", steps["plan"].Run, StringComparison.Ordinal);
+        Assert.DoesNotContain("migrate up", steps["plan"].Run, StringComparison.Ordinal);
+        Assert.Equal("env.PLANT_ENV == 'prod' && inputs.approve != ''", steps["apply"].If);
+        Assert.Matches(@"migrate approve --checksum ""\$CHECKSUM"".*\n.*migrate up", steps["apply"].Run);
+        // The services follow only a database at the schema they expect.
+        Assert.Equal("needs.migrate.outputs.ready == 'true'", jobs.Map("services").Scalar("if"));
+    }
+
+    [Fact]
     public void The_workflow_reaches_Google_Cloud_through_Workload_Identity_Federation_and_no_key()
     {
         var jobs = Workflow().Map("jobs");
