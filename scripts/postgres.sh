@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Manages a private PostgreSQL cluster in a folder, for development and tests.
 #
-#   scripts/postgres.sh ensure-installed     install PostgreSQL if missing; print its bin dir
+#   scripts/postgres.sh ensure-installed     install PostgreSQL and pgvector if missing; print the bin dir
 #   scripts/postgres.sh start DIR PORT [fast] create the cluster if needed, start it, print a connection string
 #   scripts/postgres.sh stop DIR             stop it (no error if it is not running)
 #
@@ -29,14 +29,68 @@ find_bin() {
 
 ensure_installed() {
   local bin
-  if bin=$(find_bin); then echo "$bin"; return; fi
-  [[ $EUID -eq 0 ]] || die "PostgreSQL is not installed; run as root: apt-get install -y postgresql-15"
-  # The package would otherwise create and start a system-wide 'main' cluster on port 5432 we do not want.
-  mkdir -p /etc/postgresql-common/createcluster.d
-  echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/plant.conf
-  apt-get update >&2
-  DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-15 >&2
-  find_bin || die "postgresql-15 installed but initdb not found"
+  if ! bin=$(find_bin); then
+    [[ $EUID -eq 0 ]] || die "PostgreSQL is not installed; run as root: apt-get install -y postgresql-15"
+    # The package would otherwise create and start a system-wide 'main' cluster on port 5432 we do not want.
+    mkdir -p /etc/postgresql-common/createcluster.d
+    echo 'create_main_cluster = false' >/etc/postgresql-common/createcluster.d/plant.conf
+    apt-get update >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends postgresql-15 >&2
+    bin=$(find_bin) || die "postgresql-15 installed but initdb not found"
+  fi
+  ensure_pgvector "$bin"
+  echo "$bin"
+}
+
+# pgvector (Cloud SQL has it) is not packaged for PostgreSQL 15 in Debian 12. It is built once from Debian's source
+# package of the next release (apt checks it against that release's signed index) against the server headers of
+# exactly the installed server version, unpacked from their -dev package rather than installed: installing it would
+# upgrade the server. Only the extension's files are added to the server's folders.
+ensure_pgvector() {
+  local bin=$1 pg_config=$1/pg_config
+  [[ -x $pg_config ]] || pg_config=$(command -v pg_config) || die "pg_config not found"
+  local extensions
+  extensions=$("$pg_config" --sharedir)/extension
+  [[ -f $extensions/vector.control ]] && return
+  [[ $EUID -eq 0 ]] || die "pgvector is not installed; run as root once: scripts/postgres.sh ensure-installed"
+  # Test runs start servers in parallel: one builds, the others wait for it.
+  exec 9>/var/lock/plant-pgvector.lock
+  flock 9
+  if [[ ! -f $extensions/vector.control ]]; then
+    echo "postgres.sh: building pgvector for PostgreSQL (once, about 10 s)" >&2
+    build_pgvector "$pg_config"
+  fi
+  exec 9>&-
+  [[ -f $extensions/vector.control ]] || die "pgvector was built but $extensions/vector.control is missing"
+}
+
+build_pgvector() {
+  local pg_config=$1 major version work missing=() tool
+  major=$("$pg_config" --version | sed -E 's/^PostgreSQL ([0-9]+).*/\1/')
+  version=$(dpkg-query -W -f='${Version}' "postgresql-$major") || die "postgresql-$major is not an installed package"
+  for tool in gcc:gcc make:make dpkg-source:dpkg-dev; do command -v "${tool%%:*}" >/dev/null || missing+=("${tool#*:}"); done
+  if ((${#missing[@]} > 0)); then
+    apt-get update >&2
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends "${missing[@]}" >&2
+  fi
+  work=$(mktemp -d)
+  (
+    cd "$work"
+    # A source list of its own: the system's apt configuration stays as it was.
+    echo 'deb-src http://deb.debian.org/debian trixie main' >sources.list
+    mkdir -p lists/partial
+    local apt=(-o Dir::Etc::SourceList="$work/sources.list" -o Dir::Etc::SourceParts=/dev/null
+      -o Dir::State::Lists="$work/lists" -o APT::Sandbox::User=root)
+    apt-get "${apt[@]}" update >&2
+    apt-get "${apt[@]}" source --download-only pgvector >&2
+    dpkg-source -x pgvector_*.dsc src >&2
+    apt-get -o APT::Sandbox::User=root download "postgresql-server-dev-$major=$version" >&2
+    dpkg-deb -x postgresql-server-dev-*.deb dev
+    local flags=(PG_CONFIG="$pg_config" includedir_server="$work/dev/usr/include/postgresql/$major/server" with_llvm=no)
+    make -C src -s "${flags[@]}" >&2
+    make -C src -s install "${flags[@]}" >&2
+  ) || { rm -rf "$work"; die "pgvector could not be built"; }
+  rm -rf "$work"
 }
 
 # The server refuses to run as root, so as root everything that touches the cluster runs as 'postgres'.

@@ -1,4 +1,7 @@
 using Plant.Agents.Tests.Support;
+using Plant.Core.Embeddings;
+using Plant.Core.Paging;
+using Plant.Testing;
 using Plant.Core.Agents;
 using Plant.Core.Agents.Search;
 using Plant.Core.Seed;
@@ -7,9 +10,9 @@ using Microsoft.Extensions.DependencyInjection;
 namespace Plant.Agents.Tests;
 
 /// <summary>
-/// The pgvector path (<c>&lt;=&gt;</c> on <c>agent_profile_embedding.embedding_vector</c>) against the array path, on
-/// the seed: where the extension exists the SQL is parsed, planned and run, and both paths must return the same top
-/// results; where it does not, the path is refused and the tests say why they are skipped.
+/// The pgvector path (<c>&lt;=&gt;</c> on <c>agent_profile_embedding.embedding_vector</c>, HNSW) against the exact
+/// array path, on the seed: the SQL is parsed, planned and run, and both paths return the same top results.
+/// scripts/postgres.sh builds pgvector for the test server, as Cloud SQL has it.
 /// </summary>
 [Collection(ReadOnlyCatalog.Name)]
 public sealed class PgvectorTests(SeededCatalog catalog)
@@ -17,7 +20,7 @@ public sealed class PgvectorTests(SeededCatalog catalog)
     private static readonly string[] s_queries =
         [.. GenesisBaseline.Skills.Select(s => s.Name).Concat(["chargeback disputes", "inpatient coding", "holiday stock planning"])];
 
-    [PgvectorFact]
+    [Fact]
     public async Task Both_paths_return_the_same_top_results_on_the_seed()
     {
         var search = catalog.Host.Services.GetRequiredService<AgentSearch>();
@@ -49,7 +52,7 @@ public sealed class PgvectorTests(SeededCatalog catalog)
         }
     }
 
-    [PgvectorFact]
+    [Fact]
     public async Task The_vector_query_with_every_filter_is_parsed_and_planned()
     {
         var filter = new AgentFilter
@@ -63,7 +66,8 @@ public sealed class PgvectorTests(SeededCatalog catalog)
         };
         await using var command = AgentSearch.VectorCommand(Core.Embeddings.FeatureHashingEmbedder.Embed("coding"), 10, filter);
         command.CommandText = "explain " + command.CommandText;
-        await using var connection = await catalog.DataSource.OpenConnectionAsync();
+        // The app's data source: it maps pgvector's type (UseVector).
+        await using var connection = await catalog.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();
         command.Connection = connection;
 
         var plan = new List<string>();
@@ -77,17 +81,32 @@ public sealed class PgvectorTests(SeededCatalog catalog)
 
         Assert.Contains(plan, line => line.Contains("agent_profile_embedding", StringComparison.Ordinal));
     }
+}
 
-    [PgvectorFact(available: false)]
-    public async Task Without_pgvector_the_vector_path_is_refused_and_the_automatic_path_is_the_array()
+/// <summary>A server without pgvector (say an operator's own): V0005 leaves the column out, and search ranks exactly in process.</summary>
+public sealed class WithoutPgvectorTests : PostgresDatabaseFixture
+{
+    public override async Task InitializeAsync()
     {
-        var search = catalog.Host.Services.GetRequiredService<AgentSearch>();
+        await base.InitializeAsync();
+        await TestCatalog.MigrateAndSeedAsync(DataSource);
+        // What V0005 makes where the extension is missing: no vector column, no trigger keeping it.
+        await using var command = DataSource.CreateCommand("""
+            drop trigger agent_profile_embedding_vector_sync on catalog.agent_profile_embedding;
+            alter table catalog.agent_profile_embedding drop column embedding_vector;
+            """);
+        await command.ExecuteNonQueryAsync();
+    }
+
+    [Fact]
+    public async Task The_vector_path_is_refused_and_the_automatic_path_is_the_exact_array_path()
+    {
+        var search = new AgentSearch(DataSource, new FeatureHashingEmbedder(), EmbedderIdentity.Hashing, new AgentQueries(DataSource, new PageCursors(DataSource)));
 
         await Assert.ThrowsAsync<InvalidOperationException>(() => search.RankAsync("fraud", 5, new AgentFilter(), SearchPath.Pgvector, CancellationToken.None));
         var (automatic, _) = await search.RankAsync("fraud", 5, new AgentFilter(), SearchPath.Automatic, CancellationToken.None);
         var (array, _) = await search.RankAsync("fraud", 5, new AgentFilter(), SearchPath.Array, CancellationToken.None);
+        Assert.Equal(5, automatic.Count);
         Assert.Equal(array, automatic);
-        Assert.False(await catalog.ScalarAsync<bool>(
-            "select exists (select 1 from information_schema.columns where table_schema = 'catalog' and table_name = 'agent_profile_embedding' and column_name = 'embedding_vector')"));
     }
 }

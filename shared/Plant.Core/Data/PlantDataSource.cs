@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Configuration;
 using Npgsql;
+using Pgvector.Npgsql;
 using Plant.Core.Configuration;
 
 namespace Plant.Core.Data;
@@ -38,7 +39,8 @@ public static class PlantDataSource
 
     /// <summary>
     /// Creates the data source; connections open lazily, so this does not touch the network. Its sessions run with
-    /// PostgreSQL's JIT compiler off (<c>jit=off</c> added to <c>Options</c>).
+    /// PostgreSQL's JIT compiler off (<c>jit=off</c> added to <c>Options</c>), and pgvector's <c>vector</c> maps to
+    /// <see cref="Pgvector.Vector"/> where the database has the extension.
     /// </summary>
     /// <remarks>
     /// Plant's statements are short and run many times. JIT compiles a statement on every execution whose
@@ -50,6 +52,8 @@ public static class PlantDataSource
         ArgumentNullException.ThrowIfNull(settings);
         var builder = new NpgsqlConnectionStringBuilder(settings.ConnectionString);
         builder.Options = string.IsNullOrWhiteSpace(builder.Options) ? "-c jit=off" : $"{builder.Options} -c jit=off";
-        return new NpgsqlDataSourceBuilder(builder.ConnectionString).Build();
+        var dataSource = new NpgsqlDataSourceBuilder(builder.ConnectionString);
+        dataSource.UseVector();
+        return dataSource.Build();
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text;
 using Npgsql;
+using Pgvector;
 using Plant.Core.Catalog;
 using Plant.Core.Embeddings;
 
@@ -176,6 +177,21 @@ public sealed class AgentSearch
     /// </summary>
     private async Task<List<RankedAgent>> RankInDatabaseAsync(float[] query, int k, AgentFilter filter, CancellationToken ct)
     {
+        try
+        {
+            return await RankInDatabaseOnceAsync(query, k, filter, ct);
+        }
+        catch (InvalidCastException e) when (e.InnerException is NotSupportedException)
+        {
+            // The data source read the database's types before the vector extension was created (a database migrated
+            // while the app ran), so it cannot write a Vector yet: read them again, and search once more.
+            await _dataSource.ReloadTypesAsync(ct);
+            return await RankInDatabaseOnceAsync(query, k, filter, ct);
+        }
+    }
+
+    private async Task<List<RankedAgent>> RankInDatabaseOnceAsync(float[] query, int k, AgentFilter filter, CancellationToken ct)
+    {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
         await using (var settings = new NpgsqlCommand(
@@ -206,23 +222,19 @@ public sealed class AgentSearch
     {
         var command = new NpgsqlCommand();
         var sql = new StringBuilder("""
-            select v.entity_id, 1 - (e.embedding_vector <=> @query::vector) as score
+            select v.entity_id, 1 - (e.embedding_vector <=> @query) as score
             from catalog.agent_profile_embedding e
             join catalog.entity_version v on v.entity_id = e.agent_id and v.is_current and v.entity_type = 'agent'
             join catalog.agent a on a.version_id = v.version_id
             where true
             """);
         AgentFilterSql.Append(sql, command.Parameters, filter);
-        sql.Append(" order by e.embedding_vector <=> @query::vector limit @k");
+        sql.Append(" order by e.embedding_vector <=> @query limit @k");
         command.CommandText = sql.ToString();
-        command.Parameters.AddWithValue("query", VectorText(query));
+        command.Parameters.AddWithValue("query", new Vector(query));
         command.Parameters.AddWithValue("k", k);
         return command;
     }
-
-    /// <summary>pgvector's text form, <c>[0.1,0.2,...]</c> (Npgsql has no working vector type mapping here: REGISTRY.md).</summary>
-    private static string VectorText(float[] vector) =>
-        "[" + string.Join(',', vector.Select(x => x.ToString("R", CultureInfo.InvariantCulture))) + "]";
 
     private static SearchIndexState State(IndexSnapshot snapshot) => new(snapshot.Agents.Length, snapshot.CatalogVersion);
 
