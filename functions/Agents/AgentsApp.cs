@@ -37,9 +37,12 @@ public static class AgentsApp
         services.TryAddSingleton<AgentQueries>();
         services.TryAddSingleton<CatalogQueries>();
         services.TryAddSingleton<TrialService>();
-        // One search per process: it holds the in-process index of profile vectors.
-        services.TryAddSingleton(sp => new AgentSearch(sp.GetRequiredService<NpgsqlDataSource>(), embedder!, embedderId!, sp.GetRequiredService<AgentQueries>()));
-        // Loads that index in the background at start-up, instead of on the first search.
+        // One embedder and one search per process: the model (MiniLM loads in the background from here), and the
+        // in-process index of profile vectors.
+        services.TryAddSingleton(embedder!);
+        services.TryAddSingleton(sp => new AgentSearch(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEmbedder>(), embedderId!, sp.GetRequiredService<AgentQueries>()));
+        // Loads that index in the background at start-up, instead of on the first search; /readyz says how far.
         services.AddHostedService<SearchIndexWarmUp>();
+        services.AddSingleton<IReadinessDetail, SearchReadiness>();
     });
 }

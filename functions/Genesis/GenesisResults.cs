@@ -48,9 +48,8 @@ internal static class GenesisResults
             Problems.ParameterMember(Microsoft.Net.Http.Headers.HeaderNames.IfMatch));
 
     /// <summary>503 when the embedding service fails while a skill is written.</summary>
-    public static ProblemHttpResult EmbedderUnavailable() =>
-        Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
-            "The embedding service did not answer, so the skill was not written; retry later.");
+    public static ProblemHttpResult EmbedderUnavailable(HttpResponse response) =>
+        Problems.UnavailableResult(response, "The entity's embedding could not be computed now, so nothing was written; retry later.");
 
     /// <summary>The problem for a write that did not happen.</summary>
     public static ProblemHttpResult Refusal(HttpResponse response, EntityWriteResult result, EntityType type, Guid? id, int? ifMatch) => result.Outcome switch

@@ -60,6 +60,10 @@ public sealed class BadInputTests(SeededCatalog catalog) : IClassFixture<SeededC
         { "GET", "/api/v1/agents?q=%20%20", null, "q" },
         { "GET", "/api/v1/agents/search", null, "q" },
         { "GET", "/api/v1/agents/search?k=5", null, "q" },
+        { "GET", "/api/v1/agents/search?q=", null, "q" },
+        { "GET", "/api/v1/agents/search?q=%20", null, "q" },
+        { "GET", "/api/v1/agents/search?q=%3F%21...%20--", null, "q" },
+        { "GET", "/api/v1/agents/search?q=%F0%9F%99%82%F0%9F%92%B8", null, "q" },
         { "GET", "/api/v1/agents?q=a%00b", null, "q" },
         // Unknown and repeated parameters.
         { "GET", "/api/v1/agents?industri=x", null, "industri" },

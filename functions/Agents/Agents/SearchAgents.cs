@@ -28,6 +28,12 @@ public sealed class SearchAgents(AgentSearch search, NpgsqlDataSource dataSource
     {
         var query = QueryReader.For(request, s_parameters);
         var text = query.Text("q", ListAgents.MaximumTextLength) ?? throw new BadInputException("q", "q is required: the text to search for.");
+        if (!text.Any(char.IsLetterOrDigit))
+        {
+            // Only punctuation, symbols or emoji: the model would still give a vector, and rank agents by noise.
+            throw new BadInputException("q", "q has no letter or digit to search for.");
+        }
+
         var k = query.Int("k", 1, AgentSearch.MaximumK, DefaultK);
         var filter = AgentFilterReader.Read(query);
         if (await ETags.CurrentCatalogAsync(request, dataSource, cancellationToken) is { } current)
@@ -42,10 +48,10 @@ public sealed class SearchAgents(AgentSearch search, NpgsqlDataSource dataSource
         }
         catch (EmbedderException e)
         {
-            // The model service (PLANT_EMBEDDER=http) failed: not the client's fault, and worth a retry.
+            // The model could not be loaded, or the model service (PLANT_EMBEDDER=http) failed: not the client's fault,
+            // and worth a retry. Why is for the logs and /readyz, not for every caller.
             context.GetLogger(nameof(SearchAgents)).LogWarning("Search could not embed: {Problem}", e.Message);
-            return Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Unavailable",
-                "The embedding service did not answer; retry later.");
+            return Problems.UnavailableResult(request.HttpContext.Response, "Search cannot embed the query now; retry later.");
         }
 
         return Conditional.Ok(SearchResultDto.From(result), ETags.Catalog(request, result.CatalogVersion));

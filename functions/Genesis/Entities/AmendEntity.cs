@@ -42,7 +42,7 @@ public sealed class AmendEntity(EntityStore store)
         }
         catch (EmbedderException)
         {
-            return GenesisResults.EmbedderUnavailable();
+            return GenesisResults.EmbedderUnavailable(request.HttpContext.Response);
         }
 
         return result.Outcome switch

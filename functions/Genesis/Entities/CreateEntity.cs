@@ -35,7 +35,7 @@ public sealed class CreateEntity(EntityStore store)
         }
         catch (EmbedderException)
         {
-            return GenesisResults.EmbedderUnavailable();
+            return GenesisResults.EmbedderUnavailable(request.HttpContext.Response);
         }
 
         return result.Outcome == WriteOutcome.Written

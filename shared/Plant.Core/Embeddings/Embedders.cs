@@ -5,8 +5,9 @@ using Plant.Core.Configuration;
 namespace Plant.Core.Embeddings;
 
 /// <summary>
-/// Chooses the embedder from configuration: <c>PLANT_EMBEDDER</c> is <c>hashing</c> (the default,
-/// <see cref="FeatureHashingEmbedder"/>) or <c>http</c> (<see cref="HttpEmbedder"/>, configured by
+/// Chooses the embedder from configuration: <c>PLANT_EMBEDDER</c> is <c>minilm</c> (the default,
+/// <see cref="MiniLmEmbedder"/>), <c>hashing</c> (<see cref="FeatureHashingEmbedder"/>) or <c>http</c>
+/// (<see cref="HttpEmbedder"/>, configured by
 /// <c>PLANT_EMBEDDER_URL</c>, <c>PLANT_EMBEDDER_MODEL</c>, and optionally <c>PLANT_EMBEDDER_API_KEY</c> or
 /// <c>PLANT_EMBEDDER_API_KEY_FILE</c>, <c>PLANT_EMBEDDER_TIMEOUT_SECONDS</c>, <c>PLANT_EMBEDDER_BATCH_SIZE</c>).
 /// </summary>
@@ -48,13 +49,15 @@ public static class Embedders
                     throw new ConfigurationException(KindSetting, $"is not set but {UrlSetting} is; set {KindSetting}=http to use it, or remove {UrlSetting}.");
                 }
 
-                return new FeatureHashingEmbedder();
+                return new MiniLmEmbedder();
+            case "MINILM":
+                return new MiniLmEmbedder();
             case "HASHING":
                 return new FeatureHashingEmbedder();
             case "HTTP":
                 return new HttpEmbedder(httpClient ?? s_httpClient.Value, HttpOptions(configuration));
             default:
-                throw new ConfigurationException(KindSetting, $"'{kind}' is not one of hashing, http.");
+                throw new ConfigurationException(KindSetting, $"'{kind}' is not one of minilm, hashing, http.");
         }
     }
 

@@ -4,7 +4,10 @@ using Microsoft.AspNetCore.Routing;
 
 namespace Plant.Hosting.Http;
 
-/// <summary><c>/healthz</c>: the process is alive. <c>/readyz</c>: it can reach its database.</summary>
+/// <summary>
+/// <c>/healthz</c>: the process is alive. <c>/readyz</c>: it can reach its database; the apps' <see cref="IReadinessDetail"/>s
+/// are reported beside that, in <c>details</c>.
+/// </summary>
 internal static class HealthEndpoints
 {
     public static bool IsHealthPath(PathString path) => path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz");
@@ -15,9 +18,11 @@ internal static class HealthEndpoints
         endpoints.MapGet("readyz", ReadyAsync);
     }
 
-    private static async Task<IResult> ReadyAsync(ReadinessCheck readiness, CancellationToken cancellationToken) =>
+    private static async Task<IResult> ReadyAsync(ReadinessCheck readiness, IEnumerable<IReadinessDetail> details, CancellationToken cancellationToken) =>
         await readiness.IsReadyAsync(cancellationToken)
-            ? Results.Json(new { status = "ready" })
+            ? details.Any()
+                ? Results.Json(new { status = "ready", details = details.ToDictionary(d => d.Name, d => d.Describe()) })
+                : Results.Json(new { status = "ready" })
             // No details: the reason (host name, user) is for the logs, not for whoever asks.
             : Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Not ready", "The database is not reachable.");
 }

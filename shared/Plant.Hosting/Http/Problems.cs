@@ -35,6 +35,14 @@ public static class Problems
     public static ProblemHttpResult BadInput(string? parameter, string detail) =>
         Result(StatusCodes.Status400BadRequest, BadRequest, "Bad request", detail, ParameterMember(parameter));
 
+    /// <summary>503 <c>unavailable</c> with <c>Retry-After</c>: a part the request needs cannot answer now (a model loading or failed, a model service down).</summary>
+    public static ProblemHttpResult UnavailableResult(HttpResponse response, string detail, int retryAfterSeconds = 5)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers.RetryAfter = retryAfterSeconds.ToString(System.Globalization.CultureInfo.InvariantCulture);
+        return Result(StatusCodes.Status503ServiceUnavailable, Unavailable, "Unavailable", detail);
+    }
+
     /// <summary>404 <c>not-found</c>: what the request names does not exist; <paramref name="detail"/> says what was looked for.</summary>
     public static ProblemHttpResult NotFoundResult(string detail) => Result(StatusCodes.Status404NotFound, NotFound, "Not found", detail);
 

@@ -19,9 +19,15 @@ public sealed class EmbeddersTests
     [Theory]
     [InlineData(null)]
     [InlineData("")]
+    [InlineData("minilm")]
+    [InlineData(" MiniLM ")]
+    public void MiniLM_is_the_default(string? kind) =>
+        Assert.IsType<MiniLmEmbedder>(Embedders.FromConfiguration(Config(("PLANT_EMBEDDER", kind))));
+
+    [Theory]
     [InlineData("hashing")]
     [InlineData(" Hashing ")]
-    public void The_hashing_embedder_is_the_default(string? kind) =>
+    public void The_hashing_embedder_is_a_choice(string kind) =>
         Assert.IsType<FeatureHashingEmbedder>(Embedders.FromConfiguration(Config(("PLANT_EMBEDDER", kind))));
 
     [Fact]
@@ -62,7 +68,7 @@ public sealed class EmbeddersTests
 
     public static TheoryData<(string, string?)[], string, string> Misconfigurations => new()
     {
-        { [("PLANT_EMBEDDER", "openai")], "PLANT_EMBEDDER", "'openai' is not one of hashing, http" },
+        { [("PLANT_EMBEDDER", "openai")], "PLANT_EMBEDDER", "'openai' is not one of minilm, hashing, http" },
         { [("PLANT_EMBEDDER_URL", "http://embeddings:8080")], "PLANT_EMBEDDER", "set PLANT_EMBEDDER=http" },
         { [("PLANT_EMBEDDER", "http"), ("PLANT_EMBEDDER_MODEL", "m")], "PLANT_EMBEDDER_URL", "is not set" },
         { [("PLANT_EMBEDDER", "http"), ("PLANT_EMBEDDER_URL", "embeddings:8080"), ("PLANT_EMBEDDER_MODEL", "m")], "PLANT_EMBEDDER_URL", "absolute http or https" },

@@ -1,4 +1,5 @@
 using System.Net;
+using Microsoft.Extensions.DependencyInjection;
 using Plant.Testing.Hosting;
 using Plant.Testing;
 
@@ -30,6 +31,22 @@ public sealed class HealthTests(PostgresDatabaseFixture database) : IClassFixtur
     }
 
     [Fact]
+    public async Task Readyz_reports_the_apps_details_beside_the_database_without_waiting_for_them()
+    {
+        var app = TestHost.App([typeof(KeyFunctions)]);
+        await using var host = await TestHost.StartAsync(database.ConnectionString, new FunctionApp("Test", app.FunctionTypes, (services, configuration) =>
+        {
+            app.ConfigureServices(services, configuration);
+            services.AddSingleton<IReadinessDetail>(new Detail("search", "loading the embedding model"));
+        }));
+
+        using var response = await host.Client.GetAsync("/readyz");
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal("""{"status":"ready","details":{"search":"loading the embedding model"}}""", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task Readyz_answers_a_503_problem_without_details_when_the_database_is_unreachable()
     {
         await using var host = await TestHost.StartAsync(Unreachable, [typeof(KeyFunctions)]);
@@ -39,5 +56,10 @@ public sealed class HealthTests(PostgresDatabaseFixture database) : IClassFixtur
         Assert.DoesNotContain("plant_probe", body, StringComparison.Ordinal);
         Assert.DoesNotContain("probe-password", body, StringComparison.Ordinal);
         Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
+    }
+
+    private sealed record Detail(string Name, string State) : IReadinessDetail
+    {
+        public string Describe() => State;
     }
 }

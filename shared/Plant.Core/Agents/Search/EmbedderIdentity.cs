@@ -12,8 +12,8 @@ namespace Plant.Core.Agents.Search;
 public static class EmbedderIdentity
 {
     /// <summary>
-    /// <c>hashing:</c> and a fingerprint of the built-in embedder's output (a change of its algorithm changes it), or
-    /// <c>http:</c> and the model name.
+    /// <see cref="MiniLmEmbedder.Identity"/> (the model and its package's version), <c>hashing:</c> and a fingerprint
+    /// of the hashing embedder's output (a change of its algorithm changes it), or <c>http:</c> and the model name.
     /// </summary>
     public static string FromConfiguration(IConfiguration configuration)
     {
@@ -21,7 +21,8 @@ public static class EmbedderIdentity
         return configuration[Embedders.KindSetting]?.Trim().ToUpperInvariant() switch
         {
             "HTTP" => "http:" + configuration[Embedders.ModelSetting]?.Trim(),
-            _ => Hashing,
+            "HASHING" => Hashing,
+            _ => MiniLmEmbedder.Identity,
         };
     }
 
