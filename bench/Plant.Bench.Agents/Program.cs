@@ -5,6 +5,7 @@ using Plant.Bench.Agents;
 //   Plant.Bench.Agents prepare EXTRA_AGENTS          migrate, seed, add EXTRA_AGENTS generated agents; prints ids to query
 //   Plant.Bench.Agents serve BARE_PORT PLANT_PORT quiet|logs
 //   Plant.Bench.Agents search ITERATIONS             time semantic search over every agent in the database
+//   Plant.Bench.Agents relevance                     recall@5 and MRR of relevance.tsv, MiniLM and hashing (the seed only)
 //   Plant.Bench.Agents load URL SECONDS CONNECTIONS RATE   GET URL with the bench's function key, RATE requests/s in all
 //                                                    (0: as fast as it answers); one line per response (Load.cs)
 if (args is ["load", var target, var seconds, var connections, var rate])
@@ -31,7 +32,10 @@ switch (args)
     case ["search", var iterations] when int.TryParse(iterations, CultureInfo.InvariantCulture, out var n):
         await SearchBench.RunAsync(url, n);
         return 0;
+    case ["relevance"]:
+        await RelevanceBench.RunAsync(url);
+        return 0;
     default:
-        await Console.Error.WriteLineAsync("usage: Plant.Bench.Agents prepare EXTRA_AGENTS | serve BARE_PORT PLANT_PORT quiet|logs | search ITERATIONS | load URL SECONDS CONNECTIONS RATE");
+        await Console.Error.WriteLineAsync("usage: Plant.Bench.Agents prepare EXTRA_AGENTS | serve BARE_PORT PLANT_PORT quiet|logs | search ITERATIONS | relevance | load URL SECONDS CONNECTIONS RATE");
         return 2;
 }
