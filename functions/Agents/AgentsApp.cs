@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Agents.Agents;
 using Plant.Core.Agents;
@@ -40,7 +41,8 @@ public static class AgentsApp
         // One embedder and one search per process: the model (MiniLM loads in the background from here), and the
         // in-process index of profile vectors.
         services.TryAddSingleton(embedder!);
-        services.TryAddSingleton(sp => new AgentSearch(sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEmbedder>(), embedderId!, sp.GetRequiredService<AgentQueries>()));
+        services.TryAddSingleton(sp => new AgentSearch(
+            sp.GetRequiredService<NpgsqlDataSource>(), sp.GetRequiredService<IEmbedder>(), embedderId!, sp.GetRequiredService<AgentQueries>(), sp.GetRequiredService<ILogger<AgentSearch>>()));
         // Loads that index in the background at start-up, instead of on the first search; /readyz says how far.
         services.AddHostedService<SearchIndexWarmUp>();
         services.AddSingleton<IReadinessDetail, SearchReadiness>();

@@ -21,9 +21,10 @@ public sealed class AgentsAsApplication() : AppAsApplicationFixture("agents_app_
     {
         // A stored profile vector that no longer matches its agent: the index load replaces it (an UPDATE).
         await using (var stale = DataSource.CreateCommand(
-            "insert into catalog.agent_profile_embedding (agent_id, profile_key, catalog_version, embedding) values (@id, sha256('stale'), 0, array_fill(0::real, array[384]))"))
+            "insert into catalog.agent_profile_embedding (agent_id, embedder, profile_key, catalog_version, embedding) values (@id, @embedder, sha256('stale'), 0, array_fill(0::real, array[384]))"))
         {
             stale.Parameters.AddWithValue("id", StaleAgent);
+            stale.Parameters.AddWithValue("embedder", Core.Embeddings.MiniLmEmbedder.Identity);
             await stale.ExecuteNonQueryAsync();
         }
     }

@@ -64,7 +64,7 @@ public sealed class PgvectorTests(SeededCatalog catalog)
             Statuses = [AgentListingStatus.Active, AgentListingStatus.Rejected],
             Certified = true,
         };
-        await using var command = AgentSearch.VectorCommand(Core.Embeddings.FeatureHashingEmbedder.Embed("coding"), 10, filter);
+        await using var command = AgentSearch.VectorCommand(Core.Embeddings.FeatureHashingEmbedder.Embed("coding"), EmbedderIdentity.Hashing, 10, filter);
         command.CommandText = "explain " + command.CommandText;
         // The app's data source: it maps pgvector's type (UseVector).
         await using var connection = await catalog.Host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>().OpenConnectionAsync();

@@ -1,3 +1,5 @@
+using Microsoft.Extensions.DependencyInjection;
+using Npgsql;
 using Plant.Agents.Tests.Support;
 using Plant.Core.Agents;
 using Plant.Core.Agents.Search;
@@ -55,6 +57,60 @@ public sealed class SearchIndexTests(SeededCatalog catalog) : IClassFixture<Seed
         Assert.Equal(agents + 1, second.Texts);
     }
 
+    [Fact]
+    public async Task Two_embedders_keep_vectors_of_their_own_and_back_and_forth_embeds_nothing_again()
+    {
+        // A rolling deployment: instances of the old and the new embedder at once, each searching in turn.
+        var agents = await catalog.ScalarAsync<long>("select count(*) from catalog.entity_version where entity_type = 'agent' and is_current");
+        var old = new CountingEmbedder();
+        var @new = new CountingEmbedder();
+        for (var round = 0; round < 2; round++)
+        {
+            await NewSearch(old, "hashing:rolling-old").RankAsync("warm up", 5, new AgentFilter(), SearchPath.Array, CancellationToken.None);
+            await NewSearch(@new, "hashing:rolling-new").RankAsync("warm up", 5, new AgentFilter(), SearchPath.Array, CancellationToken.None);
+        }
+
+        // Each embedded the catalog once (and its two queries), however often the other wrote in between.
+        Assert.Equal(agents + 2, old.Texts);
+        Assert.Equal(agents + 2, @new.Texts);
+        Assert.Equal(agents, await catalog.ScalarAsync<long>("select count(*) from catalog.agent_profile_embedding where embedder = 'hashing:rolling-old'"));
+        Assert.Equal(agents, await catalog.ScalarAsync<long>("select count(*) from catalog.agent_profile_embedding where embedder = 'hashing:rolling-new'"));
+    }
+
+    [Fact]
+    public async Task The_pgvector_path_ranks_its_own_embedder_s_vectors_only()
+    {
+        // Another embedder's rows, all pointing one way: were they ranked too, they would crowd out the real ones.
+        await NewSearch(new CountingEmbedder(), "other:all-the-same").RankAsync("warm up", 5, new AgentFilter(), SearchPath.Array, CancellationToken.None);
+        await catalog.ExecuteAsync("update catalog.agent_profile_embedding set embedding = @v where embedder = 'other:all-the-same'", ("v", FeatureHashingEmbedder.Embed("chargeback disputes")));
+        // The app's data source: it maps pgvector's type (UseVector).
+        var dataSource = catalog.Host.Services.GetRequiredService<NpgsqlDataSource>();
+        var search = new AgentSearch(dataSource, new CountingEmbedder(), EmbedderIdentity.Hashing, new AgentQueries(dataSource, new PageCursors(dataSource)));
+
+        var (array, _) = await search.RankAsync("chargeback disputes", 10, new AgentFilter(), SearchPath.Array, CancellationToken.None);
+        var (vector, _) = await search.RankAsync("chargeback disputes", 10, new AgentFilter(), SearchPath.Pgvector, CancellationToken.None);
+
+        Assert.Equal(array.Select(r => r.Id), vector.Select(r => r.Id));
+        Assert.InRange(vector[0].Score, 0.0, 0.99);
+    }
+
+    [Fact]
+    public async Task While_profiles_are_embedded_the_search_says_how_far_it_is()
+    {
+        var embedder = new GatedEmbedder();
+        var search = NewSearch(embedder, "hashing:progress");
+        Assert.Null(search.Embedding);
+
+        var load = search.LoadIndexAsync(CancellationToken.None);
+        await embedder.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+        var agents = await catalog.ScalarAsync<long>("select count(*) from catalog.entity_version where entity_type = 'agent' and is_current");
+        Assert.Equal(new EmbeddingProgress(0, (int)agents), search.Embedding);
+
+        embedder.Release.Release();
+        await load;
+        Assert.Null(search.Embedding);
+    }
+
     private AgentSearch NewSearch(IEmbedder embedder, string? embedderId = null) =>
         new(catalog.DataSource, embedder, embedderId ?? EmbedderIdentity.Hashing, new AgentQueries(catalog.DataSource, new PageCursors(catalog.DataSource)));
 
@@ -71,6 +127,24 @@ public sealed class SearchIndexTests(SeededCatalog catalog) : IClassFixture<Seed
         {
             Interlocked.Add(ref _texts, texts.Count);
             return new FeatureHashingEmbedder().EmbedAsync(texts, cancellationToken);
+        }
+    }
+
+    /// <summary>The built-in embedder, holding its first call until released.</summary>
+    private sealed class GatedEmbedder : IEmbedder
+    {
+        public SemaphoreSlim Entered { get; } = new(0);
+
+        public SemaphoreSlim Release { get; } = new(0);
+
+        public int Dimensions => Embedders.Dimensions;
+
+        public async Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
+        {
+            Entered.Release();
+            await Release.WaitAsync(cancellationToken);
+            Release.Release();
+            return await new FeatureHashingEmbedder().EmbedAsync(texts, cancellationToken);
         }
     }
 }

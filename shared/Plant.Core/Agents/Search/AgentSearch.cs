@@ -1,6 +1,8 @@
 using System.Globalization;
 using System.Numerics.Tensors;
 using System.Text;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Pgvector;
 using Plant.Core.Catalog;
@@ -23,6 +25,9 @@ public enum SearchPath
 
 /// <summary>A ranked agent id and its cosine similarity to the query.</summary>
 public readonly record struct RankedAgent(Guid Id, double Score);
+
+/// <summary>Profiles embedded so far in the refresh under way, of how many it embeds.</summary>
+public sealed record EmbeddingProgress(int Done, int Total);
 
 /// <summary>A search hit: the agent as queries show it, and its score (cosine similarity, -1 to 1).</summary>
 public sealed record AgentSearchHit(AgentView Agent, double Score);
@@ -59,13 +64,14 @@ public sealed class AgentSearch
     private readonly IEmbedder _embedder;
     private readonly AgentQueries _queries;
     private readonly AgentSearchIndex _index;
+    private readonly string _embedderId;
 
     /// <summary>
     /// A search over <paramref name="dataSource"/>'s catalog with <paramref name="embedder"/>, which
     /// <paramref name="embedderId"/> names (<see cref="EmbedderIdentity"/>: stored vectors of another embedder are
     /// recomputed); hits are shown as <paramref name="queries"/> shows agents.
     /// </summary>
-    public AgentSearch(NpgsqlDataSource dataSource, IEmbedder embedder, string embedderId, AgentQueries queries)
+    public AgentSearch(NpgsqlDataSource dataSource, IEmbedder embedder, string embedderId, AgentQueries queries, ILogger? logger = null)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         ArgumentNullException.ThrowIfNull(embedder);
@@ -79,11 +85,18 @@ public sealed class AgentSearch
         _dataSource = dataSource;
         _embedder = embedder;
         _queries = queries;
-        _index = new AgentSearchIndex(dataSource, embedder, embedderId);
+        _embedderId = embedderId;
+        _index = new AgentSearchIndex(dataSource, embedder, embedderId, logger ?? NullLogger.Instance);
     }
 
     /// <summary>The index as this process holds it now, without reading the database.</summary>
     public SearchIndexState IndexState => State(_index.Snapshot);
+
+    /// <summary>
+    /// While a refresh embeds profiles (the first load after the embedder changed, a catalog grown by thousands), how
+    /// many of how many are done; null otherwise.
+    /// </summary>
+    public EmbeddingProgress? Embedding => _index.Progress;
 
     /// <summary>
     /// Loads the in-process index now, as the first search of a process would otherwise do: every current agent, its
@@ -201,7 +214,7 @@ public sealed class AgentSearch
             await settings.ExecuteNonQueryAsync(ct);
         }
 
-        await using var command = VectorCommand(query, k, filter);
+        await using var command = VectorCommand(query, _embedderId, k, filter);
         command.Connection = connection;
         command.Transaction = transaction;
         var ranked = new List<RankedAgent>(k);
@@ -217,8 +230,8 @@ public sealed class AgentSearch
         return ranked;
     }
 
-    /// <summary>The pgvector query, without a connection (tests explain it).</summary>
-    internal static NpgsqlCommand VectorCommand(float[] query, int k, AgentFilter filter)
+    /// <summary>The pgvector query over <paramref name="embedder"/>'s vectors only, without a connection (tests explain it).</summary>
+    internal static NpgsqlCommand VectorCommand(float[] query, string embedder, int k, AgentFilter filter)
     {
         var command = new NpgsqlCommand();
         var sql = new StringBuilder("""
@@ -226,12 +239,13 @@ public sealed class AgentSearch
             from catalog.agent_profile_embedding e
             join catalog.entity_version v on v.entity_id = e.agent_id and v.is_current and v.entity_type = 'agent'
             join catalog.agent a on a.version_id = v.version_id
-            where true
+            where e.embedder = @embedder
             """);
         AgentFilterSql.Append(sql, command.Parameters, filter);
         sql.Append(" order by e.embedding_vector <=> @query limit @k");
         command.CommandText = sql.ToString();
         command.Parameters.AddWithValue("query", new Vector(query));
+        command.Parameters.AddWithValue("embedder", embedder);
         command.Parameters.AddWithValue("k", k);
         return command;
     }

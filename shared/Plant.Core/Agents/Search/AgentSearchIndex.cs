@@ -1,4 +1,6 @@
 using System.Data;
+using System.Diagnostics;
+using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Embeddings;
@@ -45,18 +47,26 @@ internal sealed class IndexSnapshot
 /// only when the profile text changed. So a change made by any process (Genesis, a seed, an operator) is seen by the
 /// next query, and a restart costs one read of the stored vectors rather than one embedder call per agent.
 /// </summary>
-internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder embedder, string embedderId)
+internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder embedder, string embedderId, ILogger logger)
 {
+    /// <summary>Profiles embedded and stored together: a refresh cut short (a restart) keeps every chunk it finished.</summary>
     private const int EmbedChunk = 256;
+
+    /// <summary>How often a long embedding run logs its progress.</summary>
+    private static readonly TimeSpan s_progressEvery = TimeSpan.FromSeconds(10);
 
     private readonly NpgsqlDataSource _dataSource = dataSource;
     private readonly IEmbedder _embedder = embedder;
     private readonly string _embedderId = embedderId;
     private readonly SemaphoreSlim _refreshLock = new(1, 1);
     private volatile IndexSnapshot _snapshot = IndexSnapshot.Empty;
+    private volatile EmbeddingProgress? _progress;
 
     /// <summary>The snapshot last loaded, without reading the marker (<see cref="IndexSnapshot.Empty"/> before the first load).</summary>
     public IndexSnapshot Snapshot => _snapshot;
+
+    /// <summary>The embedding run of the refresh under way, if it has one.</summary>
+    public EmbeddingProgress? Progress => _progress;
 
     /// <summary>The snapshot as of the marker's value now, refreshed first if the catalog changed.</summary>
     public async Task<IndexSnapshot> CurrentAsync(CancellationToken ct)
@@ -140,7 +150,7 @@ internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder em
             return;
         }
 
-        var stored = await ProfileEmbeddingStore.ReadAsync(_dataSource, needed.ToDictionary(n => agents[n.Index].Id, n => agents[n.Index].ProfileKey), ct);
+        var stored = await ProfileEmbeddingStore.ReadAsync(_dataSource, _embedderId, needed.ToDictionary(n => agents[n.Index].Id, n => agents[n.Index].ProfileKey), ct);
         var missing = new List<(int Index, string Text)>();
         foreach (var (index, text) in needed)
         {
@@ -154,23 +164,53 @@ internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder em
             }
         }
 
-        foreach (var chunk in missing.Chunk(EmbedChunk))
+        if (missing.Count == 0)
         {
-            var vectors = await _embedder.EmbedAsync([.. chunk.Select(c => c.Text)], ct);
-            if (vectors.Count != chunk.Length || vectors.Any(v => v.Length != Embedders.Dimensions))
-            {
-                throw new EmbedderException($"The embedder returned {vectors.Count} vectors for {chunk.Length} texts, or a vector without {Embedders.Dimensions} dimensions.");
-            }
-
-            var rows = new List<(Guid, byte[], float[])>(chunk.Length);
-            for (var i = 0; i < chunk.Length; i++)
-            {
-                var agent = agents[chunk[i].Index] = agents[chunk[i].Index] with { Vector = Unit(vectors[i]) };
-                rows.Add((agent.Id, agent.ProfileKey, agent.Vector));
-            }
-
-            await ProfileEmbeddingStore.WriteAsync(_dataSource, rows, catalogVersion, ct);
+            return;
         }
+
+        // Searches wait for this refresh; /readyz (Agents: details.search) and the log say how far it is.
+        var clock = Stopwatch.StartNew();
+        var logged = TimeSpan.Zero;
+        _progress = new EmbeddingProgress(0, missing.Count);
+        logger.LogInformation("Embedding {Count} agent profiles with {Embedder} (stored vectors are missing, stale or another embedder's)", missing.Count, _embedderId);
+        try
+        {
+            foreach (var chunk in missing.Chunk(EmbedChunk))
+            {
+                await EmbedAndStoreAsync(agents, chunk, catalogVersion, ct);
+                _progress = _progress with { Done = _progress.Done + chunk.Length };
+                if (clock.Elapsed - logged >= s_progressEvery && _progress.Done < missing.Count)
+                {
+                    logged = clock.Elapsed;
+                    logger.LogInformation("Embedding agent profiles with {Embedder}: {Done} of {Count}", _embedderId, _progress.Done, missing.Count);
+                }
+            }
+        }
+        finally
+        {
+            _progress = null;
+        }
+
+        logger.LogInformation("Embedded {Count} agent profiles with {Embedder} in {ElapsedMilliseconds} ms", missing.Count, _embedderId, clock.ElapsedMilliseconds);
+    }
+
+    private async Task EmbedAndStoreAsync(IndexedAgent[] agents, (int Index, string Text)[] chunk, long catalogVersion, CancellationToken ct)
+    {
+        var vectors = await _embedder.EmbedAsync([.. chunk.Select(c => c.Text)], ct);
+        if (vectors.Count != chunk.Length || vectors.Any(v => v.Length != Embedders.Dimensions))
+        {
+            throw new EmbedderException($"The embedder returned {vectors.Count} vectors for {chunk.Length} texts, or a vector without {Embedders.Dimensions} dimensions.");
+        }
+
+        var rows = new List<(Guid, byte[], float[])>(chunk.Length);
+        for (var i = 0; i < chunk.Length; i++)
+        {
+            var agent = agents[chunk[i].Index] = agents[chunk[i].Index] with { Vector = Unit(vectors[i]) };
+            rows.Add((agent.Id, agent.ProfileKey, agent.Vector));
+        }
+
+        await ProfileEmbeddingStore.WriteAsync(_dataSource, _embedderId, rows, catalogVersion, ct);
     }
 
     /// <summary>A copy scaled to unit length, so that a dot product is the cosine whatever the embedder returned.</summary>

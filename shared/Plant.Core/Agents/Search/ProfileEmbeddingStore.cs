@@ -3,15 +3,16 @@ using Npgsql;
 namespace Plant.Core.Agents.Search;
 
 /// <summary>
-/// <c>catalog.agent_profile_embedding</c>: the profile vector of each agent, filed under its profile key, so that a
-/// new process (or another instance) does not call the embedder for the whole catalog again.
+/// <c>catalog.agent_profile_embedding</c>: the profile vector of each agent per embedder (V0011), filed under its
+/// profile key, so that a new process (or another instance) does not call the embedder for the whole catalog again,
+/// and instances with different embedders keep rows of their own.
 /// </summary>
 internal static class ProfileEmbeddingStore
 {
     private const int WriteChunk = 500;
 
-    /// <summary>The stored vectors of these agents whose key is the expected one; stale rows are left out.</summary>
-    public static async Task<Dictionary<Guid, float[]>> ReadAsync(NpgsqlDataSource dataSource, IReadOnlyDictionary<Guid, byte[]> expectedKeys, CancellationToken ct)
+    /// <summary>The stored vectors of these agents by this embedder whose key is the expected one; stale rows are left out.</summary>
+    public static async Task<Dictionary<Guid, float[]>> ReadAsync(NpgsqlDataSource dataSource, string embedder, IReadOnlyDictionary<Guid, byte[]> expectedKeys, CancellationToken ct)
     {
         var found = new Dictionary<Guid, float[]>(expectedKeys.Count);
         if (expectedKeys.Count == 0)
@@ -20,8 +21,9 @@ internal static class ProfileEmbeddingStore
         }
 
         await using var command = dataSource.CreateCommand(
-            "select agent_id, profile_key, embedding from catalog.agent_profile_embedding where agent_id = any(@ids)");
+            "select agent_id, profile_key, embedding from catalog.agent_profile_embedding where agent_id = any(@ids) and embedder = @embedder");
         command.Parameters.AddWithValue("ids", expectedKeys.Keys.ToArray());
+        command.Parameters.AddWithValue("embedder", embedder);
         await using var reader = await command.ExecuteReaderAsync(ct);
         while (await reader.ReadAsync(ct))
         {
@@ -39,12 +41,12 @@ internal static class ProfileEmbeddingStore
     /// Stores vectors computed from the catalog as of <paramref name="catalogVersion"/>. A row written from a newer
     /// catalog is never replaced by one from an older catalog, so a lagging instance cannot make the store stale.
     /// </summary>
-    public static async Task WriteAsync(NpgsqlDataSource dataSource, IReadOnlyList<(Guid Id, byte[] Key, float[] Vector)> rows, long catalogVersion, CancellationToken ct)
+    public static async Task WriteAsync(NpgsqlDataSource dataSource, string embedder, IReadOnlyList<(Guid Id, byte[] Key, float[] Vector)> rows, long catalogVersion, CancellationToken ct)
     {
         const string Sql = """
-            insert into catalog.agent_profile_embedding as e (agent_id, profile_key, catalog_version, embedding)
-            select @id, @key, @version, @embedding where exists (select 1 from catalog.entity where entity_id = @id)
-            on conflict (agent_id) do update
+            insert into catalog.agent_profile_embedding as e (agent_id, embedder, profile_key, catalog_version, embedding)
+            select @id, @embedder, @key, @version, @embedding where exists (select 1 from catalog.entity where entity_id = @id)
+            on conflict (agent_id, embedder) do update
                 set profile_key = excluded.profile_key, catalog_version = excluded.catalog_version,
                     embedding = excluded.embedding, updated_at = now()
                 where e.catalog_version <= excluded.catalog_version and e.profile_key <> excluded.profile_key
@@ -56,6 +58,7 @@ internal static class ProfileEmbeddingStore
             {
                 var command = new NpgsqlBatchCommand(Sql);
                 command.Parameters.AddWithValue("id", id);
+                command.Parameters.AddWithValue("embedder", embedder);
                 command.Parameters.AddWithValue("key", key);
                 command.Parameters.AddWithValue("version", catalogVersion);
                 command.Parameters.AddWithValue("embedding", vector);
