@@ -6,6 +6,8 @@ using Plant.Bench.Agents;
 //   Plant.Bench.Agents serve BARE_PORT PLANT_PORT quiet|logs
 //   Plant.Bench.Agents search ITERATIONS             time semantic search over every agent in the database
 //   Plant.Bench.Agents relevance                     recall@5 and MRR of relevance.tsv, MiniLM and hashing (the seed only)
+//   Plant.Bench.Agents search-speed QUERIES ROUNDS   MiniLM: re-embedding every profile, search at 4 clients on both
+//                                                    paths (QUERIES per path per round), HNSW recall@10
 //   Plant.Bench.Agents load URL SECONDS CONNECTIONS RATE   GET URL with the bench's function key, RATE requests/s in all
 //                                                    (0: as fast as it answers); one line per response (Load.cs)
 if (args is ["load", var target, var seconds, var connections, var rate])
@@ -35,7 +37,11 @@ switch (args)
     case ["relevance"]:
         await RelevanceBench.RunAsync(url);
         return 0;
+    case ["search-speed", var perRound, var roundCount] when int.TryParse(perRound, CultureInfo.InvariantCulture, out var q)
+        && int.TryParse(roundCount, CultureInfo.InvariantCulture, out var r):
+        await SearchSpeedBench.RunAsync(url, q, r);
+        return 0;
     default:
-        await Console.Error.WriteLineAsync("usage: Plant.Bench.Agents prepare EXTRA_AGENTS | serve BARE_PORT PLANT_PORT quiet|logs | search ITERATIONS | relevance | load URL SECONDS CONNECTIONS RATE");
+        await Console.Error.WriteLineAsync("usage: Plant.Bench.Agents prepare EXTRA_AGENTS | serve BARE_PORT PLANT_PORT quiet|logs | search ITERATIONS | relevance | search-speed QUERIES ROUNDS | load URL SECONDS CONNECTIONS RATE");
         return 2;
 }

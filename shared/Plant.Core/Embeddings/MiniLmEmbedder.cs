@@ -59,10 +59,9 @@ public sealed class MiniLmEmbedder : IEmbedder
 
     private static SentenceEncoder LoadShared()
     {
-        // Without pre-packing ONNX Runtime keeps one copy of the weights instead of two: about 45 MB less, for about
-        // 3 ms more per query on one core (docs/BENCHMARKS.md, "Semantic search").
-        using var options = new SessionOptions();
-        options.AddSessionConfigEntry("session.disable_prepacking", "1");
+        // One thread per run: requests embed in parallel with each other, and a run that spread over every core would
+        // only make concurrent requests wait for each other (docs/BENCHMARKS.md, "Semantic search").
+        using var options = new SessionOptions { IntraOpNumThreads = 1, InterOpNumThreads = 1 };
         var model = new SentenceEncoder(options);
         // The package reads the model out of its assembly into a 90 MB array that ONNX Runtime copies; once the
         // session holds its copy, one blocking, compacting collection (about 30 ms, once) gives that memory back to

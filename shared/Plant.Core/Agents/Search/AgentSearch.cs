@@ -210,7 +210,8 @@ public sealed class AgentSearch
         await using (var settings = new NpgsqlCommand(
             "select set_config('hnsw.ef_search', @ef, true), set_config('hnsw.iterative_scan', 'strict_order', true)", connection, transaction))
         {
-            settings.Parameters.AddWithValue("ef", Math.Max(200, k * 4).ToString(CultureInfo.InvariantCulture));
+            // 400: at 10,050 agents, 200 gave 0.887 of the exact top ten, 400 gave 0.953 (docs/BENCHMARKS.md).
+            settings.Parameters.AddWithValue("ef", Math.Max(400, k * 4).ToString(CultureInfo.InvariantCulture));
             await settings.ExecuteNonQueryAsync(ct);
         }
 
