@@ -16,7 +16,9 @@ public sealed class SearchReadiness(IEmbedder embedder, AgentSearch search) : IR
     {
         { State: EmbedderState.Failed, Problem: var problem } => $"unavailable: the embedding model could not be loaded ({problem}); it is tried again at the next search after {MiniLmEmbedder.RetryAfter.TotalSeconds:0} s",
         { State: EmbedderState.Loading } => "loading the embedding model",
-        _ when search.Embedding is { } run => $"embedding agent profiles: {run.Done} of {run.Total} (searches wait for it)",
+        _ when search.Embedding is { } run => !search.IndexState.Loaded && search.HasInterim
+            ? $"embedding agent profiles: {run.Done} of {run.Total} (searches rank with the hashing embedder meanwhile)"
+            : $"embedding agent profiles: {run.Done} of {run.Total} (searches wait for it)",
         _ when !search.IndexState.Loaded => "loading the index",
         _ => "ready",
     };

@@ -83,9 +83,7 @@ public sealed class SearchIndexTests(SeededCatalog catalog) : IClassFixture<Seed
         // Another embedder's rows, all pointing one way: were they ranked too, they would crowd out the real ones.
         await NewSearch(new CountingEmbedder(), "other:all-the-same").RankAsync("warm up", 5, new AgentFilter(), SearchPath.Array, CancellationToken.None);
         await catalog.ExecuteAsync("update catalog.agent_profile_embedding set embedding = @v where embedder = 'other:all-the-same'", ("v", FeatureHashingEmbedder.Embed("chargeback disputes")));
-        // The app's data source: it maps pgvector's type (UseVector).
-        var dataSource = catalog.Host.Services.GetRequiredService<NpgsqlDataSource>();
-        var search = new AgentSearch(dataSource, new CountingEmbedder(), EmbedderIdentity.Hashing, new AgentQueries(dataSource, new PageCursors(dataSource)));
+        var search = NewSearch(new CountingEmbedder());
 
         var (array, _) = await search.RankAsync("chargeback disputes", 10, new AgentFilter(), SearchPath.Array, CancellationToken.None);
         var (vector, _) = await search.RankAsync("chargeback disputes", 10, new AgentFilter(), SearchPath.Pgvector, CancellationToken.None);
@@ -111,8 +109,32 @@ public sealed class SearchIndexTests(SeededCatalog catalog) : IClassFixture<Seed
         Assert.Null(search.Embedding);
     }
 
-    private AgentSearch NewSearch(IEmbedder embedder, string? embedderId = null) =>
-        new(catalog.DataSource, embedder, embedderId ?? EmbedderIdentity.Hashing, new AgentQueries(catalog.DataSource, new PageCursors(catalog.DataSource)));
+    [Fact]
+    public async Task While_a_first_load_embeds_the_catalog_searches_rank_with_the_hashing_embedder_instead_of_waiting()
+    {
+        var embedder = new GatedEmbedder();
+        var search = NewSearch(embedder, "slow:first-load");
+        var load = search.LoadIndexAsync(CancellationToken.None);
+        await embedder.Entered.WaitAsync(TimeSpan.FromSeconds(30));
+
+        var meanwhile = await search.SearchAsync("chargeback disputes", 3, new AgentFilter(), CancellationToken.None);
+
+        Assert.False(load.IsCompleted);
+        Assert.Equal("Chargeback Clara", meanwhile.Hits[0].Agent.Name);
+        Assert.Equal(1, embedder.Calls);
+
+        embedder.Release.Release();
+        await load;
+        await search.SearchAsync("chargeback disputes", 3, new AgentFilter(), CancellationToken.None);
+        Assert.Equal(2, embedder.Calls);
+    }
+
+    /// <summary>A search as a new process makes it, on the app's data source (it maps pgvector's type: UseVector).</summary>
+    private AgentSearch NewSearch(IEmbedder embedder, string? embedderId = null)
+    {
+        var dataSource = catalog.Host.Services.GetRequiredService<NpgsqlDataSource>();
+        return new(dataSource, embedder, embedderId ?? EmbedderIdentity.Hashing, new AgentQueries(dataSource, new PageCursors(dataSource)));
+    }
 
     /// <summary>The built-in embedder, counting the texts it embeds.</summary>
     private sealed class CountingEmbedder : IEmbedder
@@ -139,8 +161,14 @@ public sealed class SearchIndexTests(SeededCatalog catalog) : IClassFixture<Seed
 
         public int Dimensions => Embedders.Dimensions;
 
+        /// <summary>How many times it was asked to embed.</summary>
+        public int Calls => Volatile.Read(ref _calls);
+
+        private int _calls;
+
         public async Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
         {
+            Interlocked.Increment(ref _calls);
             Entered.Release();
             await Release.WaitAsync(cancellationToken);
             Release.Release();

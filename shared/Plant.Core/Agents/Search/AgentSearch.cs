@@ -60,11 +60,17 @@ public sealed class AgentSearch
     /// <summary>The most hits one search returns.</summary>
     public const int MaximumK = 100;
 
+    /// <summary>How long a search waits for the first load of its embedder's index before it ranks with the interim one.</summary>
+    private static readonly TimeSpan s_firstLoadWait = TimeSpan.FromSeconds(2);
+
     private readonly NpgsqlDataSource _dataSource;
-    private readonly IEmbedder _embedder;
     private readonly AgentQueries _queries;
-    private readonly AgentSearchIndex _index;
-    private readonly string _embedderId;
+    private readonly Ranker _main;
+
+    /// <summary>The hashing embedder, while the configured one's first load takes long (null when hashing is the configured one).</summary>
+    private readonly Ranker? _interim;
+
+    private Task<IndexSnapshot>? _firstLoad;
 
     /// <summary>
     /// A search over <paramref name="dataSource"/>'s catalog with <paramref name="embedder"/>, which
@@ -83,20 +89,26 @@ public sealed class AgentSearch
         }
 
         _dataSource = dataSource;
-        _embedder = embedder;
         _queries = queries;
-        _embedderId = embedderId;
-        _index = new AgentSearchIndex(dataSource, embedder, embedderId, logger ?? NullLogger.Instance);
+        logger ??= NullLogger.Instance;
+        _main = new Ranker(embedder, embedderId, new AgentSearchIndex(dataSource, embedder, embedderId, logger));
+        var hashing = new FeatureHashingEmbedder();
+        _interim = embedderId == EmbedderIdentity.Hashing ? null
+            : new Ranker(hashing, EmbedderIdentity.Hashing, new AgentSearchIndex(dataSource, hashing, EmbedderIdentity.Hashing, logger));
     }
 
     /// <summary>The index as this process holds it now, without reading the database.</summary>
-    public SearchIndexState IndexState => State(_index.Snapshot);
+    public SearchIndexState IndexState => State(_main.Index.Snapshot);
 
     /// <summary>
     /// While a refresh embeds profiles (the first load after the embedder changed, a catalog grown by thousands), how
-    /// many of how many are done; null otherwise.
+    /// many of how many are done; null otherwise. Searches during a first load that takes long rank with the hashing
+    /// embedder meanwhile.
     /// </summary>
-    public EmbeddingProgress? Embedding => _index.Progress;
+    public EmbeddingProgress? Embedding => _main.Index.Progress;
+
+    /// <summary>Whether searches rank with the hashing embedder while the configured one's first load takes long.</summary>
+    public bool HasInterim => _interim is not null;
 
     /// <summary>
     /// Loads the in-process index now, as the first search of a process would otherwise do: every current agent, its
@@ -105,7 +117,7 @@ public sealed class AgentSearch
     /// </summary>
     /// <exception cref="NpgsqlException">The database cannot be read (unreachable, or not migrated yet).</exception>
     /// <exception cref="EmbedderException">A missing vector could not be computed.</exception>
-    public async Task<SearchIndexState> LoadIndexAsync(CancellationToken ct) => State(await _index.CurrentAsync(ct));
+    public async Task<SearchIndexState> LoadIndexAsync(CancellationToken ct) => State(await _main.Index.CurrentAsync(ct));
 
     /// <summary>The <paramref name="k"/> agents passing <paramref name="filter"/> whose profiles are nearest to <paramref name="text"/>.</summary>
     /// <exception cref="UnknownReferenceException">A filter id names no entity of its type.</exception>
@@ -133,8 +145,8 @@ public sealed class AgentSearch
 
         // Before the index: a request refused for a bad filter must not make the index refresh (and store vectors).
         await _queries.CheckReferencesAsync(filter, ct);
-        var snapshot = await _index.CurrentAsync(ct);
-        var query = (await _embedder.EmbedAsync([text], ct))[0];
+        var (ranker, snapshot) = await IndexAsync(ct);
+        var query = (await ranker.Embedder.EmbedAsync([text], ct))[0];
         VectorMath.Normalize(query);
         var usePgvector = path switch
         {
@@ -145,8 +157,38 @@ public sealed class AgentSearch
             _ => snapshot.HasVectorColumn,
         };
 
-        var ranked = usePgvector ? await RankInDatabaseAsync(query, k, filter, ct) : RankInProcess(snapshot, query, k, filter);
+        var ranked = usePgvector ? await RankInDatabaseAsync(query, ranker.EmbedderId, k, filter, ct) : RankInProcess(snapshot, query, k, filter);
         return (ranked, snapshot.CatalogVersion);
+    }
+
+    /// <summary>
+    /// The configured embedder's index; but while its first load takes longer than a moment (it embeds every profile
+    /// after the embedder changed: minutes at 10,000 agents), the hashing embedder's, which loads in about a second.
+    /// Either way one embedder ranks every agent: vectors of two are never compared.
+    /// </summary>
+    private async Task<(Ranker Ranker, IndexSnapshot Snapshot)> IndexAsync(CancellationToken ct)
+    {
+        if (_interim is null || _main.Index.Snapshot.CatalogVersion > 0)
+        {
+            return (_main, await _main.Index.CurrentAsync(ct));
+        }
+
+        // The first load runs whether or not this search waits for it (the warm-up's, or one started here).
+        var load = Volatile.Read(ref _firstLoad);
+        if (load is null || load.IsFaulted || load.IsCanceled)
+        {
+            var started = _main.Index.CurrentAsync(CancellationToken.None);
+            _ = started.ContinueWith(t => t.Exception, CancellationToken.None, TaskContinuationOptions.OnlyOnFaulted, TaskScheduler.Default);
+            load = Interlocked.CompareExchange(ref _firstLoad, started, load) == load ? started : Volatile.Read(ref _firstLoad)!;
+        }
+
+        if (await Task.WhenAny(load, Task.Delay(s_firstLoadWait, ct)) == load)
+        {
+            return (_main, await load);
+        }
+
+        ct.ThrowIfCancellationRequested();
+        return (_interim, await _interim.Index.CurrentAsync(ct));
     }
 
     /// <summary>Exact top k by cosine (vectors are unit length, so a dot product), ties by entity id as PostgreSQL orders uuids.</summary>
@@ -188,22 +230,22 @@ public sealed class AgentSearch
     /// on the HNSW-indexed column. ef_search above k, and strict-order iterative scans (pgvector 0.8) so that a
     /// selective filter still gets k hits in exact distance order.
     /// </summary>
-    private async Task<List<RankedAgent>> RankInDatabaseAsync(float[] query, int k, AgentFilter filter, CancellationToken ct)
+    private async Task<List<RankedAgent>> RankInDatabaseAsync(float[] query, string embedderId, int k, AgentFilter filter, CancellationToken ct)
     {
         try
         {
-            return await RankInDatabaseOnceAsync(query, k, filter, ct);
+            return await RankInDatabaseOnceAsync(query, embedderId, k, filter, ct);
         }
         catch (InvalidCastException e) when (e.InnerException is NotSupportedException)
         {
             // The data source read the database's types before the vector extension was created (a database migrated
             // while the app ran), so it cannot write a Vector yet: read them again, and search once more.
             await _dataSource.ReloadTypesAsync(ct);
-            return await RankInDatabaseOnceAsync(query, k, filter, ct);
+            return await RankInDatabaseOnceAsync(query, embedderId, k, filter, ct);
         }
     }
 
-    private async Task<List<RankedAgent>> RankInDatabaseOnceAsync(float[] query, int k, AgentFilter filter, CancellationToken ct)
+    private async Task<List<RankedAgent>> RankInDatabaseOnceAsync(float[] query, string embedderId, int k, AgentFilter filter, CancellationToken ct)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -215,7 +257,7 @@ public sealed class AgentSearch
             await settings.ExecuteNonQueryAsync(ct);
         }
 
-        await using var command = VectorCommand(query, _embedderId, k, filter);
+        await using var command = VectorCommand(query, embedderId, k, filter);
         command.Connection = connection;
         command.Transaction = transaction;
         var ranked = new List<RankedAgent>(k);
@@ -250,6 +292,9 @@ public sealed class AgentSearch
         command.Parameters.AddWithValue("k", k);
         return command;
     }
+
+    /// <summary>An embedder and its index.</summary>
+    private sealed record Ranker(IEmbedder Embedder, string EmbedderId, AgentSearchIndex Index);
 
     private static SearchIndexState State(IndexSnapshot snapshot) => new(snapshot.Agents.Length, snapshot.CatalogVersion);
 
