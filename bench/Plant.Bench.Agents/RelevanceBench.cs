@@ -23,7 +23,7 @@ internal static class RelevanceBench
             .Select(p => (Query: p[0], Expected: p[1].Split('|')))
             .ToList();
         await using var dataSource = PlantDataSource.Create(DatabaseUrl.Parse(url));
-        Console.WriteLine($"{set.Count} queries over {await CountAgentsAsync(dataSource)} agents");
+        Console.WriteLine($"{set.Count} queries over {await SearchBench.CountAgentsAsync(dataSource)} agents");
         Console.WriteLine("embedder   recall@5  MRR    top-1");
         foreach (var (name, embedder, identity) in new (string, IEmbedder, string)[]
         {
@@ -55,11 +55,5 @@ internal static class RelevanceBench
                 misses.ForEach(Console.WriteLine);
             }
         }
-    }
-
-    private static async Task<long> CountAgentsAsync(Npgsql.NpgsqlDataSource dataSource)
-    {
-        await using var command = dataSource.CreateCommand("select count(*) from catalog.entity_version where entity_type = 'agent' and is_current");
-        return (long)(await command.ExecuteScalarAsync())!;
     }
 }

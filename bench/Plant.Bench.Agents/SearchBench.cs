@@ -21,7 +21,7 @@ internal static class SearchBench
     public static async Task RunAsync(string url, int iterations)
     {
         await using var dataSource = PlantDataSource.Create(DatabaseUrl.Parse(url));
-        var agents = await ScalarAsync<long>(dataSource, "select count(*) from catalog.entity_version where entity_type = 'agent' and is_current");
+        var agents = await CountAgentsAsync(dataSource);
         Console.WriteLine($"agents: {agents}, iterations: {iterations}, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
 
         await Execute(dataSource, "truncate catalog.agent_profile_embedding");
@@ -103,7 +103,7 @@ internal static class SearchBench
     private static AgentSearch NewSearch(NpgsqlDataSource dataSource) =>
         new(dataSource, new FeatureHashingEmbedder(), EmbedderIdentity.Hashing, new AgentQueries(dataSource, new PageCursors(dataSource)));
 
-    private static string Stats(List<double> samples)
+    internal static string Stats(List<double> samples)
     {
         var sorted = samples.Order().ToArray();
         double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
@@ -116,7 +116,11 @@ internal static class SearchBench
         await command.ExecuteNonQueryAsync();
     }
 
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
+    /// <summary>The database's current agents.</summary>
+    internal static Task<long> CountAgentsAsync(NpgsqlDataSource dataSource) =>
+        ScalarAsync<long>(dataSource, "select count(*) from catalog.entity_version where entity_type = 'agent' and is_current");
+
+    internal static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
     {
         await using var command = dataSource.CreateCommand(sql);
         return (T)(await command.ExecuteScalarAsync())!;

@@ -28,7 +28,7 @@ internal static class SearchSpeedBench
     public static async Task RunAsync(string url, int queriesPerRound, int rounds)
     {
         await using var dataSource = PlantDataSource.Create(DatabaseUrl.Parse(url));
-        var agents = await ScalarAsync<long>(dataSource, "select count(*) from catalog.entity_version where entity_type = 'agent' and is_current");
+        var agents = await SearchBench.CountAgentsAsync(dataSource);
         Console.WriteLine($"agents: {agents}, {Environment.ProcessorCount} cores, load average {File.ReadAllText("/proc/loadavg").Trim()}");
         var embedder = new MiniLmEmbedder();
         await embedder.EmbedAsync(["load the model"], CancellationToken.None);
@@ -59,7 +59,7 @@ internal static class SearchSpeedBench
 
         foreach (var (path, times) in samples)
         {
-            Console.WriteLine($"search ({Clients} clients, embed + rank + profiles), {path,-8}: {Stats(times)}");
+            Console.WriteLine($"search ({Clients} clients, embed + rank + profiles), {path,-8}: {SearchBench.Stats(times)}");
         }
 
         // 3. HNSW recall@10 against the exact ranking.
@@ -92,8 +92,8 @@ internal static class SearchSpeedBench
         await load;
         Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
             $"re-embedding {agents} profiles: {clock.Elapsed.TotalSeconds:F1} s, {agents / clock.Elapsed.TotalSeconds:F0} profiles/s"));
-        Console.WriteLine($"list reads (2 clients) before: {Stats(before)}");
-        Console.WriteLine($"list reads (2 clients) during: {Stats(during)}");
+        Console.WriteLine($"list reads (2 clients) before: {SearchBench.Stats(before)}");
+        Console.WriteLine($"list reads (2 clients) during: {SearchBench.Stats(during)}");
     }
 
     /// <summary>The relevance set's queries and the skills' names: what portal users type.</summary>
@@ -136,18 +136,5 @@ internal static class SearchSpeedBench
             }
         })));
         return [.. times];
-    }
-
-    private static string Stats(List<double> samples)
-    {
-        var sorted = samples.Order().ToArray();
-        double At(double q) => sorted[Math.Min(sorted.Length - 1, (int)(q * sorted.Length))];
-        return string.Create(CultureInfo.InvariantCulture, $"p50 {At(0.5):F2} ms, p90 {At(0.9):F2} ms, p99 {At(0.99):F2} ms (n={sorted.Length})");
-    }
-
-    private static async Task<T> ScalarAsync<T>(NpgsqlDataSource dataSource, string sql)
-    {
-        await using var command = dataSource.CreateCommand(sql);
-        return (T)(await command.ExecuteScalarAsync())!;
     }
 }
