@@ -9,6 +9,7 @@ namespace Plant.Agents;
 public sealed class AgentsHealth
 {
     [Function(nameof(AgentsHealth))]
+    [EndpointSummary("Whether Agents is up")]
     public static Ok<AppHealth> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/agents/health")] HttpRequest request) =>
         TypedResults.Ok(new AppHealth("agents"));
 }

@@ -18,6 +18,7 @@ using Npgsql;
 using Plant.Hosting.Functions;
 using Plant.Hosting.Http;
 using Plant.Hosting.Logging;
+using Plant.Hosting.OpenApi;
 using Plant.Hosting.Timers;
 
 namespace Plant.Hosting;
@@ -28,9 +29,18 @@ namespace Plant.Hosting;
 /// </summary>
 public static class FunctionHost
 {
-    /// <summary>Builds and runs the host until SIGTERM or Ctrl-C; a configuration error is printed and gives exit code 1.</summary>
+    /// <summary>
+    /// Builds and runs the host until SIGTERM or Ctrl-C; a configuration error is printed and gives exit code 1.
+    /// <c>--openapi FILE</c> writes the apps' OpenAPI document instead (the build does, beside each app).
+    /// </summary>
     public static async Task<int> RunAsync(string[] args, params FunctionApp[] apps)
     {
+        ArgumentNullException.ThrowIfNull(args);
+        if (args is [ApiDocs.WriteArgument, var path])
+        {
+            return ApiDocs.Write(path, apps);
+        }
+
         WebApplication app;
         try
         {
@@ -130,6 +140,11 @@ public static class FunctionHost
                 await next(http);
             });
             app.UseRateLimiter();
+        }
+
+        if (settings.ApiDocs)
+        {
+            ApiDocs.Map(app, options.Apps, functions, settings.RoutePrefix);
         }
 
         HealthEndpoints.Map(app);

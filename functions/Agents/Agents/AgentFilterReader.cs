@@ -8,9 +8,6 @@ namespace Plant.Agents.Agents;
 /// <summary>The agent filters of <c>/agents</c> and <c>/agents/search</c>, read from the query string.</summary>
 internal static class AgentFilterReader
 {
-    /// <summary>The filter parameters both routes take.</summary>
-    public static readonly string[] Parameters = ["industry", "skill", "jobRole", "team", "status", "certified"];
-
     public static readonly IReadOnlyDictionary<string, AgentListingStatus> Statuses = new Dictionary<string, AgentListingStatus>(StringComparer.Ordinal)
     {
         ["active"] = AgentListingStatus.Active,
@@ -30,7 +27,7 @@ internal static class AgentFilterReader
     };
 
     /// <summary>At most this many skills in one filter: more is not a portal's filter but an attempt to make a big query.</summary>
-    private const int MaximumSkills = 20;
+    public const int MaximumSkills = 20;
 
     public static AgentFilter Read(QueryReader query, string? text = null)
     {
@@ -72,4 +69,27 @@ internal static class AgentFilterReader
             ? status
             : throw new BadInputException("status", $"status must be one of {string.Join(", ", Statuses.Keys)}; got '{BadInputException.Shorten(v)}'."))];
     }
+}
+
+/// <summary>The agent filters both routes take, as their OpenAPI documents show them.</summary>
+internal sealed class AgentFiltersAttribute : ApiParametersAttribute
+{
+    public override IEnumerable<ApiParameter> Parameters =>
+    [
+        new("industry", ParameterLocation.Query, "Only agents of this industry.", typeof(Guid)),
+        new("skill", ParameterLocation.Query, $"Only agents with every one of these skills (at most {AgentFilterReader.MaximumSkills}).", typeof(Guid), Repeatable: true),
+        new("jobRole", ParameterLocation.Query, "Only agents in this job role.", typeof(Guid)),
+        new("team", ParameterLocation.Query, "Only agents in this team.", typeof(Guid)),
+        Status,
+        new("certified", ParameterLocation.Query, "Only certified agents (true), or only uncertified ones (false).", typeof(bool)),
+    ];
+
+    public static ApiParameter Status { get; } = new("status", ParameterLocation.Query,
+        "Only agents with one of these listing statuses; active only when absent.", typeof(string), Repeatable: true, Values: [.. AgentFilterReader.Statuses.Keys]);
+}
+
+/// <summary><c>status</c> alone, for one agent by id.</summary>
+internal sealed class AgentStatusAttribute : ApiParametersAttribute
+{
+    public override IEnumerable<ApiParameter> Parameters => [AgentFiltersAttribute.Status];
 }

@@ -15,12 +15,15 @@ namespace Plant.Agents.Agents;
 public sealed class GetAgent(AgentQueries queries, NpgsqlDataSource dataSource)
 {
     [Function(nameof(GetAgent))]
+    [EndpointSummary("Get an agent")]
+    [EndpointDescription("One agent's whole profile; an agent that is not active is found only when status names its status.")]
+    [AgentStatus]
     public async Task<Results<Conditional<AgentDto>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents/{id:guid}")] HttpRequest request,
         Guid id,
         CancellationToken cancellationToken)
     {
-        var statuses = AgentFilterReader.ReadStatuses(QueryReader.For(request, "status"));
+        var statuses = AgentFilterReader.ReadStatuses(QueryReader.For(request));
         if (await ETags.CurrentCatalogAsync(request, dataSource, cancellationToken) is { } current)
         {
             return Conditional<AgentDto>.NotModified(current);

@@ -17,8 +17,6 @@ public sealed class ListAgents(AgentQueries queries, NpgsqlDataSource dataSource
     public const int DefaultLimit = 20;
     public const int MaximumTextLength = 500;
 
-    private static readonly string[] s_parameters = [.. AgentFilterReader.Parameters, "q", "sort", .. Paging.Parameters];
-
     private static readonly Dictionary<string, AgentSort> s_sorts = new(StringComparer.Ordinal)
     {
         ["name"] = AgentSort.Name,
@@ -29,11 +27,17 @@ public sealed class ListAgents(AgentQueries queries, NpgsqlDataSource dataSource
     };
 
     [Function(nameof(ListAgents))]
+    [EndpointSummary("List agents")]
+    [EndpointDescription("Current agents, filtered, sorted and in keyset pages; answers 304 to If-None-Match while the catalog has not changed.")]
+    [AgentFilters]
+    [QueryParameter("q", "Only agents whose name or description contains this text.", MaxLength = MaximumTextLength)]
+    [QueryParameter("sort", "The order: by name (default), price, or newest first; a leading - reverses.", Values = ["name", "-name", "price", "-price", "newest"])]
+    [Paged(DefaultLimit, AgentQueries.MaximumLimit)]
     public async Task<Conditional<Page<AgentDto>>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents")] HttpRequest request,
         CancellationToken cancellationToken)
     {
-        var query = QueryReader.For(request, s_parameters);
+        var query = QueryReader.For(request);
         var filter = AgentFilterReader.Read(query, query.Text("q", MaximumTextLength));
         var sort = query.Choice("sort", s_sorts) ?? AgentSort.Name;
         var page = query.Page(DefaultLimit, AgentQueries.MaximumLimit);

@@ -18,15 +18,19 @@ public sealed class SearchAgents(AgentSearch search, NpgsqlDataSource dataSource
 {
     public const int DefaultK = 10;
 
-    private static readonly string[] s_parameters = [.. AgentFilterReader.Parameters, "q", "k"];
-
     [Function(nameof(SearchAgents))]
+    [EndpointSummary("Search agents by meaning")]
+    [EndpointDescription("The k agents whose profile is nearest in meaning to q, best first, each with its score (cosine similarity); the filters of List agents apply.")]
+    [QueryParameter("q", "What the customer is looking for, in their own words.", Required = true, MaxLength = ListAgents.MaximumTextLength)]
+    [QueryParameter("k", "How many agents to return.", Type = typeof(int), Minimum = 1, Maximum = AgentSearch.MaximumK)]
+    [AgentFilters]
+    [ProblemType(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "the search model is loading or failed to load; see Retry-After")]
     public async Task<Results<Conditional<SearchResultDto>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/agents/search")] HttpRequest request,
         FunctionContext context,
         CancellationToken cancellationToken)
     {
-        var query = QueryReader.For(request, s_parameters);
+        var query = QueryReader.For(request);
         var text = query.Text("q", ListAgents.MaximumTextLength) ?? throw new BadInputException("q", "q is required: the text to search for.");
         if (!text.Any(char.IsLetterOrDigit))
         {

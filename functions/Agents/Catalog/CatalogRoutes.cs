@@ -18,12 +18,11 @@ internal static class CatalogRoutes
     public static async Task<Conditional<Page<TDto>>> ListAsync<TView, TDto>(
         HttpRequest request,
         NpgsqlDataSource dataSource,
-        string[] filters,
         Func<QueryReader, Func<int, string?, Task<CatalogPage<TView>>>> prepare,
         Func<TView, TDto> map,
         CancellationToken ct)
     {
-        var query = QueryReader.For(request, [.. filters, .. Paging.Parameters]);
+        var query = QueryReader.For(request);
         var run = prepare(query);
         var page = query.Page(DefaultLimit, CatalogQueries.MaximumLimit);
         if (await ETags.CurrentCatalogAsync(request, dataSource, ct) is { } current)

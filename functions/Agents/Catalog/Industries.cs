@@ -12,13 +12,17 @@ namespace Plant.Agents.Catalog;
 public sealed class Industries(CatalogQueries catalog, NpgsqlDataSource dataSource)
 {
     [Function(nameof(ListIndustries))]
+    [EndpointSummary("List industries")]
+    [EndpointDescription("Current, active industries by name, in keyset pages; answers 304 to If-None-Match while the catalog has not changed.")]
+    [Paged(CatalogRoutes.DefaultLimit, CatalogQueries.MaximumLimit)]
     public Task<Conditional<Page<IndustryDto>>> ListIndustries(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/industries")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        CatalogRoutes.ListAsync<IndustryView, IndustryDto>(request, dataSource, [], _ =>
+        CatalogRoutes.ListAsync<IndustryView, IndustryDto>(request, dataSource, _ =>
             (limit, cursor) => catalog.ListIndustriesAsync(limit, cursor, cancellationToken), IndustryDto.From, cancellationToken);
 
     [Function(nameof(GetIndustry))]
+    [EndpointSummary("Get a industry")]
     public Task<Results<Conditional<IndustryDto>, ProblemHttpResult>> GetIndustry(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/industries/{id:guid}")] HttpRequest request,
         Guid id,

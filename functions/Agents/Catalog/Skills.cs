@@ -15,19 +15,31 @@ public sealed class Skills(CatalogQueries catalog, NpgsqlDataSource dataSource)
         CatalogQueries.SkillCategories.Select((c, i) => (c, i)).ToDictionary(x => x.c, x => x.i, StringComparer.Ordinal);
 
     [Function(nameof(ListSkills))]
+    [EndpointSummary("List skills")]
+    [EndpointDescription("Current, active skills by name, in keyset pages; answers 304 to If-None-Match while the catalog has not changed.")]
+    [SkillCategory]
+    [Paged(CatalogRoutes.DefaultLimit, CatalogQueries.MaximumLimit)]
     public Task<Conditional<Page<SkillDto>>> ListSkills(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/skills")] HttpRequest request,
         CancellationToken cancellationToken) =>
-        CatalogRoutes.ListAsync<SkillView, SkillDto>(request, dataSource, ["category"], query =>
+        CatalogRoutes.ListAsync<SkillView, SkillDto>(request, dataSource, query =>
         {
             var category = query.Choice("category", s_categories) is { } index ? CatalogQueries.SkillCategories[index] : null;
             return (limit, cursor) => catalog.ListSkillsAsync(category, limit, cursor, cancellationToken);
         }, SkillDto.From, cancellationToken);
 
     [Function(nameof(GetSkill))]
+    [EndpointSummary("Get a skill")]
     public Task<Results<Conditional<SkillDto>, ProblemHttpResult>> GetSkill(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/skills/{id:guid}")] HttpRequest request,
         Guid id,
         CancellationToken cancellationToken) =>
         CatalogRoutes.GetAsync(request, id, dataSource, "skill", skillId => catalog.GetSkillAsync(skillId, cancellationToken), SkillDto.From, cancellationToken);
+}
+
+/// <summary><c>category</c>: one of the catalog's skill categories.</summary>
+internal sealed class SkillCategoryAttribute : ApiParametersAttribute
+{
+    public override IEnumerable<ApiParameter> Parameters =>
+        [new("category", ParameterLocation.Query, "Only skills of this category.", typeof(string), Values: CatalogQueries.SkillCategories)];
 }

@@ -11,6 +11,7 @@ namespace Plant.Agents.Trials;
 public sealed class GetTrial(TrialService trials)
 {
     [Function(nameof(GetTrial))]
+    [EndpointSummary("Get a trial")]
     public async Task<Results<Conditional<TrialDto>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/trials/{id:guid}")] HttpRequest request,
         Guid id,

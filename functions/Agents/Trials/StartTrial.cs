@@ -20,6 +20,12 @@ public sealed class StartTrial(TrialService trials)
     public const int MaximumEmailLength = 254;
 
     [Function(nameof(StartTrial))]
+    [EndpointSummary("Start a trial")]
+    [EndpointDescription("Starts a customer's trial of an active, certified agent. With an Idempotency-Key, a retry answers the same trial (201, Idempotent-Replayed: true).")]
+    [HeaderParameter(IdempotencyKeyHeader, "Makes a retry safe: the same key answers the same trial.", MaxLength = MaximumIdempotencyKeyLength)]
+    [ProblemType(StatusCodes.Status409Conflict, TrialProblems.AgentUnavailable, "the agent is not active and certified")]
+    [ProblemType(StatusCodes.Status409Conflict, TrialProblems.TrialActive, "the customer already has an active trial of the agent; trialId names it")]
+    [ProblemType(StatusCodes.Status422UnprocessableEntity, TrialProblems.IdempotencyKeyReused, "the Idempotency-Key was used for another agent or customer")]
     public async Task<Results<Created<TrialDto>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/trials")] HttpRequest request,
         StartTrialRequest body,

@@ -25,6 +25,9 @@ public sealed class ListEntities(NpgsqlDataSource dataSource, PageCursors cursor
         Enum.GetValues<CertificationStatus>().ToDictionary(s => s.SchemaName(), StringComparer.Ordinal);
 
     [Function(nameof(ListEntities))]
+    [EndpointSummary("List entities of a type")]
+    [EntityFilters]
+    [Paged(DefaultLimit, EntityReader.MaxPageSize)]
     public async Task<Results<Ok<Page<EntityResponse>>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/genesis/{type}")] HttpRequest request,
         string type, CancellationToken cancellationToken)
@@ -34,10 +37,20 @@ public sealed class ListEntities(NpgsqlDataSource dataSource, PageCursors cursor
             return GenesisResults.UnknownType(type);
         }
 
-        var query = QueryReader.For(request, ["status", "certification", .. Paging.Parameters]);
+        var query = QueryReader.For(request);
         var filter = new EntityFilter(query.Choice("status", s_statuses), query.Choice("certification", s_certifications));
         var page = query.Page(DefaultLimit, EntityReader.MaxPageSize);
         var entities = await EntityReader.ListAsync(dataSource, cursors, entityType, filter, page.Limit, page.Cursor, cancellationToken);
         return TypedResults.Ok(new Page<EntityResponse>([.. entities.Items.Select(EntityResponse.From)], entities.Next));
     }
+}
+
+/// <summary><c>status</c> and <c>certification</c>, each one of its schema names.</summary>
+internal sealed class EntityFiltersAttribute : ApiParametersAttribute
+{
+    public override IEnumerable<ApiParameter> Parameters =>
+    [
+        new("status", ParameterLocation.Query, "Only entities in this lifecycle status.", typeof(string), Values: [.. Enum.GetValues<LifecycleStatus>().Select(s => s.SchemaName())]),
+        new("certification", ParameterLocation.Query, "Only entities with this certification status.", typeof(string), Values: [.. Enum.GetValues<CertificationStatus>().Select(s => s.SchemaName())]),
+    ];
 }

@@ -18,10 +18,12 @@ public sealed class RunRetentionPurge(RetentionPurge purge)
     public const string PurgeInProgress = "purge-in-progress";
 
     [Function(nameof(RunRetentionPurge))]
+    [EndpointSummary("Purge expired data now")]
+    [QueryParameter("dryRun", "Report what would be purged and change nothing (or give dryRun in the body).", Type = typeof(bool))]
     public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/retention/purge")] HttpRequest request, CancellationToken cancellationToken)
     {
-        var fromQuery = QueryReader.For(request, "dryRun").Bool("dryRun");
+        var fromQuery = QueryReader.For(request).Bool("dryRun");
         var body = await JsonBody.ReadOptionalAsync<PurgeRequestBody>(request, cancellationToken);
         if (fromQuery is { } q && body?.DryRun is { } b && q != b)
         {

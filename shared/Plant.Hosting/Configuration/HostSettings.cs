@@ -45,6 +45,9 @@ internal sealed record HostSettings
 
     public required HostJson HostJson { get; init; }
 
+    /// <summary>Whether <c>/docs</c> and <c>/openapi/{app}.json</c> are served (<c>PLANT_API_DOCS</c>; by default only a local run outside a container).</summary>
+    public required bool ApiDocs { get; init; }
+
     public string RoutePrefix => HostJson.RoutePrefix;
 
     public TimeSpan? FunctionTimeout => HostJson.FunctionTimeout;
@@ -84,6 +87,7 @@ internal sealed record HostSettings
             JsonLogs = ReadLogFormat(configuration, IsLocalName(environment) && !inContainer, problems),
             LocalDirectory = Path.GetFullPath(configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : ".plant"),
             HostJson = hostJson,
+            ApiDocs = ReadBool(configuration, OpenApi.ApiDocs.Setting, IsLocalName(environment) && !inContainer, problems),
         };
     }
 

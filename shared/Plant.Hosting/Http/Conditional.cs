@@ -1,4 +1,7 @@
+using System.Reflection;
+using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Net.Http.Headers;
 
@@ -9,7 +12,7 @@ namespace Plant.Hosting;
 /// client's copy is current; both carry the ETag, and <c>Cache-Control: private, no-cache</c> (a cached copy is
 /// revalidated every time, and only by the caller).
 /// </summary>
-public sealed class Conditional<T> : IResult
+public sealed class Conditional<T> : IResult, IEndpointMetadataProvider
 {
     private readonly T? _value;
     private readonly bool _hasValue;
@@ -26,6 +29,14 @@ public sealed class Conditional<T> : IResult
 
     /// <summary>304 for a request already known to be current (checked before the value was read).</summary>
     public static Conditional<T> NotModified(EntityTagHeaderValue etag) => new(default, hasValue: false, etag);
+
+    /// <summary>What the OpenAPI document shows: 200 with a <typeparamref name="T"/>, or 304.</summary>
+    public static void PopulateMetadata(MethodInfo method, EndpointBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status200OK, typeof(T), ["application/json"]));
+        builder.Metadata.Add(new ProducesResponseTypeMetadata(StatusCodes.Status304NotModified));
+    }
 
     public Task ExecuteAsync(HttpContext httpContext)
     {

@@ -27,7 +27,7 @@ internal static class HttpFunctionEndpoints
             var endpoint = methods.Length == 0
                 ? endpoints.Map(Pattern(function, routePrefix), handler)
                 : endpoints.MapMethods(Pattern(function, routePrefix), methods, handler);
-            endpoint.WithDisplayName(function.Name);
+            endpoint.WithDisplayName(function.Name).WithMetadata(DeclaredQuery.Of(function.Method));
         }
     }
 

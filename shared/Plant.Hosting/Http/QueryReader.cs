@@ -16,10 +16,17 @@ public sealed class QueryReader
     private QueryReader(IQueryCollection query) => _query = query;
 
     /// <summary>
-    /// Checks that every parameter present is one of <paramref name="allowed"/> (names are case-insensitive); the
-    /// function key's <c>code</c> is never a query parameter.
+    /// Checks that every parameter present is one the function declares (<see cref="QueryParameterAttribute"/>,
+    /// <see cref="PagedAttribute"/>: what its OpenAPI document lists); the function key's <c>code</c> is never a query parameter.
     /// </summary>
-    public static QueryReader For(HttpRequest request, params string[] allowed)
+    public static QueryReader For(HttpRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return For(request, request.HttpContext.GetEndpoint()?.Metadata.GetMetadata<DeclaredQuery>()?.Names ?? []);
+    }
+
+    /// <summary>Checks that every parameter present is one of <paramref name="allowed"/> (names are case-insensitive).</summary>
+    internal static QueryReader For(HttpRequest request, params string[] allowed)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(allowed);
@@ -145,4 +152,12 @@ public sealed class QueryReader
         // PostgreSQL text cannot hold NUL, and a lone surrogate cannot be encoded: both would fail in the database.
         return TextInput.IsStorable(value) ? value : throw new BadInputException(name, $"{name} contains a character that is not allowed.");
     }
+}
+
+/// <summary>The query parameters a function declares, kept in its endpoint's metadata when the host maps it.</summary>
+internal sealed record DeclaredQuery(string[] Names)
+{
+    public static DeclaredQuery Of(System.Reflection.MethodInfo method) => new([.. method
+        .GetCustomAttributes(typeof(ApiParametersAttribute), inherit: false).Cast<ApiParametersAttribute>()
+        .SelectMany(a => a.Parameters).Where(p => p.In == ParameterLocation.Query).Select(p => p.Name)]);
 }

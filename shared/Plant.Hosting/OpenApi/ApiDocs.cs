@@ -1,0 +1,72 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.Configuration;
+using Plant.Hosting.Functions;
+
+namespace Plant.Hosting.OpenApi;
+
+/// <summary>
+/// Each app's OpenAPI document at <c>/openapi/{app}.json</c> and the API reference page at <c>/docs</c> (Swagger UI,
+/// its assets served from the package: no CDN), both anonymous and read-only, and served only where
+/// <c>PLANT_API_DOCS</c> turns them on (by default a local run). The same documents are written beside each app at
+/// build (<c>--openapi FILE</c>).
+/// </summary>
+internal static class ApiDocs
+{
+    public const string Setting = "PLANT_API_DOCS";
+    public const string PagePath = "/docs";
+    public const string WriteArgument = "--openapi";
+
+    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
+
+    public static string DocumentPath(string app) => $"/openapi/{app.ToLowerInvariant()}.json";
+
+    public static byte[] Serialize(string app, IReadOnlyList<FunctionDescriptor> functions, string routePrefix) =>
+        JsonSerializer.SerializeToUtf8Bytes(OpenApiDocument.Build(app, functions, routePrefix), s_indented);
+
+    public static void Map(WebApplication host, IReadOnlyList<FunctionApp> apps, IReadOnlyList<FunctionDescriptor> functions, string routePrefix)
+    {
+        foreach (var app in apps)
+        {
+            var document = new Lazy<byte[]>(() => Serialize(app.Name, functions, routePrefix));
+            host.MapGet(DocumentPath(app.Name), () => Results.Bytes(document.Value, "application/json"));
+        }
+
+        host.UseSwaggerUI(ui =>
+        {
+            ui.RoutePrefix = PagePath.TrimStart('/');
+            ui.DocumentTitle = "Plant API reference";
+            foreach (var app in apps)
+            {
+                ui.SwaggerEndpoint(DocumentPath(app.Name), app.Name);
+            }
+
+            ui.DisplayOperationId();
+            ui.EnableTryItOutByDefault();
+            // Keys typed into Authorize stay in this browser tab only (never sent anywhere but this host).
+            ui.ConfigObject.PersistAuthorization = false;
+        });
+    }
+
+    /// <summary>
+    /// Writes the document of the apps (one app: its document; several: one file each beside <paramref name="path"/>)
+    /// from their functions alone: no settings, no database.
+    /// </summary>
+    public static int Write(string path, IReadOnlyList<FunctionApp> apps)
+    {
+        var defaults = new ConfigurationBuilder()
+            .AddInMemoryCollection(apps.SelectMany(a => a.DefaultSettings).DistinctBy(s => s.Key, StringComparer.OrdinalIgnoreCase))
+            .Build();
+        var functions = FunctionIndexer.Index(apps, defaults);
+        var prefix = HostJson.Load(Path.Combine(AppContext.BaseDirectory, "host.json")).RoutePrefix;
+        Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
+        foreach (var app in apps)
+        {
+            var file = apps.Count == 1 ? path : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{app.Name.ToLowerInvariant()}.openapi.json");
+            File.WriteAllBytes(file, Serialize(app.Name, functions, prefix));
+        }
+
+        return 0;
+    }
+}
