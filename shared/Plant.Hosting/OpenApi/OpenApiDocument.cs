@@ -35,10 +35,17 @@ internal static class OpenApiDocument
         {
             var path = "/" + PathTemplate(HttpFunctionEndpoints.Pattern(function, routePrefix));
             var item = paths.TryGetValue(path, out var existing) ? existing : paths[path] = [];
-            var operation = Operation(function, schemas);
-            foreach (var method in function.Http!.Methods.Count == 0 ? ["get", "post", "put", "patch", "delete"] : function.Http.Methods)
+            var methods = function.Http!.Methods.Count == 0 ? ["GET", "POST", "PUT", "PATCH", "DELETE"] : function.Http.Methods;
+            foreach (var method in methods)
             {
-                item[method.ToLowerInvariant()] = operation.DeepClone();
+                var operation = Operation(function, schemas);
+                if (methods.Count > 1)
+                {
+                    // An operation id names one operation: VerifyAuditGet, VerifyAuditPost.
+                    operation["operationId"] = function.Name + method[0] + method[1..].ToLowerInvariant();
+                }
+
+                item[method.ToLowerInvariant()] = operation;
             }
         }
 
@@ -71,7 +78,7 @@ internal static class OpenApiDocument
             ["components"] = new JsonObject
             {
                 ["schemas"] = schemas.ToJson(),
-                ["securitySchemes"] = SecuritySchemes(),
+                ["securitySchemes"] = SecuritySchemes(functions.Where(f => f.Http is not null && f.AppName == app).Select(f => f.Http!.AuthLevel)),
             },
         };
     }
@@ -329,7 +336,19 @@ internal static class OpenApiDocument
     public const string MasterKey = "masterKey";
     public const string Bearer = "bearerToken";
 
-    private static JsonObject SecuritySchemes() => new()
+    /// <summary>The schemes the app's operations use (the host's admin route always uses the master key and tokens).</summary>
+    private static JsonObject SecuritySchemes(IEnumerable<AuthorizationLevel> levels)
+    {
+        var schemes = AllSecuritySchemes();
+        if (!levels.Contains(AuthorizationLevel.Function))
+        {
+            schemes.Remove(FunctionKey);
+        }
+
+        return schemes;
+    }
+
+    private static JsonObject AllSecuritySchemes() => new()
     {
         [FunctionKey] = new JsonObject
         {
