@@ -117,9 +117,17 @@ public sealed class MigrateCommandLineTests
         RunAsync(new Dictionary<string, string> { ["DATABASE_URL"] = databaseUrl }, args);
 
     /// <summary>Runs the executable with <c>PLANT_ENVIRONMENT=local</c> and <paramref name="environment"/> on top.</summary>
-    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    internal static Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunFromAsync(null, environment.ToDictionary(e => e.Key, e => (string?)e.Value), args);
+
+    /// <summary>
+    /// Runs the executable from <paramref name="workingDirectory"/> (default: its own folder) with <c>PLANT_ENVIRONMENT=local</c>
+    /// and <paramref name="environment"/> on top; a variable given as null is unset.
+    /// </summary>
+    internal static async Task<(int ExitCode, string Output, string Error)> RunFromAsync(
+        string? workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var process = Start(environment, args);
+        using var process = Start(environment, workingDirectory, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -128,16 +136,17 @@ public sealed class MigrateCommandLineTests
     }
 
     private static Process Start(string databaseUrl, params string[] args) =>
-        Start(new Dictionary<string, string> { ["DATABASE_URL"] = databaseUrl }, args);
+        Start(new Dictionary<string, string?> { ["DATABASE_URL"] = databaseUrl }, null, args);
 
-    private static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>Starts the executable as <see cref="RunFromAsync"/> runs it.</summary>
+    internal static Process Start(IReadOnlyDictionary<string, string?> environment, string? workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(MigrateDll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(MigrateDll)!,
         };
         info.ArgumentList.Add(MigrateDll);
         foreach (var argument in args)
@@ -156,7 +165,14 @@ public sealed class MigrateCommandLineTests
         }
         foreach (var (name, value) in environment)
         {
-            info.Environment[name] = value;
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         return Process.Start(info)!;
