@@ -113,6 +113,24 @@ public sealed class MigrateCommandLineTests
         Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => m.Version), (await db.HistoryAsync()).Select(h => h.Version));
     }
 
+    [Fact]
+    public async Task Status_ends_with_the_last_log_lines_oldest_first_in_the_previous_backend_s_line_format()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_log");
+        Assert.Equal(0, (await RunAsync(db.ConnectionString, "up")).ExitCode);
+
+        var status = await RunAsync(db.ConnectionString, "status");
+
+        var latest = Migration.FormatVersion(MigrationSet.Embedded.Latest);
+        var log = status.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipWhile(l => !l.StartsWith("log ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(0, status.ExitCode);
+        Assert.Equal(3, log.Count);
+        Assert.Equal("log (last 2, oldest first):", log[0]);
+        Assert.Matches($@"^  \[\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] local: up 0000 -> {latest} - SUCCESS$", log[1]);
+        // status's own line comes last: it is written before the log is read.
+        Assert.Matches($@"^  \[\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] local: status {latest} -> {latest} - SUCCESS$", log[2]);
+    }
+
     private static Task<(int ExitCode, string Output, string Error)> RunAsync(string databaseUrl, params string[] args) =>
         RunAsync(new Dictionary<string, string> { ["DATABASE_URL"] = databaseUrl }, args);
 
