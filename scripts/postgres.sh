@@ -4,6 +4,7 @@
 #   scripts/postgres.sh ensure-installed     install PostgreSQL and pgvector if missing; print the bin dir
 #   scripts/postgres.sh start DIR PORT [fast] create the cluster if needed, start it, print a connection string
 #   scripts/postgres.sh stop DIR             stop it (no error if it is not running)
+#   scripts/postgres.sh port DIR             print the port the cluster in DIR runs on; exit 1 if it is not running
 #
 # Layout: DIR/data is the cluster, DIR/postgres.log its log, and the unix socket lives in DIR itself
 # (not /var/run/postgresql, which belongs to the system's own clusters).
@@ -181,6 +182,14 @@ stop() {
   fi
 }
 
+# Line 4 of postmaster.pid is the port the running server listens on.
+port() {
+  local dir
+  dir=$(realpath -m -- "$1")
+  is_running "$dir" || return 1
+  sed -n 4p "$dir/data/postmaster.pid"
+}
+
 cmd=${1:-}
 case "$cmd" in
   ensure-installed) ensure_installed ;;
@@ -194,5 +203,10 @@ case "$cmd" in
     BIN=$(find_bin) || exit 0 # nothing installed, so nothing can be running
     stop "$2"
     ;;
-  *) die "usage: $0 ensure-installed | start DIR PORT [fast] | stop DIR" ;;
+  port)
+    [[ $# -ge 2 ]] || die "usage: $0 port DIR"
+    BIN=$(find_bin) || exit 1 # nothing installed, so nothing can be running
+    port "$2"
+    ;;
+  *) die "usage: $0 ensure-installed | start DIR PORT [fast] | stop DIR | port DIR" ;;
 esac

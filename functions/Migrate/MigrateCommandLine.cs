@@ -111,7 +111,7 @@ public static class MigrateCommandLine
             MigrationPipeline Reader() => new(dataSource, migrations, PlantSettings.Load(configuration), backup: null);
             return command switch
             {
-                "status" => await StatusAsync(Reader(), output),
+                "status" => await StatusAsync(Reader(), dataSource, output),
                 "plan" => await PlanAsync(Reader(), Version(options, "--to"), output),
                 "seed" => await SeedAsync(dataSource, configuration, output),
                 _ => await RunPipelineAsync(command, options, dataSource, migrations, configuration, connection, output, error),
@@ -250,7 +250,7 @@ public static class MigrateCommandLine
         return int.TryParse(digits, NumberStyles.None, CultureInfo.InvariantCulture, out version);
     }
 
-    private static async Task<int> StatusAsync(MigrationPipeline pipeline, TextWriter output)
+    private static async Task<int> StatusAsync(MigrationPipeline pipeline, NpgsqlDataSource dataSource, TextWriter output)
     {
         var status = await pipeline.StatusAsync(recent: 0);
         await output.WriteLineAsync($"current version: {Migration.FormatVersion(status.CurrentVersion)} (latest {Migration.FormatVersion(status.LatestVersion)})");
@@ -269,6 +269,17 @@ public static class MigrateCommandLine
         foreach (var problem in status.Problems)
         {
             await output.WriteLineAsync($"  problem  {problem}");
+        }
+
+        // The log, in the previous backend's line format, so that an operator reads runs as before (status's own line last).
+        var log = await MigrationLog.ReadRecentLinesAsync(dataSource);
+        if (log.Count > 0)
+        {
+            await output.WriteLineAsync(string.Create(CultureInfo.InvariantCulture, $"log (last {log.Count}, oldest first):"));
+            foreach (var line in log)
+            {
+                await output.WriteLineAsync($"  {line}");
+            }
         }
 
         return status.Problems.Count == 0 ? Success : Failure;

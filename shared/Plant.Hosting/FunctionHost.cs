@@ -63,15 +63,20 @@ public static class FunctionHost
     public static WebApplication Build(FunctionHostOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
-        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [.. options.Args] });
-        LocalSettings.AddTo(builder.Configuration, options.ContentRoot ?? Directory.GetCurrentDirectory(), options.Settings);
+        var contentRoot = options.ContentRoot ?? Directory.GetCurrentDirectory();
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+        {
+            Args = [.. options.Args],
+            EnvironmentName = HostEnvironmentName(options, contentRoot),
+        });
+        LocalSettings.AddTo(builder.Configuration, contentRoot, options.Settings);
         AddAppDefaults(builder.Configuration, options.Apps);
         SecretFiles.AddTo(builder.Configuration);
 
         // Every problem with the settings is gathered and reported at once, the host's and each app's.
         var problems = new List<string>();
         var settings = HostSettings.Read(builder.Configuration, options.HostJsonPath ?? Path.Combine(AppContext.BaseDirectory, "host.json"), problems);
-        var keys = Gather(problems, () => FunctionKeys.Load(builder.Configuration, settings));
+        var keys = Gather(problems, () => FunctionKeys.FromSettings(builder.Configuration, settings));
         var tokens = Gather(problems, () => BearerTokens.Load(builder.Configuration));
         var asserters = ActorAsserters.Load(builder.Configuration, settings);
         foreach (var functionApp in options.Apps)
@@ -91,6 +96,8 @@ public static class FunctionHost
             throw new StartupException("No function app registered an NpgsqlDataSource: the host keeps its timers' state and answers /readyz with it.");
         }
 
+        // Generated only now that every setting is known to be good: a start-up that fails leaves no key files behind.
+        keys ??= FunctionKeys.LoadLocal(settings);
         var functions = indexed!;
 
         ConfigureLogging(builder.Logging, settings);
@@ -104,7 +111,7 @@ public static class FunctionHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
 
         var services = builder.Services;
-        services.AddSingleton(settings).AddSingleton(keys!).TryAddSingleton(TimeProvider.System);
+        services.AddSingleton(settings).AddSingleton(keys).TryAddSingleton(TimeProvider.System);
         services.AddSingleton(asserters);
         if (tokens is not null)
         {
@@ -150,7 +157,7 @@ public static class FunctionHost
         HealthEndpoints.Map(app);
         AdminEndpoints.Map(app, functions, settings.RoutePrefix);
         HttpFunctionEndpoints.Map(app, functions, settings.RoutePrefix);
-        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, functions, settings, keys!));
+        app.Lifetime.ApplicationStarted.Register(() => StartupBanner.Print(app, functions, settings, keys));
         return app;
     }
 
@@ -160,6 +167,20 @@ public static class FunctionHost
         ArgumentNullException.ThrowIfNull(app);
         var address = app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
         return new Uri(address.Replace("0.0.0.0", "127.0.0.1", StringComparison.Ordinal));
+    }
+
+    /// <summary>
+    /// ASP.NET Core's environment name follows <c>PLANT_ENVIRONMENT</c>, so that no entry point needs its own
+    /// <c>ASPNETCORE_ENVIRONMENT</c>: a local run is Development (its start-up log says so, and the service provider
+    /// checks scopes), every deployed one (demo, uat, prod) Production. The builder takes the name only when it is
+    /// made, so the setting is read here from the same sources, in the same order, before there is a builder.
+    /// </summary>
+    private static string HostEnvironmentName(FunctionHostOptions options, string contentRoot)
+    {
+        var early = new ConfigurationManager();
+        early.AddEnvironmentVariables().AddCommandLine([.. options.Args]);
+        LocalSettings.AddTo(early, contentRoot, options.Settings);
+        return HostSettings.IsLocalName(HostSettings.ReadEnvironment(early)) ? Environments.Development : Environments.Production;
     }
 
     /// <summary>The apps' <see cref="FunctionApp.DefaultSettings"/>, below every other source; the first app to set one wins.</summary>

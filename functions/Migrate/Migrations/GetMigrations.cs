@@ -1,14 +1,19 @@
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.Azure.Functions.Worker;
+using Npgsql;
+using Plant.Core.Migrations;
 using Plant.Core.Migrations.Runs;
 using Plant.Hosting;
 using Plant.Migrate.Wire;
 
 namespace Plant.Migrate.Migrations;
 
-/// <summary><c>GET /api/v1/migrations</c>: current version, pending migrations with checksums, history, approvals and the last runs.</summary>
-public sealed class GetMigrations(MigrationPipeline pipeline, TimeProvider time)
+/// <summary>
+/// <c>GET /api/v1/migrations</c>: current version, pending migrations with checksums, history, approvals, the last runs
+/// and the last lines of the migration log (this request's own status line last).
+/// </summary>
+public sealed class GetMigrations(MigrationPipeline pipeline, NpgsqlDataSource dataSource, TimeProvider time)
 {
     private const int Recent = 10;
 
@@ -17,6 +22,8 @@ public sealed class GetMigrations(MigrationPipeline pipeline, TimeProvider time)
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "v1/migrations")] HttpRequest request, CancellationToken cancellationToken)
     {
         QueryReader.For(request);
-        return TypedResults.Ok(MigrationResponses.Status(await pipeline.StatusAsync(Recent, cancellationToken), time.GetUtcNow()));
+        var overview = await pipeline.StatusAsync(Recent, cancellationToken);
+        var log = await MigrationLog.ReadRecentLinesAsync(dataSource, MigrationLog.RecentLineCount, cancellationToken);
+        return TypedResults.Ok(MigrationResponses.Status(overview, log, time.GetUtcNow()));
     }
 }

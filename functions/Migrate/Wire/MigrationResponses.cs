@@ -16,7 +16,8 @@ public sealed record MigrationStatusResponse(
     IReadOnlyList<AppliedMigrationResponse> History,
     IReadOnlyList<string> Problems,
     IReadOnlyList<ApprovalResponse> Approvals,
-    IReadOnlyList<RunSummaryResponse> LastRuns);
+    IReadOnlyList<RunSummaryResponse> LastRuns,
+    IReadOnlyList<string> Log);
 
 public sealed record PendingMigrationResponse(int Version, string Description, string Checksum);
 
@@ -88,7 +89,10 @@ public sealed record FailureResponse(string Stage, int? Version, string? Descrip
 /// <summary>Maps the core's records to the wire, by hand.</summary>
 internal static class MigrationResponses
 {
-    public static MigrationStatusResponse Status(MigrationOverview overview, DateTimeOffset now) => new(
+    /// <param name="overview">The pipeline's status.</param>
+    /// <param name="log">The migration log's last lines, oldest first, as <see cref="MigrationLogEntry.Render"/> writes them.</param>
+    /// <param name="now">For the approvals' state.</param>
+    public static MigrationStatusResponse Status(MigrationOverview overview, IReadOnlyList<string> log, DateTimeOffset now) => new(
         MigrationRuns.Name(overview.Environment),
         MigrationRuns.Name(overview.Policy),
         overview.Schedule,
@@ -100,7 +104,8 @@ internal static class MigrationResponses
         overview.Problems,
         [.. overview.Approvals.Select(a => Approval(a, now))],
         [.. overview.RecentRuns.Select(r => new RunSummaryResponse(
-            r.RunId, MigrationRuns.Name(r.Trigger), MigrationRuns.Name(r.Operation), MigrationRuns.Name(r.Outcome), r.StartedAt, r.FinishedAt, r.FromVersion, r.ToVersion, r.Message))]);
+            r.RunId, MigrationRuns.Name(r.Trigger), MigrationRuns.Name(r.Operation), MigrationRuns.Name(r.Outcome), r.StartedAt, r.FinishedAt, r.FromVersion, r.ToVersion, r.Message))],
+        log);
 
     public static ApprovalResponse Approval(MigrationApproval approval, DateTimeOffset now) => new(
         approval.Id, MigrationRuns.Name(approval.Operation), approval.TargetVersion, approval.PlanChecksum, approval.Versions, approval.ApprovedBy, approval.Note,

@@ -50,7 +50,10 @@ public sealed record MigrationSettings
     /// <summary>Where the backup before each run goes (<c>PLANT_BACKUP</c>).</summary>
     public required BackupKind Backup { get; init; }
 
-    /// <summary>The folder of <see cref="BackupKind.PgDump"/> backups (<c>PLANT_BACKUP_DIR</c>, default <c>.plant/backups</c>).</summary>
+    /// <summary>
+    /// The folder of <see cref="BackupKind.PgDump"/> backups, absolute (<c>PLANT_BACKUP_DIR</c>, default <c>PLANT_LOCAL_DIR/backups</c>;
+    /// a relative setting is taken from the checkout, <see cref="ProjectFolder"/>).
+    /// </summary>
     public required string BackupDirectory { get; init; }
 
     /// <summary>How many pg_dump backups of a database are kept; older ones are removed (<c>PLANT_BACKUP_KEEP</c>, default 5).</summary>
@@ -77,7 +80,7 @@ public sealed record MigrationSettings
         Schedule = DefaultSchedule,
         ApprovalLifetime = TimeSpan.FromHours(24),
         Backup = environment == PlantEnvironment.Local ? BackupKind.PgDump : BackupKind.CloudSql,
-        BackupDirectory = Path.Combine(".plant", "backups"),
+        BackupDirectory = ProjectFolder.Resolve(Path.Combine(PlantSettings.DefaultLocalDirectory, "backups")),
         BackupKeep = 5,
         BackupTimeout = TimeSpan.FromMinutes(30),
         CloudSqlInstance = null,
@@ -107,7 +110,9 @@ public sealed record MigrationSettings
             Schedule = NonEmpty(configuration[ScheduleSetting]) ?? defaults.Schedule,
             ApprovalLifetime = Hours(PlantSettings.ReadWholeNumber(ApprovalHoursSetting, configuration[ApprovalHoursSetting], 1, MaximumApprovalHours)) ?? defaults.ApprovalLifetime,
             Backup = backup,
-            BackupDirectory = NonEmpty(configuration[BackupDirectorySetting]) ?? defaults.BackupDirectory,
+            BackupDirectory = NonEmpty(configuration[BackupDirectorySetting]) is { } folder
+                ? ProjectFolder.Resolve(folder)
+                : Path.Combine(PlantSettings.ReadLocalDirectory(configuration), "backups"),
             BackupKeep = PlantSettings.ReadWholeNumber(BackupKeepSetting, configuration[BackupKeepSetting], 1, MaximumBackupKeep) ?? defaults.BackupKeep,
             BackupTimeout = PlantSettings.ReadWholeNumber(BackupTimeoutSetting, configuration[BackupTimeoutSetting], 1, MaximumBackupTimeoutMinutes) is { } minutes
                 ? TimeSpan.FromMinutes(minutes)

@@ -43,7 +43,7 @@ public sealed record PlantSettings
     public const string SigningKeyIdSetting = "PLANT_SIGNING_KEY_ID";
     public const string LocalDirectorySetting = "PLANT_LOCAL_DIR";
 
-    /// <summary>The local folder's default, relative to the working folder; git-ignored.</summary>
+    /// <summary>The local folder's default, relative to the checkout (<see cref="ProjectFolder"/>); git-ignored.</summary>
     public const string DefaultLocalDirectory = ".plant";
 
     /// <summary>The smallest RSA signing key accepted anywhere.</summary>
@@ -100,10 +100,10 @@ public sealed record PlantSettings
     public string? SigningKeyId { get; init; }
 
     /// <summary>
-    /// Where local runs keep generated keys (<c>PLANT_LOCAL_DIR</c>, default <c>.plant</c>); a relative path is
-    /// taken from the working folder when it is used.
+    /// Where local runs keep generated keys and backups (<c>PLANT_LOCAL_DIR</c>, default <c>.plant</c>), as an
+    /// absolute path: a relative setting is taken from the checkout, never from the working folder (<see cref="ProjectFolder"/>).
     /// </summary>
-    public string LocalDirectory { get; init; } = DefaultLocalDirectory;
+    public string LocalDirectory { get; init; } = ProjectFolder.Resolve(DefaultLocalDirectory);
 
     /// <summary>The Migrate function's schedule, approvals and backups (docs/MIGRATIONS.md).</summary>
     public MigrationSettings Migrations { get; init; } = MigrationSettings.Defaults(PlantEnvironment.Local);
@@ -135,7 +135,7 @@ public sealed record PlantSettings
             TrialDays = problems.Read(() => ReadWholeNumber(TrialDaysSetting, configuration[TrialDaysSetting], 1, MaximumTrialDays), null) ?? defaults.TrialDays,
             Debug = problems.Read(() => ReadBoolean(DebugSetting, configuration[DebugSetting]), null) ?? defaults.Debug,
             SigningKeyId = problems.Read(() => ReadSigningKeyId(configuration[SigningKeyIdSetting]), null),
-            LocalDirectory = configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : DefaultLocalDirectory,
+            LocalDirectory = ReadLocalDirectory(configuration),
             Migrations = problems.Read(() => MigrationSettings.Load(configuration, defaults.Environment), defaults.Migrations),
             Retention = problems.Read(() => RetentionSettings.Load(configuration, defaults.Environment), defaults.Retention),
         };
@@ -163,6 +163,10 @@ public sealed record PlantSettings
         RetentionRequired && RetentionDays is null
             ? throw new ConfigurationException(RetentionDaysSetting, $"required in {EnvironmentName(Environment)}: set the number of days data is kept.")
             : this;
+
+    /// <summary><c>PLANT_LOCAL_DIR</c> as an absolute path (<see cref="ProjectFolder"/>); the backups' default folder is inside it.</summary>
+    internal static string ReadLocalDirectory(IConfiguration configuration) =>
+        ProjectFolder.Resolve(configuration[LocalDirectorySetting] is { Length: > 0 } folder && folder.Trim().Length > 0 ? folder.Trim() : DefaultLocalDirectory);
 
     private static int? ReadSigningKeyBits(string? value)
     {

@@ -15,13 +15,16 @@ public sealed record MigrationLogEntry(
     int DurationMs,
     string? Message)
 {
-    /// <summary><c>[2026-01-14T12:30:45Z] demo: up 0003 -> 0005 - SUCCESS</c>; a failure adds its message.</summary>
+    /// <summary>
+    /// <c>[2026-01-14T12:30:45Z] demo: up 0003 -> 0005 - SUCCESS</c>, the previous backend's frame
+    /// (<c>[time] env: what - OUTCOME</c>); a failure adds its message, on the same line: one entry is one line.
+    /// </summary>
     public string Render()
     {
         var line = string.Create(
             CultureInfo.InvariantCulture,
             $"[{LoggedAt.UtcDateTime:yyyy-MM-dd'T'HH:mm:ss'Z'}] {MigrationLog.EnvironmentName(Environment)}: {Operation} {Version(FromVersion)} -> {Version(ToVersion)} - {(Success ? "SUCCESS" : "FAILED")}");
-        return Success || string.IsNullOrEmpty(Message) ? line : $"{line}: {Message}";
+        return Success || string.IsNullOrEmpty(Message) ? line : $"{line}: {Message.ReplaceLineEndings(" ")}";
     }
 
     private static string Version(int? version) => version is { } v ? Migration.FormatVersion(v) : "????";
@@ -30,6 +33,13 @@ public sealed record MigrationLogEntry(
 /// <summary>Writes and reads the migration log.</summary>
 public static class MigrationLog
 {
+    /// <summary>How many lines <c>status</c> and <c>GET /api/v1/migrations</c> show: enough for the last few days of runs, bounded.</summary>
+    public const int RecentLineCount = 20;
+
+    /// <summary>The most recent <paramref name="count"/> lines as text, oldest first (the order they were written in).</summary>
+    public static async Task<IReadOnlyList<string>> ReadRecentLinesAsync(NpgsqlDataSource dataSource, int count = RecentLineCount, CancellationToken ct = default) =>
+        [.. (await ReadRecentAsync(dataSource, count, ct)).Reverse().Select(e => e.Render())];
+
     /// <summary>The environment as the log writes it: local, demo, uat, prod.</summary>
     public static string EnvironmentName(PlantEnvironment environment) => environment.ToString().ToLowerInvariant();
 

@@ -74,7 +74,7 @@ public sealed partial class SigningKeyRing : IDisposable
         {
             // Same rule as the function keys: generated only for a run on a developer's machine, never in a
             // container, where each instance would sign with a key of its own.
-            signingKey = LocalSigningKey.ReadOrCreate(Path.GetFullPath(Path.Combine(settings.LocalDirectory, LocalKeyPath)), settings.SigningKeyBits);
+            signingKey = LocalSigningKey.ReadOrCreate(ProjectFolder.Resolve(Path.Combine(settings.LocalDirectory, LocalKeyPath)), settings.SigningKeyBits);
         }
         else
         {

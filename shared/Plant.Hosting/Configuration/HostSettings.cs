@@ -40,7 +40,7 @@ internal sealed record HostSettings
 
     public required bool JsonLogs { get; init; }
 
-    /// <summary>The git-ignored folder where local runs keep generated keys.</summary>
+    /// <summary>The git-ignored folder where local runs keep generated keys; absolute (<see cref="ProjectFolder"/>).</summary>
     public required string LocalDirectory { get; init; }
 
     public required HostJson HostJson { get; init; }
@@ -55,7 +55,7 @@ internal sealed record HostSettings
     /// <summary>The host's settings; a problem with any of them is added to <paramref name="problems"/>, and its default used.</summary>
     public static HostSettings Read(IConfiguration configuration, string hostJsonPath, List<string> problems)
     {
-        var environment = configuration[EnvironmentSetting] is { Length: > 0 } named ? named.Trim() : "local";
+        var environment = ReadEnvironment(configuration);
         var inContainer = !string.IsNullOrEmpty(configuration["K_SERVICE"]);
         var target = configuration["FUNCTION_TARGET"];
         var hostJson = HostJson.Default;
@@ -85,13 +85,18 @@ internal sealed record HostSettings
             ShutdownTimeout = TimeSpan.FromSeconds(ReadInt(configuration, "PLANT_SHUTDOWN_TIMEOUT_SECONDS", 9, 0, 3600, problems)),
             // Cloud Logging wants JSON; a developer's terminal, text.
             JsonLogs = ReadLogFormat(configuration, IsLocalName(environment) && !inContainer, problems),
-            LocalDirectory = Path.GetFullPath(configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder : ".plant"),
+            // Relative to the checkout (or the executable's folder), never the current directory: docs/SETTINGS.md.
+            LocalDirectory = ProjectFolder.Resolve(configuration[LocalDirectorySetting] is { Length: > 0 } folder ? folder.Trim() : ".plant"),
             HostJson = hostJson,
             ApiDocs = ReadBool(configuration, OpenApi.ApiDocs.Setting, IsLocalName(environment) && !inContainer, problems),
         };
     }
 
-    private static bool IsLocalName(string environment) => environment.Equals("local", StringComparison.OrdinalIgnoreCase);
+    /// <summary><c>PLANT_ENVIRONMENT</c>, <c>local</c> when unset.</summary>
+    public static string ReadEnvironment(IConfiguration configuration) =>
+        configuration[EnvironmentSetting] is { Length: > 0 } named && named.Trim().Length > 0 ? named.Trim() : "local";
+
+    public static bool IsLocalName(string environment) => environment.Equals("local", StringComparison.OrdinalIgnoreCase);
 
     private static int ReadInt(IConfiguration configuration, string name, int fallback, int min, int max, List<string> problems)
     {

@@ -35,17 +35,14 @@ internal sealed class FunctionKeys
     /// <summary>The local keys, kept only to print them once at start-up.</summary>
     public (string Master, string Function)? LocalKeys { get; private init; }
 
-    public static FunctionKeys Load(IConfiguration configuration, HostSettings settings)
+    /// <summary>The keys the settings give; null for a local run without keys, which gets its own (<see cref="LoadLocal"/>).</summary>
+    public static FunctionKeys? FromSettings(IConfiguration configuration, HostSettings settings)
     {
         var master = configuration[MasterSetting] is { Length: > 0 } text ? text : null;
         var function = configuration[FunctionSetting]?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries) ?? [];
         if (master is null && function.Length == 0 && settings.IsLocal && !settings.InContainer)
         {
-            // Auth is never silently off: a local run without keys gets its own, stored once and printed.
-            var folder = Path.Combine(settings.LocalDirectory, "keys");
-            var localMaster = ReadOrCreate(Path.Combine(folder, "master.key"));
-            var localFunction = ReadOrCreate(Path.Combine(folder, "function.key"));
-            return new FunctionKeys(localMaster, [localFunction]) { GeneratedFolder = folder, LocalKeys = (localMaster, localFunction) };
+            return null;
         }
 
         if (master is null)
@@ -60,6 +57,18 @@ internal sealed class FunctionKeys
         }
 
         return new FunctionKeys(master, function);
+    }
+
+    /// <summary>
+    /// A local run's own keys, generated once into <c>PLANT_LOCAL_DIR/keys</c> and reused: auth is never silently off.
+    /// The host calls this only once every setting is known to be good, so a start-up that fails leaves no key files.
+    /// </summary>
+    public static FunctionKeys LoadLocal(HostSettings settings)
+    {
+        var folder = Path.Combine(settings.LocalDirectory, "keys");
+        var localMaster = ReadOrCreate(Path.Combine(folder, "master.key"));
+        var localFunction = ReadOrCreate(Path.Combine(folder, "function.key"));
+        return new FunctionKeys(localMaster, [localFunction]) { GeneratedFolder = folder, LocalKeys = (localMaster, localFunction) };
     }
 
     /// <summary>Which key the request presents: "master", "function", or null for none or an unknown one.</summary>

@@ -77,6 +77,24 @@ public sealed class KeyTests(PostgresDatabaseFixture database) : IClassFixture<P
         }
     }
 
+    [Fact]
+    public void A_local_start_up_that_fails_generates_no_keys()
+    {
+        var localDir = Directory.CreateTempSubdirectory("plant-local-").FullName;
+        try
+        {
+            var settings = LocalWithoutKeys(localDir);
+            settings["PLANT_RATE_LIMIT_PER_MINUTE"] = "lots";
+            var e = StartupFailure.Of<StartupException>(database.ConnectionString, [typeof(KeyFunctions)], settings);
+            Assert.Contains(e.Problems, p => p.StartsWith("PLANT_RATE_LIMIT_PER_MINUTE:", StringComparison.Ordinal));
+            Assert.False(Directory.Exists(Path.Combine(localDir, "keys")));
+        }
+        finally
+        {
+            Directory.Delete(localDir, recursive: true);
+        }
+    }
+
     [Theory]
     [InlineData("uat", null)]
     [InlineData("prod", null)]

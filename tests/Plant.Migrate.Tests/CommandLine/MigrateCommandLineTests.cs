@@ -113,13 +113,39 @@ public sealed class MigrateCommandLineTests
         Assert.Equal(MigrationSet.Embedded.Migrations.Select(m => m.Version), (await db.HistoryAsync()).Select(h => h.Version));
     }
 
+    [Fact]
+    public async Task Status_ends_with_the_last_log_lines_oldest_first_in_the_previous_backend_s_line_format()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_cli_log");
+        Assert.Equal(0, (await RunAsync(db.ConnectionString, "up")).ExitCode);
+
+        var status = await RunAsync(db.ConnectionString, "status");
+
+        var latest = Migration.FormatVersion(MigrationSet.Embedded.Latest);
+        var log = status.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries).SkipWhile(l => !l.StartsWith("log ", StringComparison.Ordinal)).ToList();
+        Assert.Equal(0, status.ExitCode);
+        Assert.Equal(3, log.Count);
+        Assert.Equal("log (last 2, oldest first):", log[0]);
+        Assert.Matches($@"^  \[\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] local: up 0000 -> {latest} - SUCCESS$", log[1]);
+        // status's own line comes last: it is written before the log is read.
+        Assert.Matches($@"^  \[\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] local: status {latest} -> {latest} - SUCCESS$", log[2]);
+    }
+
     private static Task<(int ExitCode, string Output, string Error)> RunAsync(string databaseUrl, params string[] args) =>
         RunAsync(new Dictionary<string, string> { ["DATABASE_URL"] = databaseUrl }, args);
 
     /// <summary>Runs the executable with <c>PLANT_ENVIRONMENT=local</c> and <paramref name="environment"/> on top.</summary>
-    internal static async Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args)
+    internal static Task<(int ExitCode, string Output, string Error)> RunAsync(IReadOnlyDictionary<string, string> environment, params string[] args) =>
+        RunFromAsync(null, environment.ToDictionary(e => e.Key, e => (string?)e.Value), args);
+
+    /// <summary>
+    /// Runs the executable from <paramref name="workingDirectory"/> (default: its own folder) with <c>PLANT_ENVIRONMENT=local</c>
+    /// and <paramref name="environment"/> on top; a variable given as null is unset.
+    /// </summary>
+    internal static async Task<(int ExitCode, string Output, string Error)> RunFromAsync(
+        string? workingDirectory, IReadOnlyDictionary<string, string?> environment, params string[] args)
     {
-        using var process = Start(environment, args);
+        using var process = Start(environment, workingDirectory, args);
         var output = process.StandardOutput.ReadToEndAsync();
         var error = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
@@ -128,16 +154,17 @@ public sealed class MigrateCommandLineTests
     }
 
     private static Process Start(string databaseUrl, params string[] args) =>
-        Start(new Dictionary<string, string> { ["DATABASE_URL"] = databaseUrl }, args);
+        Start(new Dictionary<string, string?> { ["DATABASE_URL"] = databaseUrl }, null, args);
 
-    private static Process Start(IReadOnlyDictionary<string, string> environment, params string[] args)
+    /// <summary>Starts the executable as <see cref="RunFromAsync"/> runs it.</summary>
+    internal static Process Start(IReadOnlyDictionary<string, string?> environment, string? workingDirectory, params string[] args)
     {
         var info = new ProcessStartInfo("dotnet")
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
-            WorkingDirectory = Path.GetDirectoryName(MigrateDll)!,
+            WorkingDirectory = workingDirectory ?? Path.GetDirectoryName(MigrateDll)!,
         };
         info.ArgumentList.Add(MigrateDll);
         foreach (var argument in args)
@@ -156,7 +183,14 @@ public sealed class MigrateCommandLineTests
         }
         foreach (var (name, value) in environment)
         {
-            info.Environment[name] = value;
+            if (value is null)
+            {
+                info.Environment.Remove(name);
+            }
+            else
+            {
+                info.Environment[name] = value;
+            }
         }
 
         return Process.Start(info)!;

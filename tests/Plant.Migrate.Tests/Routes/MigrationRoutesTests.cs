@@ -35,6 +35,34 @@ public sealed class MigrationRoutesTests
     }
 
     [Fact]
+    public async Task Status_returns_the_last_20_log_lines_oldest_first_in_the_previous_backend_s_format_ending_with_its_own()
+    {
+        await using var db = await ScratchDatabase.CreateAsync("mig_routes_log");
+        await using var host = await MigrateHosts.StartAsync(db.ConnectionString, null, "uat");
+        var (applyStatus, _) = await MigrateHosts.PostAsync(host, "/api/v1/migrations/apply");
+        // 25 lines of another environment's runs, every fifth a failure with a two-line message.
+        await db.ExecuteAsync("""
+            insert into plant_migrations.log (logged_at, environment, operation, from_version, to_version, outcome, duration_ms, message)
+            select timestamptz '2026-01-14 12:00:45+00' + make_interval(mins => i), 'demo', 'up', 3, 5,
+                   case when i % 5 = 0 then 'FAILED' else 'SUCCESS' end, 120,
+                   case when i % 5 = 0 then E'V0004 failed:\nrelation "catalog.offer" does not exist' end
+            from generate_series(1, 25) as i
+            """);
+
+        var (status, body) = await MigrateHosts.GetAsync(host, "/api/v1/migrations");
+
+        Assert.Equal((HttpStatusCode.OK, HttpStatusCode.OK), (applyStatus, status));
+        var log = body.GetProperty("log").EnumerateArray().Select(l => l.GetString()!).ToList();
+        Assert.Equal(20, log.Count);
+        var inserted = Enumerable.Range(7, 19).Select(i => i % 5 == 0
+            ? $"[2026-01-14T12:{i:00}:45Z] demo: up 0003 -> 0005 - FAILED: V0004 failed: relation \"catalog.offer\" does not exist"
+            : $"[2026-01-14T12:{i:00}:45Z] demo: up 0003 -> 0005 - SUCCESS");
+        Assert.Equal(inserted, log.Take(19));
+        var latest = Migration.FormatVersion(MigrationSet.Embedded.Latest);
+        Assert.Matches($@"^\[\d{{4}}-\d\d-\d\dT\d\d:\d\d:\d\dZ\] uat: status {latest} -> {latest} - SUCCESS$", log[19]);
+    }
+
+    [Fact]
     public async Task Plant_s_migrations_apply_and_roll_back_through_the_routes_with_every_smoke_check_passing()
     {
         await using var db = await ScratchDatabase.CreateAsync("mig_routes_embedded");

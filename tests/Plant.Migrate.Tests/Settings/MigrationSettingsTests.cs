@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Configuration;
 using Plant.Core.Configuration;
+using Plant.Testing;
 
 namespace Plant.Migrate.Tests.Settings;
 
@@ -21,7 +22,7 @@ public sealed class MigrationSettingsTests
                 Schedule = "0 */15 * * * *",
                 ApprovalLifetime = TimeSpan.FromHours(24),
                 Backup = backup,
-                BackupDirectory = Path.Combine(".plant", "backups"),
+                BackupDirectory = RepositoryFolder.Path(".plant", "backups"),
                 BackupKeep = 5,
                 BackupTimeout = TimeSpan.FromMinutes(30),
                 CloudSqlInstance = null,
@@ -50,6 +51,22 @@ public sealed class MigrationSettingsTests
         Assert.Equal(("example.com:proj:europe-west1:db", "http://127.0.0.1:9000/", "169.254.169.254"),
             (settings.CloudSqlInstance, settings.CloudSqlApi.ToString(), settings.MetadataHost));
         Assert.Equal(new CloudSqlInstanceName("example.com:proj", "europe-west1", "db"), CloudSqlInstanceName.TryParse(settings.CloudSqlInstance));
+    }
+
+    [Theory]
+    [InlineData(null, null, ".plant", ".plant/backups")]
+    [InlineData("state/local", null, "state/local", "state/local/backups")]
+    [InlineData("state/local", "dumps", "state/local", "dumps")]
+    [InlineData("/var/plant", "/var/backups/plant", "/var/plant", "/var/backups/plant")]
+    public void Relative_local_folders_are_taken_from_the_checkout_and_backups_default_into_the_local_folder(
+        string? localDir, string? backupDir, string expectedLocal, string expectedBackups)
+    {
+        var settings = PlantSettings.Load(Config(("PLANT_LOCAL_DIR", localDir!), ("PLANT_BACKUP_DIR", backupDir!)));
+
+        // The tests run from their bin folder, not the checkout's root: a path taken from the working folder would differ.
+        Assert.NotEqual(RepositoryFolder.Root, Directory.GetCurrentDirectory());
+        Assert.Equal(Path.GetFullPath(expectedLocal, RepositoryFolder.Root), settings.LocalDirectory);
+        Assert.Equal(Path.GetFullPath(expectedBackups, RepositoryFolder.Root), settings.Migrations.BackupDirectory);
     }
 
     [Theory]
