@@ -9,6 +9,7 @@ namespace Plant.Genesis;
 public sealed class GenesisHealth
 {
     [Function(nameof(GenesisHealth))]
+    [EndpointSummary("Whether Genesis is up")]
     public static Ok<AppHealth> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/genesis/health")] HttpRequest request) =>
         TypedResults.Ok(new AppHealth("genesis"));
 }

@@ -89,3 +89,28 @@ internal static class GenesisRequests
         }
     }
 }
+
+/// <summary>The <c>{type}</c> route value: one of the catalog types' route segments (<see cref="EntityTypes.TryParseRouteSegment"/>).</summary>
+internal sealed class EntityTypeSegmentAttribute : ApiParametersAttribute
+{
+    public override IEnumerable<ApiParameter> Parameters =>
+    [
+        new("type", ParameterLocation.Path, "The catalog type; any other segment is a 404.", typeof(string),
+            Values: [.. EntityTypes.All.Select(t => t.RouteSegment())]),
+    ];
+}
+
+/// <summary>
+/// <c>If-Match</c> as Genesis's writes read it (<see cref="GenesisRequests.IfMatchVersion"/>): the version the write
+/// applies to; required on an amendment, optional on certification and the lifecycle changes.
+/// </summary>
+internal sealed class IfMatchVersionAttribute(bool required) : ApiParametersAttribute
+{
+    public override IEnumerable<ApiParameter> Parameters =>
+    [
+        new(HeaderNames.IfMatch, ParameterLocation.Header, required
+            ? "The ETag of the version this amendment replaces, as read (\"3\", or W/\"3\"), or * for whichever is current. Without it, 428; when it is not the current version, 412 and nothing is written."
+            : "Makes the write conditional: the ETag of the version read (\"3\", or W/\"3\"), or *. When it is not the current version, 412 and nothing is written; without it, the write applies to whatever version is current.",
+            typeof(string), Required: required),
+    ];
+}

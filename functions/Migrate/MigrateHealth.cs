@@ -9,6 +9,7 @@ namespace Plant.Migrate;
 public sealed class MigrateHealth
 {
     [Function(nameof(MigrateHealth))]
+    [EndpointSummary("Whether Migrate is up")]
     public static Ok<AppHealth> Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", Route = "v1/migrate/health")] HttpRequest request) =>
         TypedResults.Ok(new AppHealth("migrate"));
 }

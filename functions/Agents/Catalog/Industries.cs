@@ -22,7 +22,7 @@ public sealed class Industries(CatalogQueries catalog, NpgsqlDataSource dataSour
             (limit, cursor) => catalog.ListIndustriesAsync(limit, cursor, cancellationToken), IndustryDto.From, cancellationToken);
 
     [Function(nameof(GetIndustry))]
-    [EndpointSummary("Get a industry")]
+    [EndpointSummary("Get an industry")]
     public Task<Results<Conditional<IndustryDto>, ProblemHttpResult>> GetIndustry(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/industries/{id:guid}")] HttpRequest request,
         Guid id,

@@ -15,6 +15,7 @@ public sealed class CancelTrial(TrialService trials)
 {
     [Function(nameof(CancelTrial))]
     [EndpointSummary("Cancel a trial")]
+    [ActorHeader]
     [ProblemType(StatusCodes.Status409Conflict, TrialProblems.TrialEnded, "the trial has already ended")]
     public async Task<Results<Ok<TrialDto>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/trials/{id:guid}/cancel")] HttpRequest request,

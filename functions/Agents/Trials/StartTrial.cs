@@ -23,6 +23,7 @@ public sealed class StartTrial(TrialService trials)
     [EndpointSummary("Start a trial")]
     [EndpointDescription("Starts a customer's trial of an active, certified agent. With an Idempotency-Key, a retry answers the same trial (201, Idempotent-Replayed: true).")]
     [HeaderParameter(IdempotencyKeyHeader, "Makes a retry safe: the same key answers the same trial.", MaxLength = MaximumIdempotencyKeyLength)]
+    [ActorHeader]
     [ProblemType(StatusCodes.Status409Conflict, TrialProblems.AgentUnavailable, "the agent is not active and certified")]
     [ProblemType(StatusCodes.Status409Conflict, TrialProblems.TrialActive, "the customer already has an active trial of the agent; trialId names it")]
     [ProblemType(StatusCodes.Status422UnprocessableEntity, TrialProblems.IdempotencyKeyReused, "the Idempotency-Key was used for another agent or customer")]

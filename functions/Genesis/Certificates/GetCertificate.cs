@@ -12,6 +12,8 @@ namespace Plant.Genesis.Certificates;
 public sealed class GetCertificate(NpgsqlDataSource dataSource)
 {
     [Function(nameof(GetCertificate))]
+    [EndpointSummary("Get a certificate")]
+    [EndpointDescription("A certificate Genesis issued: a readable copy of its statement, and payload (base64 of the exact signed bytes) and signature (base64), which are what counts.")]
     public async Task<Results<Ok<CertificateResponse>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/genesis/certificates/{id:guid}")] HttpRequest request,
         Guid id, CancellationToken cancellationToken)

@@ -15,6 +15,9 @@ namespace Plant.Genesis.Certificates;
 public sealed class VerifyCertificate(CertificateVerifier verifier)
 {
     [Function(nameof(VerifyCertificate))]
+    [EndpointSummary("Verify a certificate")]
+    [EndpointDescription("With { certificateId } verifies a stored certificate; with { payload, signature } (base64, as issued) one presented to you. Every check runs and is reported: 200 with valid (all passed), checks and failures, whatever the outcome.")]
+    [ProblemType(StatusCodes.Status404NotFound, Problems.NotFound, "certificateId names no certificate Genesis issued")]
     public async Task<Results<Ok<VerificationResponse>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/genesis/certificates/verify")] HttpRequest request,
         VerifyCertificateRequest body,

@@ -16,6 +16,15 @@ namespace Plant.Genesis.Certification;
 public sealed class CertifyEntity(Certifier certifier)
 {
     [Function(nameof(CertifyEntity))]
+    [EndpointSummary("Certify an entity")]
+    [EndpointDescription("Master key (or an admin token) only. Checks the current version against the constitution and, if it passes, signs and stores a certificate: 201, and the version is certified (a draft becomes active). 200 with the existing certificate when the version is certified already. When it fails, 422 with every violation, and the version is marked rejected. With If-Match, 412 unless it names the current version.")]
+    [EntityTypeSegment]
+    [IfMatchVersion(required: false)]
+    [ActorHeader]
+    [ProblemType(StatusCodes.Status409Conflict, GenesisResults.VersionAltered, "the stored version no longer hashes to its recorded content hash (it was changed outside Genesis); it is not certified")]
+    [ProblemType(StatusCodes.Status409Conflict, Problems.Conflict, "the entity is retired; a retired entity is never certified")]
+    [ProblemType(StatusCodes.Status412PreconditionFailed, GenesisResults.PreconditionFailed, "If-Match names a version that is not the current one; currentVersion and the ETag header name the current one; nothing was written")]
+    [ProblemType(StatusCodes.Status422UnprocessableEntity, GenesisResults.CertificationFailed, "the version breaks the constitution (violations lists every violation); it is marked rejected")]
     public async Task<Results<Created<CertifiedResponse>, Ok<CertifiedResponse>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/genesis/{type}/{id:guid}/certify")] HttpRequest request,
         string type, Guid id, CancellationToken cancellationToken)

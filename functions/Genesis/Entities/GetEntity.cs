@@ -13,6 +13,9 @@ namespace Plant.Genesis.Entities;
 public sealed class GetEntity(NpgsqlDataSource dataSource)
 {
     [Function(nameof(GetEntity))]
+    [EndpointSummary("Get an entity")]
+    [EndpointDescription("The entity's current version, whatever its status; its ETag is the version number (\"3\"), which If-Match on a write names. Answers 304 to If-None-Match naming it.")]
+    [EntityTypeSegment]
     public async Task<Results<Conditional<EntityResponse>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/genesis/{type}/{id:guid}")] HttpRequest request,
         string type, Guid id, CancellationToken cancellationToken)

@@ -13,6 +13,9 @@ namespace Plant.Genesis.Entities;
 public sealed class GetEntityVersions(NpgsqlDataSource dataSource)
 {
     [Function(nameof(GetEntityVersions))]
+    [EndpointSummary("List an entity's versions")]
+    [EndpointDescription("Every version of the entity, oldest first, each linked to the one before by its content hash.")]
+    [EntityTypeSegment]
     public async Task<Results<Ok<VersionsResponse>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", Route = "v1/genesis/{type}/{id:guid}/versions")] HttpRequest request,
         string type, Guid id, CancellationToken cancellationToken)

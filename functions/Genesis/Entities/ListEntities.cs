@@ -26,6 +26,8 @@ public sealed class ListEntities(NpgsqlDataSource dataSource, PageCursors cursor
 
     [Function(nameof(ListEntities))]
     [EndpointSummary("List entities of a type")]
+    [EndpointDescription("Current versions of the type's entities, whatever their status unless filtered, by name, in keyset pages.")]
+    [EntityTypeSegment]
     [EntityFilters]
     [Paged(DefaultLimit, EntityReader.MaxPageSize)]
     public async Task<Results<Ok<Page<EntityResponse>>, ProblemHttpResult>> Run(

@@ -18,6 +18,15 @@ public sealed class ApproveMigrations(MigrationPipeline pipeline, TimeProvider t
     private const int MaxNote = 2000;
 
     [Function(nameof(ApproveMigrations))]
+    [EndpointSummary("Approve a migration plan")]
+    [EndpointDescription("Master key (or an admin token) only. Approves the plan the operator reviewed (planChecksum, from Plan a migration) up or down to target: 201 with the approval, which a run uses once before it expires. Audited.")]
+    [ActorHeader]
+    [ProblemType(StatusCodes.Status409Conflict, MigrationRoutes.MigrationInProgress, "another migration run holds the migration lock; retry later")]
+    [ProblemType(StatusCodes.Status409Conflict, MigrationRoutes.HistoryRefused, "the migration history fails validation (a changed checksum, a failed or missing version)")]
+    [ProblemType(StatusCodes.Status409Conflict, MigrationRoutes.NothingToApprove, "nothing is pending up to the target: the database is already there")]
+    [ProblemType(StatusCodes.Status409Conflict, MigrationRoutes.PlanMismatch, "planChecksum is not the checksum of the current plan to the target; review the plan again")]
+    [ProblemType(StatusCodes.Status409Conflict, MigrationRoutes.TargetConflict, "a rollback target that was never applied, or below a migration without a down script")]
+    [ProblemType(StatusCodes.Status422UnprocessableEntity, MigrationRoutes.UnknownVersion, "target is not one of this build's migration versions")]
     public async Task<Created<ApprovalResponse>> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/migrations/approvals")] HttpRequest request,
         ApprovalRequestBody body,

@@ -18,6 +18,8 @@ public sealed class GetMigrations(MigrationPipeline pipeline, NpgsqlDataSource d
     private const int Recent = 10;
 
     [Function(nameof(GetMigrations))]
+    [EndpointSummary("Get the migration status")]
+    [EndpointDescription("Master key (or an admin token) only. The database's version, the pending migrations with their checksums, the history, the last approvals and runs, and any problem the history has (shown, not refused). Changes nothing.")]
     public async Task<Ok<MigrationStatusResponse>> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "get", Route = "v1/migrations")] HttpRequest request, CancellationToken cancellationToken)
     {

@@ -41,6 +41,19 @@ public static class Actors
 }
 
 /// <summary>
+/// <c>X-Plant-Actor</c> in the OpenAPI document of a write that records who acted (<see cref="Actors.Of"/>).
+/// </summary>
+public sealed class ActorHeaderAttribute : ApiParametersAttribute
+{
+    public override IEnumerable<ApiParameter> Parameters =>
+    [
+        new(Actors.Header, ParameterLocation.Header,
+            $"The user the caller acts for (a portal's signed-in user), recorded as the actor instead of the caller. Taken only from the callers listed in {Actors.AssertersSetting}; from any other caller it is a 403 and nothing is written.",
+            typeof(string), MaxLength: Actors.MaxLength),
+    ];
+}
+
+/// <summary>
 /// The callers allowed to name an actor (<c>PLANT_ACTOR_CALLERS</c>, caller names as <see cref="Actors"/> records
 /// them). Unset, a local run allows every key, and anywhere else nobody.
 /// </summary>
