@@ -18,11 +18,9 @@ public sealed class VerifyAudit(AuditTrail audit)
     private const string Algorithm = "RSA-PSS-SHA256";
 
     [Function(nameof(VerifyAudit))]
+    [JsonRequestBody(typeof(SignedHeadResponse))]
     [EndpointSummary("Verify the audit trail")]
     [EndpointDescription("Walks the whole hash chain and answers whether it is intact, with its head signed now; keep signedHead outside the database. POST with a signedHead kept from an earlier answer, as it was, as the body also answers whether today's chain extends it (keptHead): the proof that the log only grew since. A kept head whose signature does not verify is answered extends: false, not an error.")]
-    [ProblemType(StatusCodes.Status400BadRequest, Problems.MalformedJson, "POST: the body is not JSON of a signed head's shape; detail says where")]
-    [ProblemType(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "POST: the body is larger than the host accepts")]
-    [ProblemType(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "POST: the Content-Type is not application/json, or the charset not UTF-8")]
     public async Task<Ok<AuditVerificationResponse>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "get", "post", Route = "v1/genesis/audit/verify")] HttpRequest request,
         CancellationToken cancellationToken)

@@ -17,6 +17,7 @@ namespace Plant.Genesis.Entities;
 public sealed class AmendEntity(EntityStore store)
 {
     [Function(nameof(AmendEntity))]
+    [JsonRequestBody(typeof(IndustryDraft), typeof(SkillDraft), typeof(JobRoleDraft), typeof(TeamDraft), typeof(AgentDraft))]
     [EndpointSummary("Amend an entity")]
     [EndpointDescription("Stores the whole new draft as the next version, linked to the current one by its content hash (201 with the new version, its Location and ETag). If-Match must name the version replaced (428 without it; * for whichever is current); 412 when it is not current. The new version is a draft again (a suspended entity stays suspended): the entity is out of service until the new version is certified.")]
     [EntityTypeSegment]
@@ -27,9 +28,6 @@ public sealed class AmendEntity(EntityStore store)
     [ProblemType(StatusCodes.Status422UnprocessableEntity, GenesisResults.DraftRejected, "the catalog cannot store the draft (errors names each field at fault, violations is the constitution's report); nothing was written")]
     [ProblemType(StatusCodes.Status428PreconditionRequired, GenesisResults.PreconditionRequired, "If-Match is absent: an amendment must name the version it replaces, or *")]
     [ProblemType(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "a skill's embedding cannot be computed now, or the database cannot answer; nothing was written; see Retry-After")]
-    [ProblemType(StatusCodes.Status400BadRequest, Problems.MalformedJson, "the body is not JSON of the expected shape; detail says where")]
-    [ProblemType(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "the body is larger than the host accepts")]
-    [ProblemType(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "the Content-Type is not application/json, or the charset not UTF-8")]
     public async Task<Results<Created<EntityResponse>, Ok<EntityResponse>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/genesis/{type}/{id:guid}/amendments")] HttpRequest request,
         string type, Guid id, CancellationToken cancellationToken)

@@ -16,15 +16,13 @@ namespace Plant.Genesis.Entities;
 public sealed class CreateEntity(EntityStore store)
 {
     [Function(nameof(CreateEntity))]
+    [JsonRequestBody(typeof(IndustryDraft), typeof(SkillDraft), typeof(JobRoleDraft), typeof(TeamDraft), typeof(AgentDraft))]
     [EndpointSummary("Create a draft")]
     [EndpointDescription("Stores a new entity of the type as version 1, a draft, with the constitution's report on it (validation); violations do not stop a draft, only what the catalog cannot store does (422). 201 with its Location and ETag (\"1\"). The body is a draft of the route's type; an entityType member is allowed when it names the same type.")]
     [EntityTypeSegment]
     [ActorHeader]
     [ProblemType(StatusCodes.Status422UnprocessableEntity, GenesisResults.DraftRejected, "the catalog cannot store the draft (errors names each field at fault, violations is the constitution's report); nothing was written")]
     [ProblemType(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "a skill's embedding cannot be computed now, or the database cannot answer; nothing was written; see Retry-After")]
-    [ProblemType(StatusCodes.Status400BadRequest, Problems.MalformedJson, "the body is not JSON of the expected shape; detail says where")]
-    [ProblemType(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "the body is larger than the host accepts")]
-    [ProblemType(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "the Content-Type is not application/json, or the charset not UTF-8")]
     public async Task<Results<Created<EntityResponse>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/genesis/{type}")] HttpRequest request,
         string type, CancellationToken cancellationToken)

@@ -17,11 +17,9 @@ namespace Plant.Genesis.Entities;
 public sealed class ValidateDraft(NpgsqlDataSource dataSource)
 {
     [Function(nameof(ValidateDraft))]
+    [JsonRequestBody(typeof(EntityDraft))]
     [EndpointSummary("Validate a draft")]
     [EndpointDescription("Checks a draft of any type, named by its entityType member (industry, skill, job_role, team, agent): storable and errors say what the catalog could not store, valid and violations what the constitution says; valid means certification would pass today. Writes nothing.")]
-    [ProblemType(StatusCodes.Status400BadRequest, Problems.MalformedJson, "the body is not JSON of the expected shape; detail says where")]
-    [ProblemType(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "the body is larger than the host accepts")]
-    [ProblemType(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "the Content-Type is not application/json, or the charset not UTF-8")]
     public async Task<Ok<ValidationResponse>> Run(
         [HttpTrigger(AuthorizationLevel.Function, "post", Route = "v1/genesis/validate")] HttpRequest request,
         CancellationToken cancellationToken)

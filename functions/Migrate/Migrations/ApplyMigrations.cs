@@ -15,6 +15,7 @@ namespace Plant.Migrate.Migrations;
 public sealed class ApplyMigrations(MigrationPipeline pipeline)
 {
     [Function(nameof(ApplyMigrations))]
+    [JsonRequestBody(typeof(ApplyRequest), Required = false)]
     [EndpointSummary("Apply pending migrations")]
     [EndpointDescription("Master key (or an admin token) only. One run of the migration pipeline up to the body's optional target (the latest when left out), under the environment's policy; an operator's request is what the manual policy waits for. Where the policy needs an approval, the one named by approvalId or else an open one matching the plan is used. The database is backed up first and smoke-checked after; a failed batch is undone. 200 with the run's report when it succeeded or had nothing to do; otherwise a problem carrying it in run.")]
     [ActorHeader]
@@ -26,9 +27,6 @@ public sealed class ApplyMigrations(MigrationPipeline pipeline)
     [ProblemType(StatusCodes.Status422UnprocessableEntity, MigrationRoutes.MigrationFailed, "a script or a smoke check failed and the batch was undone (or, with run.undoFailure, could not be); run has the failed statement and PostgreSQL's error")]
     [ProblemType(StatusCodes.Status503ServiceUnavailable, MigrationRoutes.BackupFailed, "the backup before the run failed; nothing was applied")]
     [ProblemType(StatusCodes.Status422UnprocessableEntity, MigrationRoutes.UnknownVersion, "target is not one of this build's migration versions")]
-    [ProblemType(StatusCodes.Status400BadRequest, Problems.MalformedJson, "the optional body is not JSON of the expected shape; detail says where")]
-    [ProblemType(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "the body is larger than the host accepts")]
-    [ProblemType(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "the Content-Type is not application/json, or the charset not UTF-8")]
     public async Task<Results<Ok<RunReportResponse>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/migrations/apply")] HttpRequest request, CancellationToken cancellationToken)
     {

@@ -15,14 +15,12 @@ namespace Plant.Migrate.Migrations;
 public sealed class PlanMigrations(MigrationPipeline pipeline)
 {
     [Function(nameof(PlanMigrations))]
+    [JsonRequestBody(typeof(PlanRequest), Required = false)]
     [EndpointSummary("Plan a migration")]
     [EndpointDescription("Master key (or an admin token) only. The plan to the body's optional target (the latest when left out): the migrations, their scripts and the plan's checksum, which an approval names. A rollback plan when the target is below the database's version, with every table it drops and its rows; whether a run needs an approval, and what a scheduled run would do. Changes nothing but the migration log.")]
     [ProblemType(StatusCodes.Status409Conflict, MigrationRoutes.HistoryRefused, "the migration history fails validation (a changed checksum, a failed or missing version)")]
     [ProblemType(StatusCodes.Status409Conflict, MigrationRoutes.TargetConflict, "target is below a migration without a down script, or a rollback target was never applied")]
     [ProblemType(StatusCodes.Status422UnprocessableEntity, MigrationRoutes.UnknownVersion, "target is not one of this build's migration versions")]
-    [ProblemType(StatusCodes.Status400BadRequest, Problems.MalformedJson, "the optional body is not JSON of the expected shape; detail says where")]
-    [ProblemType(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "the body is larger than the host accepts")]
-    [ProblemType(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "the Content-Type is not application/json, or the charset not UTF-8")]
     public async Task<Ok<PlanResponse>> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/migrations/plan")] HttpRequest request, CancellationToken cancellationToken)
     {

@@ -18,14 +18,12 @@ public sealed class RunRetentionPurge(RetentionPurge purge)
     public const string PurgeInProgress = "purge-in-progress";
 
     [Function(nameof(RunRetentionPurge))]
+    [JsonRequestBody(typeof(PurgeRequestBody), Required = false)]
     [EndpointSummary("Purge expired data now")]
     [EndpointDescription("Master key (or an admin token) only. Runs the retention purge now and answers its report; dryRun (query or body, not both differently) reports what would go and changes nothing. Audited as the caller.")]
     [QueryParameter("dryRun", "Report what would be purged and change nothing (or give dryRun in the body).", Type = typeof(bool))]
     [ActorHeader]
     [ProblemType(StatusCodes.Status409Conflict, RunRetentionPurge.PurgeInProgress, "another retention purge is running; nothing was removed")]
-    [ProblemType(StatusCodes.Status400BadRequest, Problems.MalformedJson, "the optional body is not JSON of the expected shape; detail says where")]
-    [ProblemType(StatusCodes.Status413PayloadTooLarge, Problems.PayloadTooLarge, "the body is larger than the host accepts")]
-    [ProblemType(StatusCodes.Status415UnsupportedMediaType, Problems.UnsupportedMediaType, "the Content-Type is not application/json, or the charset not UTF-8")]
     public async Task<Results<Ok<JsonObject>, ProblemHttpResult>> Run(
         [HttpTrigger(AuthorizationLevel.Admin, "post", Route = "v1/retention/purge")] HttpRequest request, CancellationToken cancellationToken)
     {

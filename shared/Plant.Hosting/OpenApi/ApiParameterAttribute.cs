@@ -93,3 +93,16 @@ public sealed class ProblemTypeAttribute(int status, string slug, string when) :
     /// <summary>When the function answers it.</summary>
     public string When => when;
 }
+
+/// <summary>
+/// The JSON body a function reads itself (through <see cref="JsonBody"/>) rather than as a parameter, for its OpenAPI
+/// document; with several types, the body is one of them, the one the function picks (by its route, say).
+/// </summary>
+[AttributeUsage(AttributeTargets.Method)]
+public sealed class JsonRequestBodyAttribute(params Type[] types) : Attribute
+{
+    public IReadOnlyList<Type> Types => types;
+
+    /// <summary>False when the function takes an empty body too.</summary>
+    public bool Required { get; init; } = true;
+}

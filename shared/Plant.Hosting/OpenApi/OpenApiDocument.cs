@@ -38,7 +38,7 @@ internal static class OpenApiDocument
             var methods = function.Http!.Methods.Count == 0 ? ["GET", "POST", "PUT", "PATCH", "DELETE"] : function.Http.Methods;
             foreach (var method in methods)
             {
-                var operation = Operation(function, schemas);
+                var operation = Operation(function, method, schemas);
                 if (methods.Count > 1)
                 {
                     // An operation id names one operation: VerifyAuditGet, VerifyAuditPost.
@@ -93,7 +93,7 @@ internal static class OpenApiDocument
             _ => throw new InvalidOperationException("Unknown route pattern part."),
         }))));
 
-    private static JsonObject Operation(FunctionDescriptor function, SchemaComponents schemas)
+    private static JsonObject Operation(FunctionDescriptor function, string httpMethod, SchemaComponents schemas)
     {
         var method = function.Method;
         var declared = method.GetCustomAttributes<ApiParametersAttribute>().SelectMany(a => a.Parameters).ToList();
@@ -138,14 +138,10 @@ internal static class OpenApiDocument
             operation["parameters"] = parameters;
         }
 
-        var body = method.GetParameters().FirstOrDefault(p => ParameterBinders.IsBody(p, function.RoutePattern));
+        var body = HttpMethods.IsGet(httpMethod) || HttpMethods.IsDelete(httpMethod) ? null : RequestBody(function, schemas);
         if (body is not null)
         {
-            operation["requestBody"] = new JsonObject
-            {
-                ["required"] = true,
-                ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.Reference(body.ParameterType, JsonBody.Options) } },
-            };
+            operation["requestBody"] = body;
         }
 
         var responses = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
@@ -179,6 +175,34 @@ internal static class OpenApiDocument
         operation["responses"] = responsesNode;
         operation["security"] = Security(function.Http!.AuthLevel);
         return operation;
+    }
+
+    /// <summary>The body parameter the host binds, or the body the function says it reads itself (<see cref="JsonRequestBodyAttribute"/>).</summary>
+    private static JsonObject? RequestBody(FunctionDescriptor function, SchemaComponents schemas)
+    {
+        var parameter = function.Method.GetParameters().FirstOrDefault(p => ParameterBinders.IsBody(p, function.RoutePattern));
+        var declared = function.Method.GetCustomAttribute<JsonRequestBodyAttribute>();
+        var (types, required) = parameter is not null ? ([parameter.ParameterType], true)
+            : declared is not null ? (declared.Types, declared.Required)
+            : ((IReadOnlyList<Type>)[], false);
+        if (types.Count == 0)
+        {
+            return null;
+        }
+
+        var schema = types.Count == 1
+            ? schemas.Reference(types[0], JsonBody.Options)
+            : new JsonObject
+            {
+                // anyOf, not oneOf: the shapes overlap, and the function (by its route, say) decides which applies.
+                ["anyOf"] = new JsonArray([.. types.Select(t => schemas.Reference(t, JsonBody.Options))]),
+                ["description"] = "One of these; the operation's description says which.",
+            };
+        return new JsonObject
+        {
+            ["required"] = required,
+            ["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schema } },
+        };
     }
 
     /// <summary>

@@ -24,6 +24,12 @@ internal static class ProblemResponses
             }
         }
 
+        // The function's own first: where it names a problem the host also answers, its description is the apt one.
+        foreach (var declared in function.Method.GetCustomAttributes<ProblemTypeAttribute>())
+        {
+            Add(declared.Status, declared.Slug, declared.When);
+        }
+
         Add(400, Problems.BadRequest, "a query parameter, header, route value or body member is wrong; parameter names it");
         if (hasBody)
         {
@@ -41,11 +47,6 @@ internal static class ProblemResponses
         if (function.RoutePattern!.Parameters.Count > 0)
         {
             Add(404, Problems.NotFound, "nothing exists at this path");
-        }
-
-        foreach (var declared in function.Method.GetCustomAttributes<ProblemTypeAttribute>())
-        {
-            Add(declared.Status, declared.Slug, declared.When);
         }
 
         Add(429, Problems.TooManyRequests, "the caller's requests per minute are used up (PLANT_RATE_LIMIT_PER_MINUTE); see Retry-After");
