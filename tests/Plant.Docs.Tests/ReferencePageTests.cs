@@ -108,13 +108,13 @@ public sealed class ReferencePageTests(LocalPlant plant) : IAsyncLifetime
         }
     }
 
-    /// <summary>Debian's Chromium, installed by scripts/chromium.sh (./plant test runs it).</summary>
+    /// <summary>Debian's Chromium, installed by scripts/test-tools.sh (./plant test runs it).</summary>
     private static string ChromiumPath()
     {
         var info = new ProcessStartInfo("bash", ["-c", "command -v chromium"]) { RedirectStandardOutput = true };
         using var process = Process.Start(info)!;
         var path = process.StandardOutput.ReadToEnd().Trim();
         process.WaitForExit();
-        return path.Length > 0 ? path : throw new InvalidOperationException("Chromium is missing: run scripts/chromium.sh (as root) or ./plant test.");
+        return path.Length > 0 ? path : throw new InvalidOperationException("Chromium is missing: run scripts/test-tools.sh (as root) or ./plant test.");
     }
 }
