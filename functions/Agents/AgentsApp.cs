@@ -11,6 +11,7 @@ using Plant.Core.Data;
 using Plant.Core.Embeddings;
 using Plant.Core.Paging;
 using Plant.Core.Trials;
+using Plant.Agents.Wire;
 using Plant.Hosting;
 
 namespace Plant.Agents;
@@ -46,5 +47,5 @@ public static class AgentsApp
         // Loads that index in the background at start-up, instead of on the first search; /readyz says how far.
         services.AddHostedService<SearchIndexWarmUp>();
         services.AddSingleton<IReadinessDetail, SearchReadiness>();
-    });
+    }, AgentsJson.Default);
 }

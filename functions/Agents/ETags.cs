@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Plant.Agents.Wire;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Net.Http.Headers;
 using Npgsql;
@@ -23,7 +24,7 @@ internal static class ETags
         Of($"{RepresentationVersion}|{catalogVersion}|{request.Path}|{QueryReader.Canonical(request)}");
 
     /// <summary>The ETag of an answer that does not follow the catalog (a trial): a hash of what it says.</summary>
-    public static EntityTagHeaderValue Content<T>(T value) => Of($"{RepresentationVersion}|{JsonSerializer.Serialize(value, JsonSerializerOptions.Web)}");
+    public static EntityTagHeaderValue Content<T>(T value) => Of($"{RepresentationVersion}|{JsonSerializer.Serialize(value, AgentsJson.Default.GetTypeInfo(typeof(T))!)}");
 
     /// <summary>
     /// The current catalog's ETag when <c>If-None-Match</c> already names it, so that the route answers 304 without

@@ -8,6 +8,7 @@ using Plant.Core.Embeddings;
 using Plant.Core.Genesis;
 using Plant.Core.Paging;
 using Plant.Core.Signing;
+using Plant.Genesis.Wire;
 using Plant.Hosting;
 
 namespace Plant.Genesis;
@@ -15,7 +16,7 @@ namespace Plant.Genesis;
 /// <summary>The Genesis function app: its functions and the services they need.</summary>
 public static class GenesisApp
 {
-    public static FunctionApp Definition { get; } = FunctionApp.FromAssembly("Genesis", typeof(GenesisApp).Assembly, Configure);
+    public static FunctionApp Definition { get; } = FunctionApp.FromAssembly("Genesis", typeof(GenesisApp).Assembly, Configure, GenesisJson.Default);
 
     private static void Configure(IServiceCollection services, IConfiguration configuration)
     {

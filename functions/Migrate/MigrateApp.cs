@@ -11,6 +11,7 @@ using Plant.Core.Migrations.Runs;
 using Plant.Core.Retention;
 using Plant.Core.Signing;
 using Plant.Hosting;
+using Plant.Migrate.Wire;
 using Plant.Migrate.Migrations;
 
 namespace Plant.Migrate;
@@ -19,7 +20,7 @@ namespace Plant.Migrate;
 public static class MigrateApp
 {
     public static FunctionApp Definition { get; } = FunctionApp
-        .FromAssembly("Migrate", typeof(MigrateApp).Assembly, ConfigureServices)
+        .FromAssembly("Migrate", typeof(MigrateApp).Assembly, ConfigureServices, MigrateJson.Default)
         .WithDefaultSettings(new Dictionary<string, string?>
         {
             [MigrationSettings.ScheduleSetting] = MigrationSettings.DefaultSchedule,

@@ -111,6 +111,8 @@ public static class FunctionHost
         builder.Services.Configure<HostOptions>(o => o.ShutdownTimeout = settings.ShutdownTimeout);
 
         var services = builder.Services;
+        // Every JSON body and answer goes through source-generated metadata: the apps', then the host's.
+        services.ConfigureHttpJsonOptions(o => o.SerializerOptions.TypeInfoResolverChain.Insert(0, HostJsonContext.ResolverFor(options.Apps)));
         services.AddSingleton(settings).AddSingleton(keys).TryAddSingleton(TimeProvider.System);
         services.AddSingleton(asserters);
         if (tokens is not null)

@@ -83,7 +83,7 @@ public sealed class ApplicationRoleTests(GenesisAsApplication app) : IClassFixtu
         using var request = TestHost.Request(method, path, key);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, options: JsonSerializerOptions.Web);
+            request.Content = TestJson.Content(body);
         }
 
         foreach (var (name, value) in headers)

@@ -87,9 +87,9 @@ public sealed class CertificateVerificationTests(GenesisDatabase db)
     public async Task A_statement_signed_by_a_key_genesis_does_not_know_fails_naming_the_key()
     {
         var certificate = await CertifiedIndustryAsync();
-        var statement = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Convert.FromBase64String(certificate.GetProperty("payload").GetString()!))!;
+        var statement = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Convert.FromBase64String(certificate.GetProperty("payload").GetString()!), TestJson.Options)!;
         using var other = TestSigningKeys.Other("other-key");
-        statement["keyId"] = JsonSerializer.SerializeToElement("other-key");
+        statement["keyId"] = JsonSerializer.SerializeToElement("other-key", TestJson.Options);
         var payload = Plant.Core.Canonical.CanonicalJson.SerializeValue(statement);
 
         var verification = await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/certificates/verify",

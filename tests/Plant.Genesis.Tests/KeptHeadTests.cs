@@ -3,6 +3,7 @@ using System.Text.Json;
 using Plant.Core.Audit;
 using Plant.Genesis.Tests.Support;
 using Plant.Hosting;
+using Plant.Testing;
 using Plant.Testing.Hosting;
 
 namespace Plant.Genesis.Tests;
@@ -79,7 +80,7 @@ public sealed class KeptHeadTests(ForgeableGenesis fixture) : IClassFixture<Forg
     public async Task A_kept_head_that_Plant_did_not_sign_is_not_extended()
     {
         var kept = (await VerifyAsync()).GetProperty("signedHead");
-        var head = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(kept.GetRawText())!;
+        var head = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(kept.GetRawText(), TestJson.Options)!;
 
         var otherHash = await VerifyAsync(With(head, "hash", new string('a', 64)));
         var otherKey = await VerifyAsync(With(head, "keyId", "k-not-ours"));
@@ -126,5 +127,5 @@ public sealed class KeptHeadTests(ForgeableGenesis fixture) : IClassFixture<Forg
         (body.GetProperty("keptHead").GetProperty("extends").GetBoolean(), body.GetProperty("keptHead").GetProperty("problem").GetString());
 
     private static Dictionary<string, JsonElement> With(Dictionary<string, JsonElement> head, string member, string value) =>
-        new(head) { [member] = JsonSerializer.SerializeToElement(value) };
+        new(head) { [member] = JsonSerializer.SerializeToElement(value, TestJson.Options) };
 }

@@ -38,7 +38,7 @@ public sealed class LocalKeyTests : PostgresDatabaseFixture
             await using var host = await TestHost.StartAsync(ConnectionString, GenesisApp.Definition, settings);
             var certificateId = await ScalarAsync<Guid>("select certificate_id from catalog.certificate limit 1");
             var request = TestHost.Request(HttpMethod.Post, "/api/v1/genesis/certificates/verify");
-            request.Content = System.Net.Http.Json.JsonContent.Create(new { certificateId });
+            request.Content = TestJson.Content(new { certificateId });
 
             var response = await host.Client.SendAsync(request);
 

@@ -31,9 +31,12 @@ public sealed record EntityResponse(
     DateTimeOffset UpdatedAt,
     string UpdatedBy)
 {
-    /// <summary>The draft's fields (name, description, the type's own), written beside the others.</summary>
+    /// <summary>
+    /// The draft's fields (name, description, the type's own), written beside the others. Filled, not set: the JSON
+    /// source generator binds an init-only property like a constructor parameter, which extension data cannot be.
+    /// </summary>
     [JsonExtensionData]
-    public IDictionary<string, JsonElement> Fields { get; init; } = new Dictionary<string, JsonElement>();
+    public IDictionary<string, JsonElement> Fields { get; } = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
 
     /// <summary>The report of the draft written, on a write's answer only.</summary>
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
@@ -41,11 +44,7 @@ public sealed record EntityResponse(
 
     public static EntityResponse From(EntityVersion version)
     {
-        // The draft serialises with its entityType discriminator first; the rest are its fields.
-        var fields = JsonSerializer.SerializeToElement(version.Content.Draft, CatalogJson.Options).EnumerateObject()
-            .Where(p => p.Name != "entityType")
-            .ToDictionary(p => p.Name, p => p.Value, StringComparer.Ordinal);
-        return new EntityResponse(
+        var response = new EntityResponse(
             version.EntityId,
             version.EntityType.SchemaName(),
             version.Version,
@@ -63,10 +62,15 @@ public sealed record EntityResponse(
             version.CreatedAt,
             version.CreatedBy,
             version.UpdatedAt,
-            version.UpdatedBy)
+            version.UpdatedBy);
+
+        // The draft serialises with its entityType discriminator first; the rest are its fields.
+        foreach (var field in JsonSerializer.SerializeToElement(version.Content.Draft, CatalogJson.Options).EnumerateObject().Where(p => p.Name != "entityType"))
         {
-            Fields = fields,
-        };
+            response.Fields.Add(field.Name, field.Value);
+        }
+
+        return response;
     }
 }
 

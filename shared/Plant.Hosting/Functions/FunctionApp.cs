@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Text.Json.Serialization.Metadata;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -12,11 +13,12 @@ namespace Plant.Hosting;
 /// </summary>
 public sealed class FunctionApp
 {
-    public FunctionApp(string name, IEnumerable<Type> functionTypes, Action<IServiceCollection, IConfiguration>? configureServices = null)
+    public FunctionApp(string name, IEnumerable<Type> functionTypes, Action<IServiceCollection, IConfiguration>? configureServices = null, IJsonTypeInfoResolver? json = null)
     {
         Name = name;
         FunctionTypes = [.. functionTypes];
         ConfigureServices = configureServices ?? ((_, _) => { });
+        Json = json;
     }
 
     public string Name { get; }
@@ -26,6 +28,12 @@ public sealed class FunctionApp
     public Action<IServiceCollection, IConfiguration> ConfigureServices { get; }
 
     /// <summary>
+    /// The source-generated JSON metadata of the app's bodies, answers and problem members (a JsonSerializerContext):
+    /// the host reads and writes JSON with it before its own, with no reflection.
+    /// </summary>
+    public IJsonTypeInfoResolver? Json { get; }
+
+    /// <summary>
     /// Settings the app falls back to when neither the environment nor local.settings.json sets them, such as the
     /// default of a <c>%Setting%</c> timer schedule. They sit below every other configuration source.
     /// </summary>
@@ -33,14 +41,14 @@ public sealed class FunctionApp
 
     /// <summary>This app with <see cref="DefaultSettings"/>.</summary>
     public FunctionApp WithDefaultSettings(IReadOnlyDictionary<string, string?> defaults) =>
-        new(Name, FunctionTypes, ConfigureServices) { DefaultSettings = defaults };
+        new(Name, FunctionTypes, ConfigureServices, Json) { DefaultSettings = defaults };
 
     /// <summary>Every class in the assembly that has a <see cref="FunctionAttribute"/> method.</summary>
-    public static FunctionApp FromAssembly(string name, Assembly assembly, Action<IServiceCollection, IConfiguration>? configureServices = null)
+    public static FunctionApp FromAssembly(string name, Assembly assembly, Action<IServiceCollection, IConfiguration>? configureServices = null, IJsonTypeInfoResolver? json = null)
     {
         ArgumentNullException.ThrowIfNull(assembly);
         var types = assembly.GetTypes().Where(t => t.IsClass && t.GetMethods(FunctionIndexer.MethodFlags)
             .Any(m => m.IsDefined(typeof(FunctionAttribute))));
-        return new FunctionApp(name, types, configureServices);
+        return new FunctionApp(name, types, configureServices, json);
     }
 }

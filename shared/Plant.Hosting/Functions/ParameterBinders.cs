@@ -57,7 +57,7 @@ internal static class ParameterBinders
             // habit) would otherwise turn into a body that no request can satisfy.
             return type.IsAbstract
                 ? throw Unbindable(function, name, $"a JSON body needs a concrete type, and {type.Name} is abstract (a logger comes from FunctionContext.GetLogger)")
-                : async i => await JsonBody.ReadAsync(i.Http!.Request, type, JsonBody.Options, i.Context.CancellationToken);
+                : async i => await JsonBody.ReadAsync(i.Http!.Request, type, JsonBody.HostOptions(i.Http.RequestServices), i.Context.CancellationToken);
         }
 
         throw Unbindable(function, name, "only the trigger, FunctionContext, CancellationToken, route values and one JSON body can be bound");

@@ -130,5 +130,5 @@ internal static class AdminEndpoints
         return (new SchedulerDelivery(name, text), occurrence.ToUniversalTime(), null);
     }
 
-    private sealed record AdminInvocation(string Function, string? InvocationId, string Status);
+    internal sealed record AdminInvocation(string Function, string? InvocationId, string Status);
 }

@@ -1,3 +1,4 @@
+using System.Text.Json.Serialization;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Routing;
@@ -14,15 +15,19 @@ internal static class HealthEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapGet("healthz", () => Results.Json(new { status = "alive" }));
+        endpoints.MapGet("healthz", () => TypedResults.Ok(new Alive("alive")));
         endpoints.MapGet("readyz", ReadyAsync);
     }
 
     private static async Task<IResult> ReadyAsync(ReadinessCheck readiness, IEnumerable<IReadinessDetail> details, CancellationToken cancellationToken) =>
         await readiness.IsReadyAsync(cancellationToken)
             ? details.Any()
-                ? Results.Json(new { status = "ready", details = details.ToDictionary(d => d.Name, d => d.Describe()) })
-                : Results.Json(new { status = "ready" })
+                ? TypedResults.Ok(new Ready("ready", details.ToDictionary(d => d.Name, d => d.Describe())))
+                : TypedResults.Ok(new Ready("ready", null))
             // No details: the reason (host name, user) is for the logs, not for whoever asks.
             : Problems.Result(StatusCodes.Status503ServiceUnavailable, Problems.Unavailable, "Not ready", "The database is not reachable.");
+
+    internal sealed record Alive(string Status);
+
+    internal sealed record Ready(string Status, [property: JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)] Dictionary<string, string>? Details);
 }

@@ -5,6 +5,9 @@ using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Options;
 
 namespace Plant.Hosting;
 
@@ -17,22 +20,33 @@ namespace Plant.Hosting;
 /// </summary>
 public static class JsonBody
 {
-    // Before Options, which is made with it.
     private static readonly ConditionalWeakTable<JsonSerializerOptions, JsonSerializerOptions> s_strict = new();
-
-    /// <summary>Web names (camelCase), read strictly; what a body parameter is read with.</summary>
-    public static JsonSerializerOptions Options { get; } = Strict(JsonSerializerOptions.Web);
 
     private static readonly JsonDocumentOptions s_document = new() { AllowDuplicateProperties = false };
 
-    /// <summary>The body as <typeparamref name="T"/>; a missing body is a 400.</summary>
-    public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken ct) =>
-        (T)(await ReadAsync(request, typeof(T), Options, ct))!;
+    /// <summary>
+    /// The host's JSON options: web names (camelCase), with the apps' source-generated metadata before the host's
+    /// (<see cref="FunctionApp.Json"/>). What answers are written with, and, made strict, what bodies are read with.
+    /// </summary>
+    public static JsonSerializerOptions HostOptions(IServiceProvider? services) =>
+        services?.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions ?? JsonSerializerOptions.Web;
+
+    /// <summary>The body as <typeparamref name="T"/>, read with the host's options; a missing body is a 400.</summary>
+    public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return (T)(await ReadAsync(request, typeof(T), HostOptions(request.HttpContext.RequestServices), ct))!;
+    }
 
     /// <summary>The body as <typeparamref name="T"/>, or null when the request has none; a body of <c>null</c> is a 400.</summary>
     public static async Task<T?> ReadOptionalAsync<T>(HttpRequest request, CancellationToken ct)
-        where T : class =>
-        await ReadBytesAsync(request, optional: true, ct) is { } bytes ? (T)Deserialize(bytes, typeof(T), Options) : null;
+        where T : class
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        return await ReadBytesAsync(request, optional: true, ct) is { } bytes
+            ? (T)Deserialize(bytes, typeof(T), Strict(HostOptions(request.HttpContext.RequestServices)))
+            : null;
+    }
 
     /// <summary>The body as <paramref name="type"/>, read with <paramref name="options"/> made strict.</summary>
     public static async Task<object> ReadAsync(HttpRequest request, Type type, JsonSerializerOptions options, CancellationToken ct) =>
@@ -78,7 +92,7 @@ public static class JsonBody
     }
 
     /// <summary><paramref name="options"/> with this reader's strictness; made once per options instance.</summary>
-    private static JsonSerializerOptions Strict(JsonSerializerOptions options) =>
+    internal static JsonSerializerOptions Strict(JsonSerializerOptions options) =>
         s_strict.GetValue(options, static o => new JsonSerializerOptions(o)
         {
             AllowDuplicateProperties = false,

@@ -18,18 +18,25 @@ internal static class ApiDocs
     public const string PagePath = "/docs";
     public const string WriteArgument = "--openapi";
 
-    private static readonly JsonSerializerOptions s_indented = new() { WriteIndented = true };
-
     public static string DocumentPath(string app) => $"/openapi/{app.ToLowerInvariant()}.json";
 
-    public static byte[] Serialize(string app, IReadOnlyList<FunctionDescriptor> functions, string routePrefix) =>
-        JsonSerializer.SerializeToUtf8Bytes(OpenApiDocument.Build(app, functions, routePrefix), s_indented);
+    /// <summary>The app's document as indented UTF-8, its schemas made with <paramref name="json"/>: what the host really reads and writes.</summary>
+    public static byte[] Serialize(string app, IReadOnlyList<FunctionDescriptor> functions, string routePrefix, JsonSerializerOptions json)
+    {
+        using var buffer = new MemoryStream();
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Indented = true }))
+        {
+            OpenApiDocument.Build(app, functions, routePrefix, json).WriteTo(writer);
+        }
+
+        return buffer.ToArray();
+    }
 
     public static void Map(WebApplication host, IReadOnlyList<FunctionApp> apps, IReadOnlyList<FunctionDescriptor> functions, string routePrefix)
     {
         foreach (var app in apps)
         {
-            var document = new Lazy<byte[]>(() => Serialize(app.Name, functions, routePrefix));
+            var document = new Lazy<byte[]>(() => Serialize(app.Name, functions, routePrefix, JsonBody.HostOptions(host.Services)));
             host.MapGet(DocumentPath(app.Name), () => Results.Bytes(document.Value, "application/json"));
         }
 
@@ -64,7 +71,7 @@ internal static class ApiDocs
         foreach (var app in apps)
         {
             var file = apps.Count == 1 ? path : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{app.Name.ToLowerInvariant()}.openapi.json");
-            File.WriteAllBytes(file, Serialize(app.Name, functions, prefix));
+            File.WriteAllBytes(file, Serialize(app.Name, functions, prefix, Http.HostJsonContext.OptionsFor(apps)));
         }
 
         return 0;

@@ -34,7 +34,7 @@ public sealed record ApiParameter(
     double? Minimum = null,
     double? Maximum = null,
     int? MaxLength = null,
-    object? Default = null);
+    int? Default = null);
 
 /// <summary>A query parameter, a request header or a path value a function reads; unset numbers mean no bound.</summary>
 public abstract class ApiParameterAttribute(string name, ParameterLocation location, string description) : ApiParametersAttribute

@@ -24,12 +24,11 @@ internal static class OpenApiDocument
 {
     public const string Version = "3.1.1";
 
-    /// <summary>How answers are written (the web defaults); numbers as numbers, which is all a writer does.</summary>
-    private static readonly JsonSerializerOptions s_answers = new(JsonSerializerOptions.Web) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict };
-
-    public static JsonObject Build(string app, IReadOnlyList<FunctionDescriptor> functions, string routePrefix)
+    /// <summary>The document; answers' schemas are made with <paramref name="json"/> (the host's options), bodies' with them made strict.</summary>
+    public static JsonObject Build(string app, IReadOnlyList<FunctionDescriptor> functions, string routePrefix, JsonSerializerOptions json)
     {
-        var schemas = new SchemaComponents();
+        // An answer's numbers are numbers, whatever the options would accept when reading.
+        var schemas = new SchemaComponents(JsonBody.Strict(json), new JsonSerializerOptions(json) { NumberHandling = System.Text.Json.Serialization.JsonNumberHandling.Strict });
         var paths = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
         foreach (var function in functions.Where(f => f.Http is not null && f.AppName == app).OrderBy(f => f.Route, StringComparer.Ordinal))
         {
@@ -150,7 +149,7 @@ internal static class OpenApiDocument
             var response = new JsonObject { ["description"] = Reason(produced.StatusCode) };
             if (produced.Type is { } type && type != typeof(void))
             {
-                response["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.Reference(type, s_answers) } };
+                response["content"] = new JsonObject { ["application/json"] = new JsonObject { ["schema"] = schemas.Answer(type) } };
             }
 
             responses[produced.StatusCode.ToString(CultureInfo.InvariantCulture)] = response;
@@ -191,11 +190,11 @@ internal static class OpenApiDocument
         }
 
         var schema = types.Count == 1
-            ? schemas.Reference(types[0], JsonBody.Options)
+            ? schemas.Body(types[0])
             : new JsonObject
             {
                 // anyOf, not oneOf: the shapes overlap, and the function (by its route, say) decides which applies.
-                ["anyOf"] = new JsonArray([.. types.Select(t => schemas.Reference(t, JsonBody.Options))]),
+                ["anyOf"] = new JsonArray([.. types.Select(schemas.Body)]),
                 ["description"] = "One of these; the operation's description says which.",
             };
         return new JsonObject
@@ -257,7 +256,7 @@ internal static class OpenApiDocument
 
         if (parameter.Default is { } fallback)
         {
-            schema["default"] = JsonValue.Create(fallback);
+            schema["default"] = fallback;
         }
 
         var node = new JsonObject

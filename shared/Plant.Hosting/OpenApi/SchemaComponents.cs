@@ -8,7 +8,9 @@ namespace Plant.Hosting.OpenApi;
 /// The document's <c>components/schemas</c>: each body or answer type once, as System.Text.Json's exporter describes
 /// it under the options that actually (de)serialize it, referred to by <c>$ref</c>.
 /// </summary>
-internal sealed class SchemaComponents
+/// <param name="bodies">What request bodies are read with.</param>
+/// <param name="answers">What answers are written with.</param>
+internal sealed class SchemaComponents(JsonSerializerOptions bodies, JsonSerializerOptions answers)
 {
     public const string Problem = "Problem";
 
@@ -19,8 +21,14 @@ internal sealed class SchemaComponents
 
     public static JsonObject ReferenceTo(string name) => new() { ["$ref"] = "#/components/schemas/" + name };
 
+    /// <summary>A reference to the schema of <paramref name="type"/> as a request body.</summary>
+    public JsonObject Body(Type type) => Reference(type, bodies);
+
+    /// <summary>A reference to the schema of <paramref name="type"/> as an answer.</summary>
+    public JsonObject Answer(Type type) => Reference(type, answers);
+
     /// <summary>A reference to <paramref name="type"/>'s schema, added on first use.</summary>
-    public JsonObject Reference(Type type, JsonSerializerOptions options)
+    private JsonObject Reference(Type type, JsonSerializerOptions options)
     {
         if (!_names.TryGetValue(type, out var name))
         {

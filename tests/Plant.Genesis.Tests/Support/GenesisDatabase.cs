@@ -63,7 +63,7 @@ public sealed class GenesisDatabase : PostgresDatabaseFixture
         {
             request.Content = body is string text
                 ? new StringContent(text, System.Text.Encoding.UTF8, "application/json")
-                : JsonContent.Create(body, options: JsonSerializerOptions.Web);
+                : TestJson.Content(body);
         }
 
         foreach (var (name, value) in headers)

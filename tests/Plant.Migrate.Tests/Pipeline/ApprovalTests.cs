@@ -152,7 +152,7 @@ public sealed class ApprovalTests
     private static HttpRequestMessage Json(string path, object body)
     {
         var request = TestHost.Request(HttpMethod.Post, path, TestHost.MasterKey);
-        request.Content = System.Net.Http.Json.JsonContent.Create(body);
+        request.Content = TestJson.Content(body);
         return request;
     }
 }

@@ -69,7 +69,7 @@ internal static class MigrateHosts
         using var request = TestHost.Request(HttpMethod.Post, path, key);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = TestJson.Content(body);
         }
 
         using var response = await host.Client.SendAsync(request);
