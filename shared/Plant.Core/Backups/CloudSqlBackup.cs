@@ -3,6 +3,7 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Plant.Core.Configuration;
+using Plant.Core.Serialization;
 
 namespace Plant.Core.Backups;
 
@@ -54,7 +55,7 @@ public sealed class CloudSqlBackup : IDatabaseBackup
         var project = Uri.EscapeDataString(_instance.Project);
         try
         {
-            var body = new { description = $"plant {request.Description} (run {request.RunId})" };
+            var body = new BackupRunBody($"plant {request.Description} (run {request.RunId})");
             var operation = await SendAsync(HttpMethod.Post, $"v1/projects/{project}/instances/{Uri.EscapeDataString(_instance.Instance)}/backupRuns", body, timeout.Token);
             var delay = _options.PollInterval;
             while (operation.Status != "DONE")
@@ -78,14 +79,14 @@ public sealed class CloudSqlBackup : IDatabaseBackup
         }
     }
 
-    private async Task<Operation> SendAsync(HttpMethod method, string path, object? body, CancellationToken ct)
+    private async Task<Operation> SendAsync(HttpMethod method, string path, BackupRunBody? body, CancellationToken ct)
     {
         var token = await _tokens.GetTokenAsync(ct);
         using var request = new HttpRequestMessage(method, new Uri(_api, path));
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body);
+            request.Content = JsonContent.Create(body, CoreJsonContext.Default.BackupRunBody);
         }
 
         string text;
@@ -131,6 +132,9 @@ public sealed class CloudSqlBackup : IDatabaseBackup
             return "(no error details)";
         }
     }
+
+    /// <summary>The body of <c>POST .../backupRuns</c>.</summary>
+    internal sealed record BackupRunBody(string Description);
 
     /// <summary>The parts of a Cloud SQL operation this needs.</summary>
     private sealed record Operation(string Name, string Status, IReadOnlyList<string> Errors, string? BackupId)

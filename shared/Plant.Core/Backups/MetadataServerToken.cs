@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
+using Plant.Core.Serialization;
 
 namespace Plant.Core.Backups;
 
@@ -45,7 +46,7 @@ public sealed class MetadataServerToken(HttpClient http, string metadataHost, Ti
                     throw new BackupException($"The metadata server at {metadataHost} answered {(int)response.StatusCode} to the token request.");
                 }
 
-                token = await response.Content.ReadFromJsonAsync<TokenResponse>(timeout.Token);
+                token = await response.Content.ReadFromJsonAsync(CoreJsonContext.Default.TokenResponse, timeout.Token);
             }
             catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || e is OperationCanceledException && !ct.IsCancellationRequested)
             {
@@ -67,7 +68,7 @@ public sealed class MetadataServerToken(HttpClient http, string metadataHost, Ti
         }
     }
 
-    private sealed record TokenResponse(
+    internal sealed record TokenResponse(
         [property: JsonPropertyName("access_token")] string AccessToken,
         [property: JsonPropertyName("expires_in")] int ExpiresIn);
 }

@@ -1,6 +1,8 @@
+using System.Diagnostics.CodeAnalysis;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using System.Text.Json.Serialization.Metadata;
 
 namespace Plant.Core.Canonical;
 
@@ -35,11 +37,25 @@ public static class CanonicalJson
     }
 
     /// <summary>
-    /// Serialises <paramref name="value"/> with System.Text.Json (its names, converters and options), then
-    /// canonicalises the result. Named apart from <see cref="Serialize(JsonNode?)"/> so that a node is never taken
-    /// for a CLR value.
+    /// Serialises <paramref name="value"/> with System.Text.Json (its names, converters and options, from
+    /// source-generated metadata), then canonicalises the result. Named apart from <see cref="Serialize(JsonNode?)"/>
+    /// so that a node is never taken for a CLR value.
     /// </summary>
     /// <exception cref="CanonicalJsonException">The serialised value cannot be canonicalised (a duplicate name, say).</exception>
+    public static byte[] SerializeValue<T>(T value, JsonTypeInfo<T> typeInfo)
+    {
+        using var document = JsonSerializer.SerializeToDocument(value, typeInfo);
+        return Serialize(document.RootElement);
+    }
+
+    /// <summary>
+    /// <see cref="SerializeValue{T}(T, JsonTypeInfo{T})"/> with metadata from <paramref name="options"/>, or by
+    /// reflection when they have none: not for trimmed or Native AOT apps, nor where reflection-based serialisation
+    /// is switched off.
+    /// </summary>
+    /// <exception cref="CanonicalJsonException">The serialised value cannot be canonicalised (a duplicate name, say).</exception>
+    [RequiresUnreferencedCode("Serialises by reflection unless the options carry source-generated metadata; use the JsonTypeInfo overload.")]
+    [RequiresDynamicCode("Serialises by reflection unless the options carry source-generated metadata; use the JsonTypeInfo overload.")]
     public static byte[] SerializeValue<T>(T value, JsonSerializerOptions? options = null)
     {
         using var document = JsonSerializer.SerializeToDocument(value, options);

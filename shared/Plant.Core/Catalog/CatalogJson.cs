@@ -1,5 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+using Plant.Core.Serialization;
 
 namespace Plant.Core.Catalog;
 
@@ -9,6 +11,7 @@ public static class CatalogJson
     /// <summary>
     /// Web defaults (camelCase), strict like the function host's body binding (unknown properties and nulls where
     /// the record allows none are errors), and the <c>entityType</c> discriminator accepted in any position.
+    /// Metadata for the drafts only, source-generated (<see cref="PlantCoreJsonContext"/>).
     /// </summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
@@ -16,7 +19,15 @@ public static class CatalogJson
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         AllowOutOfOrderMetadataProperties = true,
+        TypeInfoResolver = PlantCoreJsonContext.Default,
     };
+
+    /// <summary>
+    /// <see cref="EntityDraft"/> under <see cref="Options"/> (cached by them), for the <c>JsonSerializer</c> overloads
+    /// that take metadata rather than options. Not <c>PlantCoreJsonContext.Default.EntityDraft</c>: that one is bound to
+    /// the context's web defaults, without the strictness.
+    /// </summary>
+    public static JsonTypeInfo<EntityDraft> DraftTypeInfo => (JsonTypeInfo<EntityDraft>)Options.GetTypeInfo(typeof(EntityDraft));
 
     /// <summary>An empty JSON object, the default attributes of a draft.</summary>
     public static JsonElement EmptyObject { get; } = JsonElement.Parse("{}");
@@ -30,7 +41,7 @@ public static class CatalogJson
     {
         try
         {
-            return await JsonSerializer.DeserializeAsync<EntityDraft>(utf8Json, Options, ct)
+            return await JsonSerializer.DeserializeAsync(utf8Json, DraftTypeInfo, ct)
                 ?? throw new JsonException("The body must be a JSON object, not null.");
         }
         catch (NotSupportedException e)
@@ -44,7 +55,7 @@ public static class CatalogJson
     {
         try
         {
-            return JsonSerializer.Deserialize<EntityDraft>(json, Options)
+            return JsonSerializer.Deserialize(json, DraftTypeInfo)
                 ?? throw new JsonException("The body must be a JSON object, not null.");
         }
         catch (NotSupportedException e)

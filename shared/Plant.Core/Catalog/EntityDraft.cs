@@ -14,6 +14,8 @@ namespace Plant.Core.Catalog;
 /// <c>team</c>, <c>agent</c>), read wherever it stands with <see cref="CatalogJson.Options"/>.
 /// A missing property keeps its default (empty text, no tags, no attributes) so that the constitution, not the
 /// JSON reader, reports it; prices are <see cref="decimal"/>, so no floating-point value enters a signed payload.
+/// Source-generated metadata sets every init-only property, a missing one to its type's default (dotnet/runtime#84484):
+/// <see cref="IJsonOnDeserialized.OnDeserialized"/> puts the defaults back, and is called by the serializer alone.
 /// </remarks>
 [JsonPolymorphic(TypeDiscriminatorPropertyName = "entityType", UnknownDerivedTypeHandling = JsonUnknownDerivedTypeHandling.FailSerialization)]
 [JsonDerivedType(typeof(IndustryDraft), "industry")]
@@ -21,8 +23,13 @@ namespace Plant.Core.Catalog;
 [JsonDerivedType(typeof(JobRoleDraft), "job_role")]
 [JsonDerivedType(typeof(TeamDraft), "team")]
 [JsonDerivedType(typeof(AgentDraft), "agent")]
-public abstract record EntityDraft
+public abstract record EntityDraft : IJsonOnDeserialized
 {
+    private string _name = "";
+    private string _description = "";
+    private IReadOnlyList<string> _tags = [];
+    private JsonElement _attributes = CatalogJson.EmptyObject;
+
     private protected EntityDraft(EntityType entityType) => EntityType = entityType;
 
     /// <summary>The entity's type; in JSON it is the <c>entityType</c> discriminator, not a property.</summary>
@@ -30,16 +37,30 @@ public abstract record EntityDraft
     public EntityType EntityType { get; }
 
     /// <summary>The entity's name, unique per type among current entities.</summary>
-    public string Name { get; init; } = "";
+    public string Name { get => _name; init => _name = value; }
 
     /// <summary>What the entity is, in prose: searched and shown to customers.</summary>
-    public string Description { get; init; } = "";
+    public string Description { get => _description; init => _description = value; }
 
     /// <summary>Free labels.</summary>
-    public IReadOnlyList<string> Tags { get; init; } = [];
+    public IReadOnlyList<string> Tags { get => _tags; init => _tags = value; }
 
     /// <summary>Free attributes: a JSON object (<c>catalog.entity_version.attributes</c>); an undefined value means none.</summary>
-    public JsonElement Attributes { get; init; } = CatalogJson.EmptyObject;
+    public JsonElement Attributes { get => _attributes; init => _attributes = value; }
+
+    void IJsonOnDeserialized.OnDeserialized() => RestoreDefaults();
+
+    /// <summary>Gives the properties a payload left out their defaults again (see the remarks).</summary>
+    private protected virtual void RestoreDefaults()
+    {
+        _name ??= "";
+        _description ??= "";
+        _tags ??= [];
+        if (_attributes.ValueKind == JsonValueKind.Undefined)
+        {
+            _attributes = CatalogJson.EmptyObject;
+        }
+    }
 }
 
 /// <summary>An industry: the sector that job roles and agents work in.</summary>
@@ -53,20 +74,38 @@ public sealed record IndustryDraft() : EntityDraft(EntityType.Industry)
 public sealed record SkillDraft() : EntityDraft(EntityType.Skill)
 {
     /// <summary>One of <see cref="CatalogValues.SkillCategories"/>.</summary>
-    public string Category { get; init; } = "";
+    public string Category { get => _category; init => _category = value; }
+
+    private string _category = "";
+
+    private protected override void RestoreDefaults()
+    {
+        base.RestoreDefaults();
+        _category ??= "";
+    }
 }
 
 /// <summary>A job role in one industry, requiring skills.</summary>
 public sealed record JobRoleDraft() : EntityDraft(EntityType.JobRole)
 {
     /// <summary>One of <see cref="CatalogValues.Seniorities"/>.</summary>
-    public string Seniority { get; init; } = "";
+    public string Seniority { get => _seniority; init => _seniority = value; }
 
     /// <summary>The industry entity the role belongs to.</summary>
     public Guid? IndustryId { get; init; }
 
     /// <summary>The skill entities the role requires: at least one, each certified.</summary>
-    public IReadOnlyList<Guid> RequiredSkillIds { get; init; } = [];
+    public IReadOnlyList<Guid> RequiredSkillIds { get => _requiredSkillIds; init => _requiredSkillIds = value; }
+
+    private string _seniority = "";
+    private IReadOnlyList<Guid> _requiredSkillIds = [];
+
+    private protected override void RestoreDefaults()
+    {
+        base.RestoreDefaults();
+        _seniority ??= "";
+        _requiredSkillIds ??= [];
+    }
 }
 
 /// <summary>A team of agents who share a job role.</summary>
@@ -76,7 +115,15 @@ public sealed record TeamDraft() : EntityDraft(EntityType.Team)
     public Guid? JobRoleId { get; init; }
 
     /// <summary>The agent entities in the team: at least one, each certified.</summary>
-    public IReadOnlyList<Guid> MemberAgentIds { get; init; } = [];
+    public IReadOnlyList<Guid> MemberAgentIds { get => _memberAgentIds; init => _memberAgentIds = value; }
+
+    private IReadOnlyList<Guid> _memberAgentIds = [];
+
+    private protected override void RestoreDefaults()
+    {
+        base.RestoreDefaults();
+        _memberAgentIds ??= [];
+    }
 }
 
 /// <summary>An agent offered on the marketplace.</summary>
@@ -92,14 +139,26 @@ public sealed record AgentDraft() : EntityDraft(EntityType.Agent)
     public Guid? TeamId { get; init; }
 
     /// <summary>The skill entities the agent holds: at least those its job role requires.</summary>
-    public IReadOnlyList<Guid> SkillIds { get; init; } = [];
+    public IReadOnlyList<Guid> SkillIds { get => _skillIds; init => _skillIds = value; }
 
     /// <summary>One of <see cref="CatalogValues.Availabilities"/>.</summary>
-    public string Availability { get; init; } = CatalogValues.DefaultAvailability;
+    public string Availability { get => _availability; init => _availability = value; }
 
     /// <summary>The hourly price, at most two decimal places (<c>numeric(10, 2)</c>).</summary>
     public decimal? PricePerHour { get; init; }
 
     /// <summary>The ISO 4217 currency code of <see cref="PricePerHour"/>.</summary>
-    public string Currency { get; init; } = CatalogValues.DefaultCurrency;
+    public string Currency { get => _currency; init => _currency = value; }
+
+    private IReadOnlyList<Guid> _skillIds = [];
+    private string _availability = CatalogValues.DefaultAvailability;
+    private string _currency = CatalogValues.DefaultCurrency;
+
+    private protected override void RestoreDefaults()
+    {
+        base.RestoreDefaults();
+        _skillIds ??= [];
+        _availability ??= CatalogValues.DefaultAvailability;
+        _currency ??= CatalogValues.DefaultCurrency;
+    }
 }

@@ -1,9 +1,11 @@
 using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
 using Npgsql;
 using NpgsqlTypes;
 using Plant.Core.Audit;
 using Plant.Core.Catalog;
 using Plant.Core.Constitution;
+using Plant.Core.Serialization;
 using Plant.Core.Signing;
 
 namespace Plant.Core.Genesis;
@@ -119,7 +121,7 @@ public sealed class Certifier
         if (recomputed != current.ContentHash)
         {
             var detail = $"Version {current.Version} no longer hashes to its recorded content hash ({current.ContentHash}; its rows now give {recomputed}): it was changed outside Genesis, and is not certified.";
-            await AppendAsync(transaction, actor, "entity.certification_failed", current, new { reason = "content-hash-mismatch", recordedHash = current.ContentHash, recomputedHash = recomputed }, ct);
+            await AppendAsync(transaction, actor, "entity.certification_failed", current, new HashMismatchDetails("content-hash-mismatch", current.ContentHash, recomputed), CoreJsonContext.Default.HashMismatchDetails, ct);
             return new CertifyResult(CertifyOutcome.Tampered) { Entity = current, Detail = detail };
         }
 
@@ -142,7 +144,7 @@ public sealed class Certifier
             }
 
             await AppendAsync(transaction, actor, "entity.certification_failed", current,
-                new { reason = "constitution", violations = ViolationsJson.Summary(report) }, ct);
+                new RejectedDetails("constitution", ViolationsJson.Summary(report)), CoreJsonContext.Default.RejectedDetails, ct);
             return new CertifyResult(CertifyOutcome.Rejected) { Entity = rejected, Report = report };
         }
 
@@ -176,7 +178,8 @@ public sealed class Certifier
         }
 
         await AppendAsync(transaction, actor, "entity.certified", current,
-            new { certificateId = certificate.CertificateId, keyId = certificate.KeyId, issuedAt = Certificate.FormatTime(certificate.IssuedAt), warnings = ViolationsJson.Summary(report) }, ct);
+            new CertifiedDetails(certificate.CertificateId, certificate.KeyId, Certificate.FormatTime(certificate.IssuedAt), ViolationsJson.Summary(report)),
+            CoreJsonContext.Default.CertifiedDetails, ct);
         return new CertifyResult(CertifyOutcome.Issued) { Entity = certified, Certificate = certificate, Report = report };
     }
 
@@ -209,21 +212,30 @@ public sealed class Certifier
         return command;
     }
 
-    private Task<AuditEntry> AppendAsync(NpgsqlTransaction transaction, string actor, string action, EntityVersion version, object details, CancellationToken ct)
+    private Task<AuditEntry> AppendAsync<TDetails>(NpgsqlTransaction transaction, string actor, string action, EntityVersion version,
+        TDetails details, JsonTypeInfo<TDetails> detailsInfo, CancellationToken ct)
     {
-        var json = JsonSerializer.SerializeToElement(details, JsonSerializerOptions.Web);
+        var json = JsonSerializer.SerializeToElement(details, detailsInfo);
+        var context = CoreJsonContext.Default;
         var merged = new Dictionary<string, JsonElement>
         {
-            ["entityType"] = JsonSerializer.SerializeToElement(version.EntityType.SchemaName()),
-            ["version"] = JsonSerializer.SerializeToElement(version.Version),
-            ["versionId"] = JsonSerializer.SerializeToElement(version.VersionId),
-            ["contentHash"] = JsonSerializer.SerializeToElement(version.ContentHash),
+            ["entityType"] = JsonSerializer.SerializeToElement(version.EntityType.SchemaName(), context.String),
+            ["version"] = JsonSerializer.SerializeToElement(version.Version, context.Int32),
+            ["versionId"] = JsonSerializer.SerializeToElement(version.VersionId, context.Guid),
+            ["contentHash"] = JsonSerializer.SerializeToElement(version.ContentHash, context.String),
         };
         foreach (var property in json.EnumerateObject())
         {
             merged[property.Name] = property.Value;
         }
 
-        return _audit.AppendAsync(new AuditRecord(actor, action, version.EntityId, JsonSerializer.SerializeToElement(merged)), transaction, ct);
+        return _audit.AppendAsync(new AuditRecord(actor, action, version.EntityId, JsonSerializer.SerializeToElement(merged, context.DictionaryStringJsonElement)), transaction, ct);
     }
+
+    // What the audit entries of a certification hold besides the version (camelCase, as CoreJsonContext writes them).
+    internal sealed record HashMismatchDetails(string Reason, string RecordedHash, string RecomputedHash);
+
+    internal sealed record RejectedDetails(string Reason, ViolationsJson.ViolationSummary[] Violations);
+
+    internal sealed record CertifiedDetails(Guid CertificateId, string KeyId, string IssuedAt, ViolationsJson.ViolationSummary[] Warnings);
 }

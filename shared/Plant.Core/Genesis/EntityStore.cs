@@ -4,6 +4,7 @@ using NpgsqlTypes;
 using Plant.Core.Audit;
 using Plant.Core.Catalog;
 using Plant.Core.Embeddings;
+using Plant.Core.Serialization;
 
 namespace Plant.Core.Genesis;
 
@@ -225,14 +226,9 @@ public sealed class EntityStore
             changed = await WriteAndReadAsync(batch, type, entityId, ct);
         }
 
-        var details = JsonSerializer.SerializeToElement(new
-        {
-            entityType = type.SchemaName(),
-            version = changed.Version,
-            versionId = changed.VersionId,
-            from = current.Status.SchemaName(),
-            to = target.SchemaName(),
-        });
+        var details = JsonSerializer.SerializeToElement(
+            new LifecycleDetails(type.SchemaName(), changed.Version, changed.VersionId, current.Status.SchemaName(), target.SchemaName()),
+            CoreJsonContext.Default.LifecycleDetails);
         await _audit.AppendAsync(new AuditRecord(actor, "entity." + LifecycleRules.Action(change), entityId, details), transaction, ct);
         await transaction.CommitAsync(ct);
         return new EntityWriteResult(WriteOutcome.Written) { Entity = changed };
@@ -372,16 +368,17 @@ public sealed class EntityStore
         }
     }
 
-    private static JsonElement Details(EntityVersion version, DraftCheck check) => JsonSerializer.SerializeToElement(new
-    {
-        entityType = version.EntityType.SchemaName(),
-        version = version.Version,
-        versionId = version.VersionId,
-        contentHash = version.ContentHash,
-        previousHash = version.Content.PreviousHash,
-        status = version.Status.SchemaName(),
-        violations = ViolationsJson.Summary(check.Report),
-    });
+    private static JsonElement Details(EntityVersion version, DraftCheck check) => JsonSerializer.SerializeToElement(
+        new VersionDetails(version.EntityType.SchemaName(), version.Version, version.VersionId, version.ContentHash,
+            version.Content.PreviousHash, version.Status.SchemaName(), ViolationsJson.Summary(check.Report)),
+        CoreJsonContext.Default.VersionDetails);
+
+    /// <summary>The audit details of a lifecycle change (camelCase, as <see cref="CoreJsonContext"/> writes them).</summary>
+    internal sealed record LifecycleDetails(string EntityType, int Version, Guid VersionId, string From, string To);
+
+    /// <summary>The audit details of a created or amended version.</summary>
+    internal sealed record VersionDetails(string EntityType, int Version, Guid VersionId, string ContentHash, string? PreviousHash,
+        string Status, ViolationsJson.ViolationSummary[] Violations);
 
     internal static NpgsqlBatchCommand Command(string sql, params (string Name, object? Value)[] parameters)
     {

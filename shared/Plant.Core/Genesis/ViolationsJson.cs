@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Plant.Core.Constitution;
+using Plant.Core.Serialization;
 
 namespace Plant.Core.Genesis;
 
@@ -10,13 +11,16 @@ public static class ViolationsJson
     public static string Serialize(ValidationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return JsonSerializer.Serialize(report.Violations, JsonSerializerOptions.Web);
+        return JsonSerializer.Serialize(report.Violations, PlantCoreJsonContext.Default.IReadOnlyListViolation);
     }
 
     /// <summary>What an audit entry keeps of a report: rule, severity and field of each violation (the messages are in the rules).</summary>
-    public static object[] Summary(ValidationReport report)
+    internal static ViolationSummary[] Summary(ValidationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return [.. report.Violations.Select(v => new { ruleId = v.RuleId, severity = v.Severity, field = v.Field })];
+        return [.. report.Violations.Select(v => new ViolationSummary(v.RuleId, v.Severity, v.Field))];
     }
+
+    /// <summary>One violation in an audit entry: <c>{ ruleId, severity, field }</c>.</summary>
+    internal sealed record ViolationSummary(string RuleId, Severity Severity, string Field);
 }

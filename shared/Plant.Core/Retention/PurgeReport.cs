@@ -106,7 +106,8 @@ public sealed record PurgeReport
                 rows[table] = count;
             }
 
-            steps.Add(new JsonObject
+            // As a node, not the generic Add<T> that would wrap a value by reflection.
+            steps.Add((JsonNode)new JsonObject
             {
                 ["name"] = step.Name,
                 ["outcome"] = Name(step.Outcome),

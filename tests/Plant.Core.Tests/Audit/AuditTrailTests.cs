@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Core.Audit;
@@ -16,7 +17,8 @@ public sealed class AuditTrailTests(AuditDatabase db) : IClassFixture<AuditDatab
     public async Task Each_entry_holds_its_canonical_JSON_and_hashes_it_after_the_previous_hash()
     {
         var entityId = Guid.NewGuid();
-        var details = JsonSerializer.SerializeToElement(new { version = 2, contentHash = new string('a', 64), note = "é\"x" });
+        var details = JsonSerializer.SerializeToElement(
+            new JsonObject { ["version"] = 2, ["contentHash"] = new string('a', 64), ["note"] = "é\"x" }, TestJsonContext.Default.JsonObject);
 
         var first = await db.Trail.AppendAsync(new AuditRecord("function-1", "entity.certified", entityId, details), CancellationToken.None);
         var second = await db.Trail.AppendAsync(new AuditRecord("master", "entity.suspended"), CancellationToken.None);
@@ -150,7 +152,7 @@ public sealed class AuditTrailTests(AuditDatabase db) : IClassFixture<AuditDatab
 
         await Assert.ThrowsAsync<ArgumentException>(() => db.Trail.AppendAsync(new AuditRecord(actor, action), CancellationToken.None));
         await Assert.ThrowsAsync<ArgumentException>(() => db.Trail.AppendAsync(
-            new AuditRecord("tester", "entity.created", null, JsonSerializer.SerializeToElement(new[] { 1 })), CancellationToken.None));
+            new AuditRecord("tester", "entity.created", null, JsonElement.Parse("[1]")), CancellationToken.None));
 
         Assert.Equal(before, await db.ScalarAsync<long>("select sequence from genesis.audit_head"));
     }

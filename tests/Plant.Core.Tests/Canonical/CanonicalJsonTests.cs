@@ -168,7 +168,8 @@ public sealed class CanonicalJsonTests
     [Fact]
     public void Serialises_a_CLR_value_through_System_Text_Json()
     {
-        var canonical = CanonicalJson.SerializeValue(new { Zeta = 1.50m, Alpha = "é", Id = new Guid("00000000-0000-0000-0000-00000000000a") });
+        var canonical = CanonicalJson.SerializeValue(
+            new CanonicalSample(1.50m, "é", new Guid("00000000-0000-0000-0000-00000000000a")), TestJsonContext.Default.CanonicalSample);
 
         Assert.Equal("""{"Alpha":"é","Id":"00000000-0000-0000-0000-00000000000a","Zeta":1.5}""", Encoding.UTF8.GetString(canonical));
     }

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http.Features;
@@ -59,10 +60,14 @@ public sealed class FakeEmbeddingService : IAsyncDisposable
     /// items listed in reverse order (so that the client has to sort by index).
     /// </summary>
     public static Task Reversed(HttpContext context, string[] inputs) =>
-        context.Response.WriteAsJsonAsync(new
+        context.Response.WriteAsJsonAsync<JsonNode>(new JsonObject
         {
-            data = inputs.Select((text, index) => new { index, embedding = FeatureHashingEmbedder.Embed(text).Select(x => x * 3) }).Reverse(),
-        });
+            ["data"] = new JsonArray([.. inputs.Select((text, index) => (JsonNode)new JsonObject
+            {
+                ["index"] = index,
+                ["embedding"] = new JsonArray([.. FeatureHashingEmbedder.Embed(text).Select(x => (JsonNode)(x * 3))]),
+            }).Reverse()]),
+        }, TestJsonContext.Default.JsonNode);
 
     public async ValueTask DisposeAsync()
     {

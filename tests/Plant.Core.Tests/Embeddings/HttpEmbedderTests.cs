@@ -1,5 +1,6 @@
 using System.Net;
 using System.Net.Sockets;
+using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
 using Plant.Core.Embeddings;
 
@@ -26,10 +27,10 @@ public sealed class HttpEmbedderTests
             Timeout = timeout ?? TimeSpan.FromSeconds(10),
         });
 
-    private static Task Answer(HttpContext context, int status, object body)
+    private static Task Answer(HttpContext context, int status, JsonObject body)
     {
         context.Response.StatusCode = status;
-        return context.Response.WriteAsJsonAsync(body);
+        return context.Response.WriteAsJsonAsync<JsonNode>(body, TestJsonContext.Default.JsonNode);
     }
 
     [Fact]
@@ -96,7 +97,7 @@ public sealed class HttpEmbedderTests
     {
         // Some services quote the refused key in their error body.
         await using var service = await FakeEmbeddingService.StartAsync(
-            (context, _) => Answer(context, 500, new { error = $"model crashed while serving key {ApiKey}" }));
+            (context, _) => Answer(context, 500, new JsonObject { ["error"] = $"model crashed while serving key {ApiKey}" }));
 
         var error = await Assert.ThrowsAsync<EmbedderException>(() => Embedder(service).EmbedAsync(["payroll"], default));
 
@@ -110,7 +111,10 @@ public sealed class HttpEmbedderTests
     public async Task An_embedding_of_the_wrong_size_is_refused()
     {
         await using var service = await FakeEmbeddingService.StartAsync(
-            (context, inputs) => Answer(context, 200, new { data = inputs.Select((_, index) => new { index, embedding = new[] { 1f, 2f, 3f } }) }));
+            (context, inputs) => Answer(context, 200, new JsonObject
+            {
+                ["data"] = new JsonArray([.. inputs.Select((_, index) => (JsonNode)new JsonObject { ["index"] = index, ["embedding"] = new JsonArray(1f, 2f, 3f) })]),
+            }));
 
         var error = await Assert.ThrowsAsync<EmbedderException>(() => Embedder(service).EmbedAsync(["payroll"], default));
 

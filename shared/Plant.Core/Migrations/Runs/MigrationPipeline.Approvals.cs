@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Plant.Core.Audit;
+using Plant.Core.Serialization;
 
 namespace Plant.Core.Migrations.Runs;
 
@@ -37,17 +38,15 @@ public sealed partial class MigrationPipeline
                 var now = _time.GetUtcNow();
                 var approval = new MigrationApproval(Guid.NewGuid(), plan.Operation, plan.TargetVersion, plan.Checksum, [.. plan.Migrations.Select(m => m.Version)],
                     request.ApprovedBy.Trim(), string.IsNullOrWhiteSpace(request.Note) ? null : request.Note.Trim(), now, now + _settings.Migrations.ApprovalLifetime, null, null);
-                var details = JsonSerializer.SerializeToElement(new
-                {
-                    approvalId = approval.Id,
-                    approvedBy = approval.ApprovedBy,
-                    operation = MigrationRuns.Name(approval.Operation),
-                    targetVersion = approval.TargetVersion,
-                    planChecksum = approval.PlanChecksum,
-                    versions = approval.Versions,
-                    note = approval.Note,
-                    expiresAt = approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture),
-                });
+                var details = JsonSerializer.SerializeToElement(new ApprovedDetails(
+                    approval.Id,
+                    approval.ApprovedBy,
+                    MigrationRuns.Name(approval.Operation),
+                    approval.TargetVersion,
+                    approval.PlanChecksum,
+                    approval.Versions,
+                    approval.Note,
+                    approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)), CoreJsonContext.Default.ApprovedDetails);
 
                 // The approval and its audit entry commit together: an approval is never stored unrecorded. The append
                 // is the transaction's last statement, as the audit trail asks.

@@ -5,6 +5,7 @@ using Npgsql;
 using Plant.Core.Audit;
 using Plant.Core.Backups;
 using Plant.Core.Configuration;
+using Plant.Core.Serialization;
 using Plant.Core.Migrations.Smoke;
 
 namespace Plant.Core.Migrations.Runs;
@@ -400,24 +401,22 @@ public sealed partial class MigrationPipeline
     private async Task<MigrationRunReport> RecordAsync(NpgsqlConnection connection, MigrationRunReport report)
     {
         // Not cancellable: a run cut short is recorded all the same.
-        var details = JsonSerializer.SerializeToElement(new
-        {
-            runId = report.RunId,
-            trigger = MigrationRuns.Name(report.Trigger),
-            outcome = MigrationRuns.Name(report.Outcome),
-            environment = MigrationRuns.Name(report.Environment),
-            fromVersion = report.FromVersion,
-            toVersion = report.ToVersion,
-            targetVersion = report.TargetVersion,
-            planChecksum = report.PlanChecksum,
-            drops = report.Drops.Select(d => new { table = d.Table, rows = d.Rows }),
-            ran = report.Ran,
-            undone = report.Undone,
-            approvalId = report.ApprovalId,
-            backup = report.Backup?.Location,
-            failureStage = (report.UndoFailure ?? report.Failure) is { } failure ? MigrationRuns.Name(failure.Stage) : null,
-            message = report.Message,
-        });
+        var details = JsonSerializer.SerializeToElement(new RunDetails(
+            report.RunId,
+            MigrationRuns.Name(report.Trigger),
+            MigrationRuns.Name(report.Outcome),
+            MigrationRuns.Name(report.Environment),
+            report.FromVersion,
+            report.ToVersion,
+            report.TargetVersion,
+            report.PlanChecksum,
+            [.. report.Drops.Select(d => new DropDetails(d.Table, d.Rows))],
+            report.Ran,
+            report.Undone,
+            report.ApprovalId,
+            report.Backup?.Location,
+            (report.UndoFailure ?? report.Failure) is { } failure ? MigrationRuns.Name(failure.Stage) : null,
+            report.Message), CoreJsonContext.Default.RunDetails);
         var action = $"migration.{MigrationRuns.Name(report.Operation)}.{MigrationRuns.Name(report.Outcome)}";
         var (entry, problem) = await AppendAuditAsync(connection, report.RequestedBy, action, details);
         report = report with { AuditEntry = entry, AuditProblem = problem };
@@ -538,4 +537,18 @@ public sealed partial class MigrationPipeline
             return report;
         }
     }
+
+    /// <summary>The audit details of a recorded run (camelCase, as <see cref="CoreJsonContext"/> writes them).</summary>
+    internal sealed record RunDetails(
+        Guid RunId, string Trigger, string Outcome, string Environment, int FromVersion, int ToVersion, int? TargetVersion,
+        string? PlanChecksum, DropDetails[] Drops, IReadOnlyList<int> Ran, IReadOnlyList<int> Undone, Guid? ApprovalId,
+        string? Backup, string? FailureStage, string Message);
+
+    /// <summary>A table a run's plan drops, as its audit entry lists it.</summary>
+    internal sealed record DropDetails(string Table, long Rows);
+
+    /// <summary>The audit details of an approval.</summary>
+    internal sealed record ApprovedDetails(
+        Guid ApprovalId, string ApprovedBy, string Operation, int TargetVersion, string PlanChecksum, IReadOnlyList<int> Versions,
+        string? Note, string ExpiresAt);
 }

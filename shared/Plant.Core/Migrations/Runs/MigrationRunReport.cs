@@ -90,8 +90,19 @@ public sealed record MigrationFailure(MigrationFailureStage Stage, int? Version,
 /// The record of one run of the migration pipeline: stored in <c>plant_migrations.runs</c>, returned by the routes
 /// and printed by the command line.
 /// </summary>
-public sealed record MigrationRunReport
+/// <remarks>
+/// Source-generated metadata sets every init-only property, a missing one to its type's default (dotnet/runtime#84484):
+/// <see cref="IJsonOnDeserialized.OnDeserialized"/> gives the lists left out of a stored report (an older one, say)
+/// their empty default again.
+/// </remarks>
+public sealed record MigrationRunReport : IJsonOnDeserialized
 {
+    private IReadOnlyList<PlannedMigration> _migrations = [];
+    private IReadOnlyList<DroppedTable> _drops = [];
+    private IReadOnlyList<int> _ran = [];
+    private IReadOnlyList<int> _undone = [];
+    private IReadOnlyList<SmokeCheckResult> _smokeChecks = [];
+
     public required Guid RunId { get; init; }
 
     public required MigrationTrigger Trigger { get; init; }
@@ -124,19 +135,19 @@ public sealed record MigrationRunReport
     public string? PlanChecksum { get; init; }
 
     /// <summary>The migrations the run was to apply (up) or roll back (down), in the order it would run them.</summary>
-    public IReadOnlyList<PlannedMigration> Migrations { get; init; } = [];
+    public IReadOnlyList<PlannedMigration> Migrations { get => _migrations; init => _migrations = value; }
 
     /// <summary>The tables the plan drops, with the rows they held before anything ran.</summary>
-    public IReadOnlyList<DroppedTable> Drops { get; init; } = [];
+    public IReadOnlyList<DroppedTable> Drops { get => _drops; init => _drops = value; }
 
     /// <summary>The versions whose scripts ran, in order: up scripts for an up run, down scripts for a down run.</summary>
-    public IReadOnlyList<int> Ran { get; init; } = [];
+    public IReadOnlyList<int> Ran { get => _ran; init => _ran = value; }
 
     /// <summary>
     /// The versions the run undid after a failure, in order: down scripts after an up run, up scripts again after
     /// a down run. After a failure they are <see cref="Ran"/> in reverse, unless undoing failed too.
     /// </summary>
-    public IReadOnlyList<int> Undone { get; init; } = [];
+    public IReadOnlyList<int> Undone { get => _undone; init => _undone = value; }
 
     /// <summary>The approval the run used up, if any.</summary>
     public Guid? ApprovalId { get; init; }
@@ -145,7 +156,7 @@ public sealed record MigrationRunReport
     public BackupResult? Backup { get; init; }
 
     /// <summary>Every smoke check, in the order it ran.</summary>
-    public IReadOnlyList<SmokeCheckResult> SmokeChecks { get; init; } = [];
+    public IReadOnlyList<SmokeCheckResult> SmokeChecks { get => _smokeChecks; init => _smokeChecks = value; }
 
     /// <summary>Why the run failed, for <see cref="MigrationRunOutcome.Failed"/>.</summary>
     public MigrationFailure? Failure { get; init; }
@@ -168,4 +179,13 @@ public sealed record MigrationRunReport
     /// <summary>True for the outcomes that count as a failed run (the timer reports them as failed, the command line exits 1).</summary>
     [JsonIgnore]
     public bool IsFailure => Outcome is MigrationRunOutcome.Failed or MigrationRunOutcome.Refused;
+
+    void IJsonOnDeserialized.OnDeserialized()
+    {
+        _migrations ??= [];
+        _drops ??= [];
+        _ran ??= [];
+        _undone ??= [];
+        _smokeChecks ??= [];
+    }
 }

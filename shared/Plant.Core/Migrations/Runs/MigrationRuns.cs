@@ -1,18 +1,39 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Npgsql;
 using NpgsqlTypes;
+using Plant.Core.Configuration;
+using Plant.Core.Serialization;
+using Plant.Core.Migrations.Smoke;
 
 namespace Plant.Core.Migrations.Runs;
 
 /// <summary>Reads and writes <c>plant_migrations.runs</c>: one row per recorded run, its report as JSON.</summary>
 public static class MigrationRuns
 {
-    /// <summary>How reports are stored: camelCase names, enums as kebab-case strings (<c>awaiting-approval</c>).</summary>
+    /// <summary>
+    /// How reports are stored: camelCase names, enums as kebab-case strings (<c>awaiting-approval</c>). Metadata for
+    /// <see cref="MigrationRunReport"/> only, source-generated (<see cref="PlantCoreJsonContext"/>); one string
+    /// converter per enum a report holds, as the generic converter is the one that needs no runtime code generation.
+    /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
     {
-        Converters = { new JsonStringEnumConverter(JsonNamingPolicy.KebabCaseLower) },
+        Converters =
+        {
+            new JsonStringEnumConverter<MigrationTrigger>(JsonNamingPolicy.KebabCaseLower),
+            new JsonStringEnumConverter<MigrationOperation>(JsonNamingPolicy.KebabCaseLower),
+            new JsonStringEnumConverter<MigrationRunOutcome>(JsonNamingPolicy.KebabCaseLower),
+            new JsonStringEnumConverter<MigrationFailureStage>(JsonNamingPolicy.KebabCaseLower),
+            new JsonStringEnumConverter<PlantEnvironment>(JsonNamingPolicy.KebabCaseLower),
+            new JsonStringEnumConverter<MigrationPolicy>(JsonNamingPolicy.KebabCaseLower),
+            new JsonStringEnumConverter<SmokeCheckStatus>(JsonNamingPolicy.KebabCaseLower),
+        },
+        TypeInfoResolver = PlantCoreJsonContext.Default,
     };
+
+    /// <summary><see cref="MigrationRunReport"/> under <see cref="JsonOptions"/> (cached by them), for the <c>JsonSerializer</c> overloads that take metadata.</summary>
+    public static JsonTypeInfo<MigrationRunReport> ReportTypeInfo => (JsonTypeInfo<MigrationRunReport>)JsonOptions.GetTypeInfo(typeof(MigrationRunReport));
 
     /// <summary>The name an enum value has in stored reports and in the <c>runs</c> table.</summary>
     public static string Name<T>(T value)
@@ -39,7 +60,7 @@ public static class MigrationRuns
         var reports = new List<MigrationRunReport>();
         while (await reader.ReadAsync(ct))
         {
-            reports.Add(JsonSerializer.Deserialize<MigrationRunReport>(reader.GetString(0), JsonOptions)!);
+            reports.Add(JsonSerializer.Deserialize(reader.GetString(0), ReportTypeInfo)!);
         }
 
         return reports;
@@ -63,7 +84,7 @@ public static class MigrationRuns
         command.Parameters.AddWithValue("operation", Name(interrupted.Operation));
         command.Parameters.AddWithValue("fromVersion", interrupted.FromVersion);
         command.Parameters.AddWithValue("message", interrupted.Message);
-        command.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(interrupted, JsonOptions) });
+        command.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(interrupted, ReportTypeInfo) });
         await command.ExecuteNonQueryAsync(ct);
     }
 
@@ -123,7 +144,7 @@ public static class MigrationRuns
         command.Parameters.AddWithValue("failureStage", (report.UndoFailure ?? report.Failure) is { } failure ? (object)Name(failure.Stage) : DBNull.Value);
         command.Parameters.AddWithValue("approvalId", (object?)report.ApprovalId ?? DBNull.Value);
         command.Parameters.AddWithValue("message", report.Message);
-        command.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(report, JsonOptions) });
+        command.Parameters.Add(new NpgsqlParameter("report", NpgsqlDbType.Jsonb) { Value = JsonSerializer.Serialize(report, ReportTypeInfo) });
         await command.ExecuteNonQueryAsync(ct);
     }
 
