@@ -64,7 +64,7 @@ public sealed class SearchModelTests(SeededCatalog catalog)
         {
             services.AddSingleton(embedder);
             AgentsApp.Definition.ConfigureServices(services, configuration);
-        }));
+        }, AgentsApp.Definition.Json));
 
     private static async Task<string> SearchReadinessAsync(TestHost host)
     {

@@ -90,7 +90,7 @@ public sealed class CertificateVerificationTests(GenesisDatabase db)
         var statement = JsonSerializer.Deserialize<Dictionary<string, JsonElement>>(Convert.FromBase64String(certificate.GetProperty("payload").GetString()!), TestJson.Options)!;
         using var other = TestSigningKeys.Other("other-key");
         statement["keyId"] = JsonSerializer.SerializeToElement("other-key", TestJson.Options);
-        var payload = Plant.Core.Canonical.CanonicalJson.SerializeValue(statement);
+        var payload = Plant.Core.Canonical.CanonicalJson.SerializeValue(statement, (System.Text.Json.Serialization.Metadata.JsonTypeInfo<Dictionary<string, JsonElement>>)TestJson.Options.GetTypeInfo(typeof(Dictionary<string, JsonElement>)));
 
         var verification = await Json.ReadAsync(await db.PostAsync("/api/v1/genesis/certificates/verify",
             new { payload = Convert.ToBase64String(payload), signature = other.Sign(payload).Value }));

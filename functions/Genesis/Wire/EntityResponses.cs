@@ -65,7 +65,7 @@ public sealed record EntityResponse(
             version.UpdatedBy);
 
         // The draft serialises with its entityType discriminator first; the rest are its fields.
-        foreach (var field in JsonSerializer.SerializeToElement(version.Content.Draft, CatalogJson.Options).EnumerateObject().Where(p => p.Name != "entityType"))
+        foreach (var field in JsonSerializer.SerializeToElement(version.Content.Draft, CatalogJson.DraftTypeInfo).EnumerateObject().Where(p => p.Name != "entityType"))
         {
             response.Fields.Add(field.Name, field.Value);
         }

@@ -3,7 +3,6 @@ using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Plant.Core.Configuration;
-using Plant.Core.Serialization;
 
 namespace Plant.Core.Backups;
 
@@ -86,7 +85,7 @@ public sealed class CloudSqlBackup : IDatabaseBackup
         request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", token);
         if (body is not null)
         {
-            request.Content = JsonContent.Create(body, CoreJsonContext.Default.BackupRunBody);
+            request.Content = JsonContent.Create(body, BackupsJsonContext.Default.BackupRunBody);
         }
 
         string text;

@@ -1,6 +1,5 @@
 using System.Net.Http.Json;
 using System.Text.Json.Serialization;
-using Plant.Core.Serialization;
 
 namespace Plant.Core.Backups;
 
@@ -46,7 +45,7 @@ public sealed class MetadataServerToken(HttpClient http, string metadataHost, Ti
                     throw new BackupException($"The metadata server at {metadataHost} answered {(int)response.StatusCode} to the token request.");
                 }
 
-                token = await response.Content.ReadFromJsonAsync(CoreJsonContext.Default.TokenResponse, timeout.Token);
+                token = await response.Content.ReadFromJsonAsync(BackupsJsonContext.Default.TokenResponse, timeout.Token);
             }
             catch (Exception e) when (e is HttpRequestException or System.Text.Json.JsonException || e is OperationCanceledException && !ct.IsCancellationRequested)
             {

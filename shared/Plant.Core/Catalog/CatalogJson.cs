@@ -1,7 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
-using Plant.Core.Serialization;
 
 namespace Plant.Core.Catalog;
 
@@ -11,7 +10,7 @@ public static class CatalogJson
     /// <summary>
     /// Web defaults (camelCase), strict like the function host's body binding (unknown properties and nulls where
     /// the record allows none are errors), and the <c>entityType</c> discriminator accepted in any position.
-    /// Metadata for the drafts only, source-generated (<see cref="PlantCoreJsonContext"/>).
+    /// Metadata for the drafts only, source-generated (<see cref="CatalogJsonContext"/>).
     /// </summary>
     public static JsonSerializerOptions Options { get; } = new(JsonSerializerDefaults.Web)
     {
@@ -19,12 +18,12 @@ public static class CatalogJson
         RespectNullableAnnotations = true,
         RespectRequiredConstructorParameters = true,
         AllowOutOfOrderMetadataProperties = true,
-        TypeInfoResolver = PlantCoreJsonContext.Default,
+        TypeInfoResolver = CatalogJsonContext.Default,
     };
 
     /// <summary>
     /// <see cref="EntityDraft"/> under <see cref="Options"/> (cached by them), for the <c>JsonSerializer</c> overloads
-    /// that take metadata rather than options. Not <c>PlantCoreJsonContext.Default.EntityDraft</c>: that one is bound to
+    /// that take metadata rather than options. Not <c>PlantCatalogJsonContext.Default.EntityDraft</c>: that one is bound to
     /// the context's web defaults, without the strictness.
     /// </summary>
     public static JsonTypeInfo<EntityDraft> DraftTypeInfo => (JsonTypeInfo<EntityDraft>)Options.GetTypeInfo(typeof(EntityDraft));

@@ -5,7 +5,6 @@ using NpgsqlTypes;
 using Plant.Core.Audit;
 using Plant.Core.Catalog;
 using Plant.Core.Constitution;
-using Plant.Core.Serialization;
 using Plant.Core.Signing;
 
 namespace Plant.Core.Genesis;
@@ -121,7 +120,7 @@ public sealed class Certifier
         if (recomputed != current.ContentHash)
         {
             var detail = $"Version {current.Version} no longer hashes to its recorded content hash ({current.ContentHash}; its rows now give {recomputed}): it was changed outside Genesis, and is not certified.";
-            await AppendAsync(transaction, actor, "entity.certification_failed", current, new HashMismatchDetails("content-hash-mismatch", current.ContentHash, recomputed), CoreJsonContext.Default.HashMismatchDetails, ct);
+            await AppendAsync(transaction, actor, "entity.certification_failed", current, new HashMismatchDetails("content-hash-mismatch", current.ContentHash, recomputed), GenesisJsonContext.Default.HashMismatchDetails, ct);
             return new CertifyResult(CertifyOutcome.Tampered) { Entity = current, Detail = detail };
         }
 
@@ -144,7 +143,7 @@ public sealed class Certifier
             }
 
             await AppendAsync(transaction, actor, "entity.certification_failed", current,
-                new RejectedDetails("constitution", ViolationsJson.Summary(report)), CoreJsonContext.Default.RejectedDetails, ct);
+                new RejectedDetails("constitution", ViolationsJson.Summary(report)), GenesisJsonContext.Default.RejectedDetails, ct);
             return new CertifyResult(CertifyOutcome.Rejected) { Entity = rejected, Report = report };
         }
 
@@ -179,7 +178,7 @@ public sealed class Certifier
 
         await AppendAsync(transaction, actor, "entity.certified", current,
             new CertifiedDetails(certificate.CertificateId, certificate.KeyId, Certificate.FormatTime(certificate.IssuedAt), ViolationsJson.Summary(report)),
-            CoreJsonContext.Default.CertifiedDetails, ct);
+            GenesisJsonContext.Default.CertifiedDetails, ct);
         return new CertifyResult(CertifyOutcome.Issued) { Entity = certified, Certificate = certificate, Report = report };
     }
 
@@ -216,7 +215,7 @@ public sealed class Certifier
         TDetails details, JsonTypeInfo<TDetails> detailsInfo, CancellationToken ct)
     {
         var json = JsonSerializer.SerializeToElement(details, detailsInfo);
-        var context = CoreJsonContext.Default;
+        var context = GenesisJsonContext.Default;
         var merged = new Dictionary<string, JsonElement>
         {
             ["entityType"] = JsonSerializer.SerializeToElement(version.EntityType.SchemaName(), context.String),
@@ -232,7 +231,7 @@ public sealed class Certifier
         return _audit.AppendAsync(new AuditRecord(actor, action, version.EntityId, JsonSerializer.SerializeToElement(merged, context.DictionaryStringJsonElement)), transaction, ct);
     }
 
-    // What the audit entries of a certification hold besides the version (camelCase, as CoreJsonContext writes them).
+    // What the audit entries of a certification hold besides the version (camelCase, as GenesisJsonContext writes them).
     internal sealed record HashMismatchDetails(string Reason, string RecordedHash, string RecomputedHash);
 
     internal sealed record RejectedDetails(string Reason, ViolationsJson.ViolationSummary[] Violations);

@@ -4,7 +4,6 @@ using NpgsqlTypes;
 using Plant.Core.Audit;
 using Plant.Core.Catalog;
 using Plant.Core.Embeddings;
-using Plant.Core.Serialization;
 
 namespace Plant.Core.Genesis;
 
@@ -228,7 +227,7 @@ public sealed class EntityStore
 
         var details = JsonSerializer.SerializeToElement(
             new LifecycleDetails(type.SchemaName(), changed.Version, changed.VersionId, current.Status.SchemaName(), target.SchemaName()),
-            CoreJsonContext.Default.LifecycleDetails);
+            GenesisJsonContext.Default.LifecycleDetails);
         await _audit.AppendAsync(new AuditRecord(actor, "entity." + LifecycleRules.Action(change), entityId, details), transaction, ct);
         await transaction.CommitAsync(ct);
         return new EntityWriteResult(WriteOutcome.Written) { Entity = changed };
@@ -371,9 +370,9 @@ public sealed class EntityStore
     private static JsonElement Details(EntityVersion version, DraftCheck check) => JsonSerializer.SerializeToElement(
         new VersionDetails(version.EntityType.SchemaName(), version.Version, version.VersionId, version.ContentHash,
             version.Content.PreviousHash, version.Status.SchemaName(), ViolationsJson.Summary(check.Report)),
-        CoreJsonContext.Default.VersionDetails);
+        GenesisJsonContext.Default.VersionDetails);
 
-    /// <summary>The audit details of a lifecycle change (camelCase, as <see cref="CoreJsonContext"/> writes them).</summary>
+    /// <summary>The audit details of a lifecycle change (camelCase, as <see cref="GenesisJsonContext"/> writes them).</summary>
     internal sealed record LifecycleDetails(string EntityType, int Version, Guid VersionId, string From, string To);
 
     /// <summary>The audit details of a created or amended version.</summary>

@@ -1,6 +1,5 @@
 using System.Text.Json;
 using Plant.Core.Constitution;
-using Plant.Core.Serialization;
 
 namespace Plant.Core.Genesis;
 
@@ -11,7 +10,7 @@ public static class ViolationsJson
     public static string Serialize(ValidationReport report)
     {
         ArgumentNullException.ThrowIfNull(report);
-        return JsonSerializer.Serialize(report.Violations, PlantCoreJsonContext.Default.IReadOnlyListViolation);
+        return JsonSerializer.Serialize(report.Violations, GenesisJsonContext.Default.IReadOnlyListViolation);
     }
 
     /// <summary>What an audit entry keeps of a report: rule, severity and field of each violation (the messages are in the rules).</summary>

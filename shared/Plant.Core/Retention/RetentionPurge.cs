@@ -4,7 +4,6 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Core.Audit;
 using Plant.Core.Configuration;
-using Plant.Core.Serialization;
 using Plant.Core.Seed;
 
 namespace Plant.Core.Retention;
@@ -99,7 +98,7 @@ public sealed class RetentionPurge
         }
     }
 
-    private static JsonElement Details(PurgeReport report) => JsonSerializer.SerializeToElement(report.ToJson(), CoreJsonContext.Default.JsonObject);
+    private static JsonElement Details(PurgeReport report) => JsonElement.Parse(report.ToJson().ToJsonString());
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)
     {
@@ -159,7 +158,7 @@ public sealed class RetentionPurge
             var details = partial.ToJson();
             details["error"] = reason;
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(10));
-            await _audit.AppendAsync(new AuditRecord(request.Actor, FailedAction, null, JsonSerializer.SerializeToElement(details, CoreJsonContext.Default.JsonObject)), timeout.Token);
+            await _audit.AppendAsync(new AuditRecord(request.Actor, FailedAction, null, JsonElement.Parse(details.ToJsonString())), timeout.Token);
         }
         catch (Exception e) when (e is NpgsqlException or OperationCanceledException or TimeoutException or InvalidOperationException)
         {

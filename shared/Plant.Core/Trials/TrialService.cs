@@ -4,7 +4,6 @@ using System.Text;
 using System.Text.Json;
 using Npgsql;
 using Plant.Core.Configuration;
-using Plant.Core.Serialization;
 
 namespace Plant.Core.Trials;
 
@@ -305,5 +304,5 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
             ["entity_type"] = "trial",
             ["starts_at"] = trial.StartsAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["status"] = trial.Status,
-        }, CoreJsonContext.Default.SortedDictionaryStringObject)));
+        }, TrialsJsonContext.Default.SortedDictionaryStringObject)));
 }

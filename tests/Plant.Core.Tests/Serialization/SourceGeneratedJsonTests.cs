@@ -7,8 +7,8 @@ using Plant.Core.Catalog;
 using Plant.Core.Configuration;
 using Plant.Core.Constitution;
 using Plant.Core.Genesis;
-using Plant.Core.Serialization;
 using Plant.Core.Migrations.Runs;
+using Plant.Core.Trials;
 using Plant.Core.Migrations.Smoke;
 
 namespace Plant.Core.Tests.Serialization;
@@ -53,7 +53,7 @@ public sealed class SourceGeneratedJsonTests
 
         Assert.Equal(
             JsonSerializer.Serialize(new { entityType = "job_role", version = 3, versionId, from = "active", to = "suspended" }, s_reflection),
-            JsonSerializer.Serialize(new EntityStore.LifecycleDetails("job_role", 3, versionId, "active", "suspended"), CoreJsonContext.Default.LifecycleDetails));
+            JsonSerializer.Serialize(new EntityStore.LifecycleDetails("job_role", 3, versionId, "active", "suspended"), GenesisJsonContext.Default.LifecycleDetails));
         Assert.Equal(
             JsonSerializer.Serialize(new
             {
@@ -61,16 +61,16 @@ public sealed class SourceGeneratedJsonTests
                 violations = anonymousSummary,
             }, s_reflection),
             JsonSerializer.Serialize(
-                new EntityStore.VersionDetails("agent", 2, versionId, new string('a', 64), null, "draft", summary), CoreJsonContext.Default.VersionDetails));
+                new EntityStore.VersionDetails("agent", 2, versionId, new string('a', 64), null, "draft", summary), GenesisJsonContext.Default.VersionDetails));
         Assert.Equal(
             JsonSerializer.Serialize(new { reason = "content-hash-mismatch", recordedHash = "ab", recomputedHash = "cd" }, s_reflectionWeb),
-            JsonSerializer.Serialize(new Certifier.HashMismatchDetails("content-hash-mismatch", "ab", "cd"), CoreJsonContext.Default.HashMismatchDetails));
+            JsonSerializer.Serialize(new Certifier.HashMismatchDetails("content-hash-mismatch", "ab", "cd"), GenesisJsonContext.Default.HashMismatchDetails));
         Assert.Equal(
             JsonSerializer.Serialize(new { reason = "constitution", violations = anonymousSummary }, s_reflectionWeb),
-            JsonSerializer.Serialize(new Certifier.RejectedDetails("constitution", summary), CoreJsonContext.Default.RejectedDetails));
+            JsonSerializer.Serialize(new Certifier.RejectedDetails("constitution", summary), GenesisJsonContext.Default.RejectedDetails));
         Assert.Equal(
             JsonSerializer.Serialize(new { certificateId = versionId, keyId = "k1", issuedAt = "2026-01-02T03:04:05Z", warnings = anonymousSummary }, s_reflectionWeb),
-            JsonSerializer.Serialize(new Certifier.CertifiedDetails(versionId, "k1", "2026-01-02T03:04:05Z", summary), CoreJsonContext.Default.CertifiedDetails));
+            JsonSerializer.Serialize(new Certifier.CertifiedDetails(versionId, "k1", "2026-01-02T03:04:05Z", summary), GenesisJsonContext.Default.CertifiedDetails));
     }
 
     [Theory]
@@ -94,7 +94,7 @@ public sealed class SourceGeneratedJsonTests
             JsonSerializer.Serialize(new MigrationPipeline.RunDetails(
                 runId, "http", "failed", "uat", 3, 3, full ? 5 : null, full ? "abc" : null,
                 [.. drops.Select(d => new MigrationPipeline.DropDetails(d.Table, d.Rows))], ran, [.. ran.Reverse()], approvalId,
-                full ? "pg_dump /tmp/x.dump" : null, full ? "smoke-check" : null, "Failed \"here\"."), CoreJsonContext.Default.RunDetails));
+                full ? "pg_dump /tmp/x.dump" : null, full ? "smoke-check" : null, "Failed \"here\"."), RunsJsonContext.Default.RunDetails));
         Assert.Equal(
             JsonSerializer.Serialize(new
             {
@@ -102,7 +102,7 @@ public sealed class SourceGeneratedJsonTests
                 note = full ? "après" : null, expiresAt = "2026-01-02T03:04:05Z",
             }, s_reflection),
             JsonSerializer.Serialize(new MigrationPipeline.ApprovedDetails(runId, "ops", "down", 2, "abc", ran, full ? "après" : null, "2026-01-02T03:04:05Z"),
-                CoreJsonContext.Default.ApprovedDetails));
+                RunsJsonContext.Default.ApprovedDetails));
     }
 
     [Fact]
@@ -252,19 +252,6 @@ public sealed class SourceGeneratedJsonTests
             ["entity_type"] = "trial",
         };
 
-        Assert.Equal(JsonSerializer.Serialize(content, s_reflection), JsonSerializer.Serialize(content, CoreJsonContext.Default.SortedDictionaryStringObject));
-    }
-
-    [Fact]
-    public void Apps_can_chain_the_core_resolver_with_their_own()
-    {
-        var options = new JsonSerializerOptions(JsonSerializerDefaults.Web)
-        {
-            TypeInfoResolverChain = { TestJsonContext.Default, PlantCoreJsonContext.Default },
-        };
-
-        var draft = Assert.IsType<SkillDraft>(JsonSerializer.Deserialize<EntityDraft>("""{"entityType": "skill", "name": "Go"}""", options));
-
-        Assert.Equal("Go", draft.Name);
+        Assert.Equal(JsonSerializer.Serialize(content, s_reflection), JsonSerializer.Serialize(content, TrialsJsonContext.Default.SortedDictionaryStringObject));
     }
 }

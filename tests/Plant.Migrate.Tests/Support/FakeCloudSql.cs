@@ -1,3 +1,4 @@
+using Plant.Testing;
 using System.Collections.Concurrent;
 using System.Net;
 using System.Text.Json;
@@ -81,7 +82,7 @@ internal sealed class FakeCloudSql : IAsyncDisposable
                     ["access_token"] = $"fake-token-{Interlocked.Increment(ref _tokens)}",
                     ["expires_in"] = 3599,
                     ["token_type"] = "Bearer",
-                }));
+                }, TestJson.Options));
 
         app.MapPost("/v1/projects/{project}/instances/{instance}/backupRuns", async (HttpRequest request, string project, string instance) =>
         {
@@ -105,7 +106,7 @@ internal sealed class FakeCloudSql : IAsyncDisposable
             BackupRuns.Enqueue(body.RootElement.GetProperty("description").GetString()!);
             var name = Guid.NewGuid().ToString();
             _polls[name] = 0;
-            return Results.Json(Operation(name, PollsUntilDone == 0 ? "DONE" : "PENDING"));
+            return Results.Json(Operation(name, PollsUntilDone == 0 ? "DONE" : "PENDING"), TestJson.Options);
         });
 
         app.MapGet("/v1/projects/{project}/operations/{operation}", (HttpRequest request, string project, string operation) =>
@@ -122,7 +123,7 @@ internal sealed class FakeCloudSql : IAsyncDisposable
             }
 
             var polls = _polls.AddOrUpdate(operation, 1, (_, n) => n + 1);
-            return Results.Json(Operation(operation, polls >= PollsUntilDone ? "DONE" : "RUNNING"));
+            return Results.Json(Operation(operation, polls >= PollsUntilDone ? "DONE" : "RUNNING"), TestJson.Options);
         });
     }
 
@@ -153,7 +154,7 @@ internal sealed class FakeCloudSql : IAsyncDisposable
     }
 
     private static IResult GoogleError(HttpStatusCode status, string reason, string message) =>
-        Results.Json(new { error = new { code = (int)status, message, status = reason } }, statusCode: (int)status);
+        Results.Json(new { error = new { code = (int)status, message, status = reason } }, TestJson.Options, statusCode: (int)status);
 
     public async ValueTask DisposeAsync() => await _app.DisposeAsync();
 }

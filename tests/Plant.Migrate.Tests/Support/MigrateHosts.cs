@@ -24,7 +24,7 @@ internal static class MigrateHosts
             {
                 app.ConfigureServices(services, configuration);
                 services.AddSingleton(migrations);
-            }) { DefaultSettings = app.DefaultSettings };
+            }, app.Json) { DefaultSettings = app.DefaultSettings };
     }
 
     /// <summary>

@@ -53,14 +53,14 @@ public sealed class LocalIssuer : IAsyncDisposable
                 ["issuer"] = issuer.Issuer,
                 ["jwks_uri"] = issuer.Issuer + "/jwks",
                 ["id_token_signing_alg_values_supported"] = new[] { "RS256" },
-            });
+            }, TestJson.Options);
         });
         app.MapGet("/jwks", () =>
         {
             Interlocked.Increment(ref issuer!._fetches);
             lock (issuer._published)
             {
-                return Results.Json(new { keys = issuer._published.Select(Jwk).ToArray() });
+                return Results.Json(new { keys = issuer._published.Select(Jwk).ToArray() }, TestJson.Options);
             }
         });
         await app.StartAsync();

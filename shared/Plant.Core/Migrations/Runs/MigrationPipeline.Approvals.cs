@@ -2,7 +2,6 @@ using System.Globalization;
 using System.Text.Json;
 using Npgsql;
 using Plant.Core.Audit;
-using Plant.Core.Serialization;
 
 namespace Plant.Core.Migrations.Runs;
 
@@ -46,7 +45,7 @@ public sealed partial class MigrationPipeline
                     approval.PlanChecksum,
                     approval.Versions,
                     approval.Note,
-                    approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)), CoreJsonContext.Default.ApprovedDetails);
+                    approval.ExpiresAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture)), RunsJsonContext.Default.ApprovedDetails);
 
                 // The approval and its audit entry commit together: an approval is never stored unrecorded. The append
                 // is the transaction's last statement, as the audit trail asks.

@@ -5,7 +5,6 @@ using Npgsql;
 using Plant.Core.Audit;
 using Plant.Core.Backups;
 using Plant.Core.Configuration;
-using Plant.Core.Serialization;
 using Plant.Core.Migrations.Smoke;
 
 namespace Plant.Core.Migrations.Runs;
@@ -416,7 +415,7 @@ public sealed partial class MigrationPipeline
             report.ApprovalId,
             report.Backup?.Location,
             (report.UndoFailure ?? report.Failure) is { } failure ? MigrationRuns.Name(failure.Stage) : null,
-            report.Message), CoreJsonContext.Default.RunDetails);
+            report.Message), RunsJsonContext.Default.RunDetails);
         var action = $"migration.{MigrationRuns.Name(report.Operation)}.{MigrationRuns.Name(report.Outcome)}";
         var (entry, problem) = await AppendAuditAsync(connection, report.RequestedBy, action, details);
         report = report with { AuditEntry = entry, AuditProblem = problem };
@@ -538,7 +537,7 @@ public sealed partial class MigrationPipeline
         }
     }
 
-    /// <summary>The audit details of a recorded run (camelCase, as <see cref="CoreJsonContext"/> writes them).</summary>
+    /// <summary>The audit details of a recorded run (camelCase, as <see cref="RunsJsonContext"/> writes them).</summary>
     internal sealed record RunDetails(
         Guid RunId, string Trigger, string Outcome, string Environment, int FromVersion, int ToVersion, int? TargetVersion,
         string? PlanChecksum, DropDetails[] Drops, IReadOnlyList<int> Ran, IReadOnlyList<int> Undone, Guid? ApprovalId,

@@ -4,7 +4,6 @@ using System.Text.Json.Serialization.Metadata;
 using Npgsql;
 using NpgsqlTypes;
 using Plant.Core.Configuration;
-using Plant.Core.Serialization;
 using Plant.Core.Migrations.Smoke;
 
 namespace Plant.Core.Migrations.Runs;
@@ -14,7 +13,7 @@ public static class MigrationRuns
 {
     /// <summary>
     /// How reports are stored: camelCase names, enums as kebab-case strings (<c>awaiting-approval</c>). Metadata for
-    /// <see cref="MigrationRunReport"/> only, source-generated (<see cref="PlantCoreJsonContext"/>); one string
+    /// <see cref="MigrationRunReport"/> only, source-generated (<see cref="RunsJsonContext"/>); one string
     /// converter per enum a report holds, as the generic converter is the one that needs no runtime code generation.
     /// </summary>
     public static JsonSerializerOptions JsonOptions { get; } = new(JsonSerializerDefaults.Web)
@@ -29,7 +28,7 @@ public static class MigrationRuns
             new JsonStringEnumConverter<MigrationPolicy>(JsonNamingPolicy.KebabCaseLower),
             new JsonStringEnumConverter<SmokeCheckStatus>(JsonNamingPolicy.KebabCaseLower),
         },
-        TypeInfoResolver = PlantCoreJsonContext.Default,
+        TypeInfoResolver = RunsJsonContext.Default,
     };
 
     /// <summary><see cref="MigrationRunReport"/> under <see cref="JsonOptions"/> (cached by them), for the <c>JsonSerializer</c> overloads that take metadata.</summary>
