@@ -16,7 +16,7 @@ namespace Plant.Genesis;
 /// <summary>The Genesis function app: its functions and the services they need.</summary>
 public static class GenesisApp
 {
-    public static FunctionApp Definition { get; } = FunctionApp.FromAssembly("Genesis", typeof(GenesisApp).Assembly, Configure, GenesisJson.Default);
+    public static FunctionApp Definition { get; } = FunctionApp.FromAssembly("Genesis", typeof(GenesisApp).Assembly, Configure, GenesisJson.Resolver);
 
     private static void Configure(IServiceCollection services, IConfiguration configuration)
     {

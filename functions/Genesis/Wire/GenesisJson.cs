@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using Plant.Core.Catalog;
 using Plant.Hosting;
 
@@ -19,11 +20,8 @@ namespace Plant.Genesis.Wire;
 [JsonSerializable(typeof(SignedHeadResponse))]
 [JsonSerializable(typeof(IReadOnlyList<FieldErrorResponse>))]
 [JsonSerializable(typeof(JsonElement))]
-// The drafts, as the OpenAPI document describes the bodies (Genesis reads them with CatalogJson.Options).
-[JsonSerializable(typeof(EntityDraft))]
-[JsonSerializable(typeof(IndustryDraft))]
-[JsonSerializable(typeof(SkillDraft))]
-[JsonSerializable(typeof(JobRoleDraft))]
-[JsonSerializable(typeof(TeamDraft))]
-[JsonSerializable(typeof(AgentDraft))]
-public sealed partial class GenesisJson : JsonSerializerContext;
+public sealed partial class GenesisJson : JsonSerializerContext
+{
+    /// <summary>This context, then the drafts' metadata (<see cref="CatalogJson.Options"/>), for the host.</summary>
+    public static IJsonTypeInfoResolver Resolver => JsonTypeInfoResolver.Combine(Default, CatalogJson.Options.TypeInfoResolver!);
+}
