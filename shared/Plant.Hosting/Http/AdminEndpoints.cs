@@ -93,11 +93,11 @@ internal static class AdminEndpoints
                 break;
             case TimerRunOutcome.Duplicate:
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
-                await http.Response.WriteAsJsonAsync(new AdminInvocation(function.Name, null, "duplicate"), http.RequestAborted);
+                await http.Response.WriteAsJsonAsync(new AdminInvocation(function.Name, null, "duplicate"), HostJsonContext.Default.AdminInvocation, cancellationToken: http.RequestAborted);
                 break;
             default:
                 http.Response.StatusCode = StatusCodes.Status202Accepted;
-                await http.Response.WriteAsJsonAsync(new AdminInvocation(function.Name, invocationId.ToString(), "succeeded"), http.RequestAborted);
+                await http.Response.WriteAsJsonAsync(new AdminInvocation(function.Name, invocationId.ToString(), "succeeded"), HostJsonContext.Default.AdminInvocation, cancellationToken: http.RequestAborted);
                 break;
         }
     }

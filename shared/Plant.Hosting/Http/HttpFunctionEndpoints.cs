@@ -152,7 +152,7 @@ internal static class HttpFunctionEndpoints
             case string text:
                 return Results.Text(text).ExecuteAsync(http);
             default:
-                return http.Response.WriteAsJsonAsync(result, result.GetType(), JsonBody.HostOptions(http.RequestServices), http.RequestAborted);
+                return http.Response.WriteAsJsonAsync(result, JsonBody.HostOptions(http.RequestServices).GetTypeInfo(result.GetType()), cancellationToken: http.RequestAborted);
         }
     }
 }

@@ -3,6 +3,7 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
 using System.Text.Unicode;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Json;
@@ -29,7 +30,10 @@ public static class JsonBody
     /// (<see cref="FunctionApp.Json"/>). What answers are written with, and, made strict, what bodies are read with.
     /// </summary>
     public static JsonSerializerOptions HostOptions(IServiceProvider? services) =>
-        services?.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions ?? JsonSerializerOptions.Web;
+        services?.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions ?? s_webDefaults;
+
+    /// <summary>Without a host (a bare request): the web defaults, with whatever resolver the process allows.</summary>
+    private static readonly JsonSerializerOptions s_webDefaults = new(JsonSerializerDefaults.Web);
 
     /// <summary>The body as <typeparamref name="T"/>, read with the host's options; a missing body is a 400.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken ct)
@@ -78,7 +82,8 @@ public static class JsonBody
         ArgumentNullException.ThrowIfNull(node);
         try
         {
-            return node.Deserialize(type, Strict(options)) ?? throw NullBody();
+            var strict = Strict(options);
+            return node.Deserialize(strict.GetTypeInfo(type)) ?? throw NullBody();
         }
         catch (JsonException e)
         {
@@ -106,7 +111,7 @@ public static class JsonBody
     {
         try
         {
-            return JsonSerializer.Deserialize(bytes, type, options) ?? throw NullBody();
+            return JsonSerializer.Deserialize(bytes, options.GetTypeInfo(type)) ?? throw NullBody();
         }
         catch (JsonException e)
         {
@@ -179,7 +184,7 @@ public static class JsonBody
             type = property.PropertyType;
             for (var brackets = segment.Count(c => c == '['); brackets > 0; brackets--)
             {
-                type = ElementType(type) ?? type;
+                type = ElementType(type, options) ?? type;
             }
         }
 
@@ -191,16 +196,14 @@ public static class JsonBody
             : type == typeof(decimal) || type == typeof(double) || type == typeof(float) ? "a number"
             : type == typeof(DateTime) || type == typeof(DateTimeOffset) ? "a date and time string (RFC 3339)"
             : type == typeof(JsonElement) || type == typeof(JsonNode) ? null
-            : ElementType(type) is not null ? "an array"
+            : ElementType(type, options) is not null ? "an array"
             : type.IsClass ? "a JSON object"
             : null;
     }
 
-    private static Type? ElementType(Type type) =>
-        type.IsArray ? type.GetElementType()
-        : type != typeof(string) ? type.GetInterfaces().Append(type)
-            .FirstOrDefault(i => i.IsGenericType && i.GetGenericTypeDefinition() == typeof(IEnumerable<>))?.GetGenericArguments()[0]
-        : null;
+    /// <summary>The element type of a collection, from its contract; null for anything else.</summary>
+    private static Type? ElementType(Type type, JsonSerializerOptions options) =>
+        options.TryGetTypeInfo(type, out var contract) && contract.Kind == JsonTypeInfoKind.Enumerable ? contract.ElementType : null;
 
     /// <summary>The first quoted name in a System.Text.Json message: the member at fault.</summary>
     private static string Quoted(string message) => message.Split('\'') is { Length: > 2 } parts ? $"'{parts[1]}'" : "a member";

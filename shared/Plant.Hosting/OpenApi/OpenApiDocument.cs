@@ -117,7 +117,7 @@ internal static class OpenApiDocument
                 schema["enum"] = new JsonArray([.. values.Select(v => JsonValue.Create(v))]);
             }
 
-            parameters.Add(new JsonObject
+            parameters.Add((JsonNode)new JsonObject
             {
                 ["name"] = routeParameter.Name,
                 ["in"] = "path",
@@ -129,7 +129,7 @@ internal static class OpenApiDocument
 
         foreach (var parameter in declared.Where(p => p.In != ParameterLocation.Path))
         {
-            parameters.Add(Parameter(parameter));
+            parameters.Add((JsonNode)Parameter(parameter));
         }
 
         if (parameters.Count > 0)
@@ -351,8 +351,8 @@ internal static class OpenApiDocument
     public static JsonArray Security(AuthorizationLevel level) => level switch
     {
         AuthorizationLevel.Anonymous => [],
-        AuthorizationLevel.Admin => [new JsonObject { [MasterKey] = new JsonArray() }, new JsonObject { [Bearer] = new JsonArray() }],
-        _ => [new JsonObject { [FunctionKey] = new JsonArray() }, new JsonObject { [MasterKey] = new JsonArray() }, new JsonObject { [Bearer] = new JsonArray() }],
+        AuthorizationLevel.Admin => new JsonArray(new JsonObject { [MasterKey] = new JsonArray() }, new JsonObject { [Bearer] = new JsonArray() }),
+        _ => new JsonArray(new JsonObject { [FunctionKey] = new JsonArray() }, new JsonObject { [MasterKey] = new JsonArray() }, new JsonObject { [Bearer] = new JsonArray() }),
     };
 
     public const string FunctionKey = "functionKey";
