@@ -32,8 +32,8 @@ public static class JsonBody
     public static JsonSerializerOptions HostOptions(IServiceProvider? services) =>
         services?.GetService<IOptions<JsonOptions>>()?.Value.SerializerOptions ?? s_webDefaults;
 
-    /// <summary>Without a host (a bare request): the web defaults, with whatever resolver the process allows.</summary>
-    private static readonly JsonSerializerOptions s_webDefaults = new(JsonSerializerDefaults.Web);
+    /// <summary>Without a host's services (a bare request): the web defaults with the host's own metadata only.</summary>
+    private static readonly JsonSerializerOptions s_webDefaults = Http.HostJsonContext.OptionsFor([]);
 
     /// <summary>The body as <typeparamref name="T"/>, read with the host's options; a missing body is a 400.</summary>
     public static async Task<T> ReadAsync<T>(HttpRequest request, CancellationToken ct)

@@ -185,9 +185,10 @@ public sealed class RequestReaderTests
         return request;
     }
 
+    /// <summary>A request with the services JsonBody reads its options from (ASP.NET Core's defaults: this project reflects).</summary>
     private static HttpRequest Query(string query = "")
     {
-        var http = new DefaultHttpContext();
+        var http = new DefaultHttpContext { RequestServices = new ServiceCollection().AddOptions().BuildServiceProvider() };
         http.Request.QueryString = new QueryString(query);
         return http.Request;
     }
