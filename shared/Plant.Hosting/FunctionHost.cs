@@ -31,7 +31,7 @@ public static class FunctionHost
 {
     /// <summary>
     /// Builds and runs the host until SIGTERM or Ctrl-C; a configuration error is printed and gives exit code 1.
-    /// <c>--openapi FILE</c> writes the apps' OpenAPI document instead (the build does, beside each app).
+    /// <c>--openapi FILE</c> writes the app's OpenAPI document instead (the build does, beside each app).
     /// </summary>
     public static async Task<int> RunAsync(string[] args, params FunctionApp[] apps)
     {

@@ -57,23 +57,22 @@ internal static class ApiDocs
     }
 
     /// <summary>
-    /// Writes the document of the apps (one app: its document; several: one file each beside <paramref name="path"/>)
-    /// from their functions alone: no settings, no database.
+    /// Writes the app's document to <paramref name="path"/> from its functions alone: no settings, no database. Each
+    /// app's build does this; a process serving several apps has no single document, and says so.
     /// </summary>
     public static int Write(string path, IReadOnlyList<FunctionApp> apps)
     {
-        var defaults = new ConfigurationBuilder()
-            .AddInMemoryCollection(apps.SelectMany(a => a.DefaultSettings).DistinctBy(s => s.Key, StringComparer.OrdinalIgnoreCase))
-            .Build();
+        if (apps is not [var app])
+        {
+            Console.Error.WriteLine($"{WriteArgument} writes one app's document; this program serves {apps.Count} apps (build each app instead).");
+            return 2;
+        }
+
+        var defaults = new ConfigurationBuilder().AddInMemoryCollection(app.DefaultSettings).Build();
         var functions = FunctionIndexer.Index(apps, defaults);
         var prefix = HostJson.Load(Path.Combine(AppContext.BaseDirectory, "host.json")).RoutePrefix;
         Directory.CreateDirectory(Path.GetDirectoryName(Path.GetFullPath(path))!);
-        foreach (var app in apps)
-        {
-            var file = apps.Count == 1 ? path : Path.Combine(Path.GetDirectoryName(Path.GetFullPath(path))!, $"{app.Name.ToLowerInvariant()}.openapi.json");
-            File.WriteAllBytes(file, Serialize(app.Name, functions, prefix, Http.HostJsonContext.OptionsFor(apps)));
-        }
-
+        File.WriteAllBytes(path, Serialize(app.Name, functions, prefix, Http.HostJsonContext.OptionsFor(apps)));
         return 0;
     }
 }
