@@ -25,6 +25,8 @@ WORKDIR /src
 COPY global.json Directory.Build.props Directory.Packages.props .editorconfig ./
 COPY shared/Plant.Core/Plant.Core.csproj shared/Plant.Core/
 COPY shared/Plant.Hosting/Plant.Hosting.csproj shared/Plant.Hosting/
+COPY shared/Plant.Hosting.Generator/Plant.Hosting.Generator.csproj shared/Plant.Hosting.Generator/
+COPY functions/Directory.Build.targets functions/
 COPY functions/${FUNCTION_APP}/Plant.${FUNCTION_APP}.csproj functions/${FUNCTION_APP}/
 # The runtime identifier and PublishReadyToRun must be the same as in the publish below, or restore would not
 # bring the packs that publish needs and --no-restore would fail.

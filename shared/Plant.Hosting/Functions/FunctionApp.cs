@@ -43,12 +43,7 @@ public sealed class FunctionApp
     public FunctionApp WithDefaultSettings(IReadOnlyDictionary<string, string?> defaults) =>
         new(Name, FunctionTypes, ConfigureServices, Json) { DefaultSettings = defaults };
 
-    /// <summary>Every class in the assembly that has a <see cref="FunctionAttribute"/> method.</summary>
-    public static FunctionApp FromAssembly(string name, Assembly assembly, Action<IServiceCollection, IConfiguration>? configureServices = null, IJsonTypeInfoResolver? json = null)
-    {
-        ArgumentNullException.ThrowIfNull(assembly);
-        var types = assembly.GetTypes().Where(t => t.IsClass && t.GetMethods(FunctionIndexer.MethodFlags)
-            .Any(m => m.IsDefined(typeof(FunctionAttribute))));
-        return new FunctionApp(name, types, configureServices, json);
-    }
+    /// <summary>Every class in the assembly with a <see cref="FunctionAttribute"/> method, as its generated index lists them.</summary>
+    public static FunctionApp FromAssembly(string name, Assembly assembly, Action<IServiceCollection, IConfiguration>? configureServices = null, IJsonTypeInfoResolver? json = null) =>
+        new(name, FunctionIndex.ClassesIn(assembly), configureServices, json);
 }

@@ -1,6 +1,5 @@
 using System.Reflection;
 using Microsoft.Azure.Functions.Worker;
-using Microsoft.Extensions.DependencyInjection;
 using NCrontab;
 
 namespace Plant.Hosting.Functions;
@@ -26,12 +25,14 @@ internal sealed class FunctionDescriptor
 
     public TimerBinding? Timer { get; init; }
 
-    public required IReadOnlyList<ParameterBinder> Binders { get; init; }
+    /// <summary>The type of the parameter bound from the JSON body, if one is.</summary>
+    public Type? BodyType { get; init; }
 
-    /// <summary>Null for a static method.</summary>
-    public ObjectFactory? Factory { get; init; }
+    /// <summary>Binds the arguments and calls the method (generated).</summary>
+    public required FunctionInvoker Invoke { get; init; }
 
-    public required Func<object?, ValueTask<object?>> AwaitResult { get; init; }
+    /// <summary>The typed result's own endpoint metadata (its responses), if it has any.</summary>
+    public Action<MethodInfo, Microsoft.AspNetCore.Builder.EndpointBuilder>? PopulateMetadata { get; init; }
 }
 
 /// <summary>An HTTP trigger as Azure reads it.</summary>

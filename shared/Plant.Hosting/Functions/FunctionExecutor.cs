@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
-using System.Reflection;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Azure.Functions.Worker;
 using Microsoft.Extensions.Logging;
@@ -45,7 +44,7 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
         try
         {
             var context = new HostFunctionContext(invocationId, function.Definition, services, cts.Token);
-            running = InvokeAsync(function, services, new Invocation(context, http, timer), logger);
+            running = InvokeAsync(function, services, new FunctionCall(context, http, timer), logger);
             // The caller's cancellation reaches the function through its token, and is awaited like any ending:
             // a timer's lock must outlive the run, and shutdown must not record a run still going on.
             var result = timeout is { } t ? await running.WaitAsync(t, CancellationToken.None) : await running;
@@ -96,45 +95,17 @@ internal sealed partial class FunctionExecutor(ILoggerFactory loggers, HostSetti
     }
 
     /// <summary>Runs the function, and once more if it failed only because its pooled connection was stale.</summary>
-    private static Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation, ILogger logger) =>
-        StaleSessions.RunAsync(() => InvokeOnceAsync(function, services, invocation), () =>
+    private static Task<object?> InvokeAsync(FunctionDescriptor function, IServiceProvider services, FunctionCall call, ILogger logger) =>
+        StaleSessions.RunAsync(() => function.Invoke(services, call).AsTask(), () =>
         {
-            if (!invocation.Rewind())
+            if (!call.Rewind())
             {
                 return false;
             }
 
-            LogRunAgain(logger, function.Name, invocation.Context.InvocationId);
+            LogRunAgain(logger, function.Name, call.Context.InvocationId);
             return true;
         });
-
-    private static async Task<object?> InvokeOnceAsync(FunctionDescriptor function, IServiceProvider services, Invocation invocation)
-    {
-        var args = new object?[function.Binders.Count];
-        for (var i = 0; i < args.Length; i++)
-        {
-            args[i] = await function.Binders[i](invocation);
-        }
-
-        var instance = function.Factory?.Invoke(services, null);
-        try
-        {
-            var returned = function.Method.Invoke(instance, BindingFlags.DoNotWrapExceptions, null, args, null);
-            return await function.AwaitResult(returned);
-        }
-        finally
-        {
-            switch (instance)
-            {
-                case IAsyncDisposable asyncDisposable:
-                    await asyncDisposable.DisposeAsync();
-                    break;
-                case IDisposable disposable:
-                    disposable.Dispose();
-                    break;
-            }
-        }
-    }
 
     /// <summary>The client's fault: a warning naming what is wrong, not a failed function's error.</summary>
     private static BadInputException BadRequest(ILogger logger, FunctionDescriptor function, string invocationId, long started, BadInputException e)

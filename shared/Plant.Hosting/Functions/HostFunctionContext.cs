@@ -79,7 +79,10 @@ internal sealed class HostFunctionDefinition : FunctionDefinition
     {
         Name = name;
         EntryPoint = $"{method.DeclaringType!.FullName}.{method.Name}";
-        PathToAssembly = method.DeclaringType.Assembly.Location;
+        // Where the worker would load it from; a native (AOT) executable has no assembly files, and says so with "".
+        PathToAssembly = method.DeclaringType.Assembly.GetName().Name is { } assembly && File.Exists(Path.Combine(AppContext.BaseDirectory, assembly + ".dll"))
+            ? Path.Combine(AppContext.BaseDirectory, assembly + ".dll")
+            : "";
         // Stable across starts and instances, as the id Azure's host derives from the function's metadata.
         Id = Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(EntryPoint + "/" + name)))[..32];
         Parameters = [.. method.GetParameters().Select(p => new FunctionParameter(p.Name ?? "", p.ParameterType, p.HasDefaultValue, p.DefaultValue))];

@@ -18,42 +18,14 @@ internal static class HttpFunctionEndpoints
 
     public static void Map(IEndpointRouteBuilder endpoints, IEnumerable<FunctionDescriptor> functions, string routePrefix)
     {
-        var constraints = endpoints.ServiceProvider.GetRequiredService<IInlineConstraintResolver>();
         foreach (var function in functions.Where(f => f.Http is not null))
         {
-            CheckConstraints(function, constraints);
             var methods = function.Http!.Methods.Select(m => m.ToUpperInvariant()).ToArray();
             RequestDelegate handler = http => HandleAsync(http, function);
             var endpoint = methods.Length == 0
                 ? endpoints.Map(Pattern(function, routePrefix), handler)
                 : endpoints.MapMethods(Pattern(function, routePrefix), methods, handler);
             endpoint.WithDisplayName(function.Name).WithMetadata(DeclaredQuery.Of(function.Method));
-        }
-    }
-
-    /// <summary>
-    /// Routing resolves constraints only when the first request arrives, and then fails every request with an empty
-    /// 500; resolving them here turns an unknown or malformed constraint into a start-up error naming the function.
-    /// </summary>
-    private static void CheckConstraints(FunctionDescriptor function, IInlineConstraintResolver resolver)
-    {
-        foreach (var policy in function.RoutePattern!.Parameters.SelectMany(p => p.ParameterPolicies).Where(p => p.Content is not null))
-        {
-            string? problem;
-            try
-            {
-                problem = resolver.ResolveConstraint(policy.Content!) is null ? "it is not a known constraint." : null;
-            }
-            catch (Exception e) when (e is InvalidOperationException or RouteCreationException or FormatException or ArgumentException or OverflowException)
-            {
-                // The activator wraps the constraint's own complaint ("'abc' is not a number") in a generic one.
-                problem = e.GetBaseException().Message;
-            }
-
-            if (problem is not null)
-            {
-                throw new StartupException($"Function '{function.Name}' has an invalid route '{function.Route}': constraint '{policy.Content}': {problem}");
-            }
         }
     }
 

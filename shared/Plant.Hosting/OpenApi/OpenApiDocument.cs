@@ -144,7 +144,7 @@ internal static class OpenApiDocument
         }
 
         var responses = new SortedDictionary<string, JsonObject>(StringComparer.Ordinal);
-        foreach (var produced in SuccessResponses(method))
+        foreach (var produced in SuccessResponses(function))
         {
             var response = new JsonObject { ["description"] = Reason(produced.StatusCode) };
             if (produced.Type is { } type && type != typeof(void))
@@ -179,9 +179,8 @@ internal static class OpenApiDocument
     /// <summary>The body parameter the host binds, or the body the function says it reads itself (<see cref="JsonRequestBodyAttribute"/>).</summary>
     private static JsonObject? RequestBody(FunctionDescriptor function, SchemaComponents schemas)
     {
-        var parameter = function.Method.GetParameters().FirstOrDefault(p => ParameterBinders.IsBody(p, function.RoutePattern));
         var declared = function.Method.GetCustomAttribute<JsonRequestBodyAttribute>();
-        var (types, required) = parameter is not null ? ([parameter.ParameterType], true)
+        var (types, required) = function.BodyType is { } bound ? ([bound], true)
             : declared is not null ? (declared.Types, declared.Required)
             : ((IReadOnlyList<Type>)[], false);
         if (types.Count == 0)
@@ -208,23 +207,10 @@ internal static class OpenApiDocument
     /// What the method's typed result says it answers (<c>Results&lt;Created&lt;T&gt;, ProblemHttpResult&gt;</c>,
     /// <see cref="Conditional{T}"/>), read as minimal APIs read it: through <see cref="IEndpointMetadataProvider"/>.
     /// </summary>
-    private static IEnumerable<IProducesResponseTypeMetadata> SuccessResponses(MethodInfo method)
+    private static IEnumerable<IProducesResponseTypeMetadata> SuccessResponses(FunctionDescriptor function)
     {
         var builder = new RouteEndpointBuilder(null, RoutePatternFactory.Parse("/"), 0);
-        var type = method.ReturnType;
-        if (type.IsGenericType && (type.GetGenericTypeDefinition() == typeof(Task<>) || type.GetGenericTypeDefinition() == typeof(ValueTask<>)))
-        {
-            type = type.GetGenericArguments()[0];
-        }
-
-        if (type.IsAssignableTo(typeof(IEndpointMetadataProvider)))
-        {
-            // A static abstract member: found through the interface map, called with no instance.
-            var map = type.GetInterfaceMap(typeof(IEndpointMetadataProvider));
-            map.TargetMethods[Array.IndexOf(map.InterfaceMethods, typeof(IEndpointMetadataProvider).GetMethod(nameof(IEndpointMetadataProvider.PopulateMetadata)))]
-                .Invoke(null, [method, builder]);
-        }
-
+        function.PopulateMetadata?.Invoke(function.Method, builder);
         return builder.Metadata.OfType<IProducesResponseTypeMetadata>()
             .Where(m => m.StatusCode < 400)
             .GroupBy(m => m.StatusCode)

@@ -20,8 +20,8 @@ public sealed class TokenFunctions
     [Function("Actor")]
     public static string Actor([HttpTrigger(AuthorizationLevel.Function, "get")] HttpRequest request) => Actors.Of(request, "anonymous");
 
-    [Function("AdminOnly")]
-    public static string AdminOnly([HttpTrigger(AuthorizationLevel.Admin, "get")] HttpRequest request) => "admin";
+    [Function("TokenAdminOnly")]
+    public static string AdminOnly([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "AdminOnly")] HttpRequest request) => "admin";
 
     [Function("Tick")]
     public static void Tick([TimerTrigger("0 0 0 1 1 *")] TimerInfo timer)

@@ -9,11 +9,11 @@ namespace Plant.Hosting.Tests.Http;
 
 public sealed class KeyFunctions
 {
-    [Function("Keyed")]
-    public static string Keyed([HttpTrigger(AuthorizationLevel.Function, "get")] HttpRequest request) => "keyed";
+    [Function("KeyedFromSettings")]
+    public static string Keyed([HttpTrigger(AuthorizationLevel.Function, "get", Route = "Keyed")] HttpRequest request) => "keyed";
 
-    [Function("AdminOnly")]
-    public static string AdminOnly([HttpTrigger(AuthorizationLevel.Admin, "get")] HttpRequest request) => "admin";
+    [Function("AdminOnlyFromSettings")]
+    public static string AdminOnly([HttpTrigger(AuthorizationLevel.Admin, "get", Route = "AdminOnly")] HttpRequest request) => "admin";
 }
 
 /// <summary>Where keys come from: settings, secret files, or (locally only) generated once.</summary>

@@ -31,8 +31,8 @@ public sealed class ProblemFunctions
     [Function("OnlyGet")]
     public static string OnlyGet([HttpTrigger(AuthorizationLevel.Anonymous, "get", "head", Route = "only-get")] HttpRequest request) => "got";
 
-    [Function("Keyed")]
-    public static string Keyed([HttpTrigger(AuthorizationLevel.Function, "get")] HttpRequest request) => "keyed";
+    [Function("KeyedProblem")]
+    public static string Keyed([HttpTrigger(AuthorizationLevel.Function, "get", Route = "Keyed")] HttpRequest request) => "keyed";
 
     [Function("Outage")]
     public static void Outage([HttpTrigger(AuthorizationLevel.Anonymous, "get")] HttpRequest request) =>

@@ -39,24 +39,6 @@ public sealed class WorkerTypeFunctions
     }
 }
 
-public sealed class UserLevelFunctions
-{
-    [Function("UserLevel")]
-    public static string Run([HttpTrigger(AuthorizationLevel.User, "get")] HttpRequest request) => "";
-}
-
-public sealed class SystemLevelFunctions
-{
-    [Function("SystemLevel")]
-    public static string Run([HttpTrigger(AuthorizationLevel.System, "get")] HttpRequest request) => "";
-}
-
-public sealed class BadMethodFunctions
-{
-    [Function("BadMethod")]
-    public static string Run([HttpTrigger(AuthorizationLevel.Anonymous, "get", "po st")] HttpRequest request) => "";
-}
-
 /// <summary>The functions are written on the isolated worker's own types, and served with Azure's meaning of them.</summary>
 public sealed class WorkerTypesTests(SharedHost<WorkerTypeFunctions> fixture) : IClassFixture<SharedHost<WorkerTypeFunctions>>
 {
@@ -104,17 +86,6 @@ public sealed class WorkerTypesTests(SharedHost<WorkerTypeFunctions> fixture) : 
 
         Assert.Equal(first.GetProperty("functionId").GetString(), second.GetProperty("functionId").GetString());
         Assert.NotEqual(first.GetProperty("invocationId").GetString(), second.GetProperty("invocationId").GetString());
-    }
-
-    [Theory]
-    [InlineData(typeof(UserLevelFunctions), "Function 'UserLevel' has the authorization level User")]
-    [InlineData(typeof(SystemLevelFunctions), "Function 'SystemLevel' has the authorization level System")]
-    [InlineData(typeof(BadMethodFunctions), "Function 'BadMethod' lists the HTTP method 'po st'")]
-    public void A_trigger_Plant_cannot_serve_as_Azure_would_stops_start_up_naming_the_function(Type functions, string message)
-    {
-        var error = Assert.Throws<StartupException>(() => FunctionIndexer.Index([new FunctionApp("app", [functions])], new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
-
-        Assert.StartsWith(message, error.Message, StringComparison.Ordinal);
     }
 
     private static List<string> Strings(JsonElement body, string name) => [.. body.GetProperty(name).EnumerateArray().Select(e => e.GetString()!)];

@@ -162,7 +162,7 @@ public sealed class ApiDocsTests(PostgresDatabaseFixture database) : IClassFixtu
             return TypedResults.Ok(new Part(id, n, null));
         }
 
-        [Function("CreateItem")]
+        [Function("CreateDocumentedItem")]
         public static Created<NewItem> CreateItem([HttpTrigger(AuthorizationLevel.Admin, "post", Route = "items")] HttpRequest request, NewItem item) =>
             TypedResults.Created("/api/items/1", item);
 
