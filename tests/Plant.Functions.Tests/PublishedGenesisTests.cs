@@ -1,264 +1,41 @@
 using System.Net;
-using System.Reflection.PortableExecutable;
-using System.Text.Json;
+using System.Text;
 using Plant.Functions.Tests.Support;
-using Plant.Testing;
 
 namespace Plant.Functions.Tests;
 
-/// <summary>
-/// The published Genesis app, run as its container runs it (K_SERVICE, PORT, FUNCTION_TARGET set; uat, so the
-/// master key is required) and called over real HTTP on the loopback address.
-/// </summary>
-[Collection(PublishedGenesisCollection.Name)]
-public sealed class PublishedGenesisTests(PublishedGenesisFixture fixture)
+public sealed class PublishedGenesisTests(PublishedGenesisFixture fixture) : PublishedAppTests(fixture), IClassFixture<PublishedGenesisFixture>
 {
-    private static readonly TimeSpan LogWait = TimeSpan.FromSeconds(30);
-    private static readonly TimeSpan ExitWait = TimeSpan.FromSeconds(60);
-
-    private HttpClient Client => fixture.Client;
-
-    private AppProcess App => fixture.Running;
+    protected override string OtherRoute => "api/v1/genesis/skills?limit=2";
 
     [Fact]
-    public async Task Health_function_answers_200_with_its_app_name()
+    public async Task Lists_the_seeded_catalog_from_the_database()
     {
-        using var response = await Client.GetAsync(new Uri(App.BaseAddress, "api/v1/genesis/health"));
+        var page = await GetJsonAsync(OtherRoute);
 
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal("genesis", body.RootElement.GetProperty("app").GetString());
-        Assert.Equal("ok", body.RootElement.GetProperty("status").GetString());
-    }
-
-    [Theory]
-    [InlineData("healthz", "alive")]
-    [InlineData("readyz", "ready")]
-    public async Task Health_endpoints_answer_200_with_the_database_reachable(string path, string status)
-    {
-        using var response = await Client.GetAsync(new Uri(App.BaseAddress, path));
-
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(status, body.RootElement.GetProperty("status").GetString());
+        Assert.Equal(2, page.GetProperty("items").GetArrayLength());
+        Assert.Equal("certified", page.GetProperty("items")[0].GetProperty("certification").GetProperty("status").GetString());
     }
 
     [Fact]
-    public async Task Unknown_route_is_a_404_problem()
+    public async Task Verifies_the_audit_chain_and_its_signed_head()
     {
-        using var response = await Client.GetAsync(new Uri(App.BaseAddress, "api/v1/genesis/no-such-thing"));
+        var verification = await GetJsonAsync("api/v1/genesis/audit/verify");
 
-        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
-        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-        using var body = JsonDocument.Parse(await response.Content.ReadAsStringAsync());
-        Assert.Equal(404, body.RootElement.GetProperty("status").GetInt32());
-        Assert.Equal("urn:plant:problem:not-found", body.RootElement.GetProperty("type").GetString());
+        Assert.True(verification.GetProperty("intact").GetBoolean());
+        Assert.True(verification.GetProperty("entries").GetInt64() > 0);
     }
 
-    [Theory]
-    [InlineData(null, HttpStatusCode.Unauthorized)]
-    [InlineData("master", HttpStatusCode.BadRequest)] // an HTTP function is called on its own route, not through the admin API
-    public async Task Admin_api_requires_the_master_key(string? key, HttpStatusCode expected)
+    [Fact]
+    public async Task A_draft_of_the_wrong_shape_is_a_400_problem_naming_the_member()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Post, new Uri(App.BaseAddress, "admin/functions/GenesisHealth"));
-        if (key is not null)
-        {
-            request.Headers.Add("x-functions-key", fixture.MasterKey);
-        }
+        using var request = Keyed(HttpMethod.Post, new Uri(App.BaseAddress, "api/v1/genesis/skills"));
+        request.Content = new StringContent("""{ "name": 5 }""", Encoding.UTF8, "application/json");
 
         using var response = await Client.SendAsync(request);
 
-        Assert.Equal(expected, response.StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
         Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
-    }
-
-    [Fact]
-    public async Task Readyz_is_a_503_problem_when_the_database_is_unreachable()
-    {
-        // Port 1 on loopback: nothing listens there, so the connection is refused at once.
-        await using var app = await fixture.StartAsync(s => s["DATABASE_URL"] = "Host=127.0.0.1;Port=1;Username=plant;Database=plant;Timeout=2");
-
-        using var ready = await Client.GetAsync(new Uri(app.BaseAddress, "readyz"));
-        using var alive = await Client.GetAsync(new Uri(app.BaseAddress, "healthz"));
-
-        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
-        Assert.Equal("application/problem+json", ready.Content.Headers.ContentType?.MediaType);
-        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
-    }
-
-    [Fact]
-    public async Task Invocation_log_lines_are_json_with_severity_on_stdout()
-    {
-        using var response = await Client.GetAsync(new Uri(App.BaseAddress, "api/v1/genesis/health"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-
-        var executed = Parse(await App.WaitForStdoutAsync(l => MessageOf(l).StartsWith("Executed 'Functions.GenesisHealth'", StringComparison.Ordinal), LogWait));
-        var invocationId = executed.GetProperty("invocationId").GetString()!;
-        var executing = Parse(await App.WaitForStdoutAsync(
-            l => MessageOf(l).StartsWith("Executing 'Functions.GenesisHealth'", StringComparison.Ordinal) && l.Contains(invocationId, StringComparison.Ordinal), LogWait));
-
-        Assert.Equal("INFO", executing.GetProperty("severity").GetString());
-        Assert.Equal("INFO", executed.GetProperty("severity").GetString());
-        Assert.Equal("Succeeded", executed.GetProperty("outcome").GetString());
-        Assert.Equal("GenesisHealth", executed.GetProperty("functionName").GetString());
-        Assert.Contains("Duration=", executed.GetProperty("message").GetString(), StringComparison.Ordinal);
-        // Every line, not only these two: Cloud Logging files a line that is not JSON as plain text with no level.
-        Assert.All(App.StdoutLines, line => Assert.False(string.IsNullOrEmpty(Parse(line).GetProperty("severity").GetString())));
-    }
-
-    [Fact]
-    public async Task Start_up_with_the_image_environment_writes_no_warning_and_nothing_to_stderr()
-    {
-        // Start-up ends with the banner's line for the function; later lines belong to other tests' requests.
-        var banner = await App.WaitForStdoutAsync(l => MessageOf(l).StartsWith("Function GenesisHealth:", StringComparison.Ordinal), LogWait);
-        var startup = App.StdoutLines.TakeWhile(l => l != banner).Append(banner).ToList();
-
-        Assert.Contains(startup, l => MessageOf(l).StartsWith("Now listening on", StringComparison.Ordinal));
-        Assert.DoesNotContain(startup, line => Parse(line).GetProperty("severity").GetString() is "WARNING" or "ERROR" or "CRITICAL");
-        Assert.Equal("", App.Stderr);
-    }
-
-    [Fact]
-    public async Task Listens_on_every_address_and_answers_on_loopback()
-    {
-        var listening = Parse(await App.WaitForStdoutAsync(l => MessageOf(l).StartsWith("Now listening on", StringComparison.Ordinal), LogWait));
-
-        Assert.Equal($"http://0.0.0.0:{App.Port}", listening.GetProperty("address").GetString());
-        using var response = await Client.GetAsync(new Uri($"http://127.0.0.1:{App.Port}/healthz"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Fact]
-    public async Task Master_key_never_appears_in_stdout_or_stderr()
-    {
-        await using var app = await fixture.StartAsync();
-        var key = fixture.MasterKey;
-        // Every place a key may travel: the header, the query string, on a function, on a missing route, on the admin API.
-        foreach (var (method, path, inQuery) in new[]
-        {
-            (HttpMethod.Get, "api/v1/genesis/health", false),
-            (HttpMethod.Get, "api/v1/genesis/health", true),
-            (HttpMethod.Get, "api/v1/genesis/missing", true),
-            (HttpMethod.Post, "admin/functions/GenesisHealth", false),
-            (HttpMethod.Post, "admin/functions/NoSuchFunction", true),
-        })
-        {
-            using var request = new HttpRequestMessage(method, new Uri(app.BaseAddress, inQuery ? $"{path}?code={Uri.EscapeDataString(key)}" : path));
-            if (!inQuery)
-            {
-                request.Headers.Add("x-functions-key", key);
-            }
-
-            using var response = await Client.SendAsync(request);
-            Assert.DoesNotContain(key, await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
-        }
-
-        // Shutting down flushes the console logger, so every line the requests caused is in the output.
-        app.Terminate();
-        Assert.Equal(0, await app.WaitForExitAsync(ExitWait));
-        Assert.Contains(app.StdoutLines, l => MessageOf(l).StartsWith("Executed 'Functions.GenesisHealth'", StringComparison.Ordinal));
-        Assert.DoesNotContain(key, app.Stdout, StringComparison.Ordinal);
-        Assert.DoesNotContain(key, app.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Sigterm_stops_the_app_with_exit_code_0()
-    {
-        await using var app = await fixture.StartAsync();
-        using (var response = await Client.GetAsync(new Uri(app.BaseAddress, "api/v1/genesis/health")))
-        {
-            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        }
-
-        app.Terminate();
-
-        Assert.Equal(0, await app.WaitForExitAsync(ExitWait));
-        Assert.Contains(app.StdoutLines, l => MessageOf(l).StartsWith("Application is shutting down", StringComparison.Ordinal));
-        Assert.Equal("", app.Stderr);
-    }
-
-    [Fact]
-    public async Task Function_target_naming_an_unknown_function_stops_start_up()
-    {
-        await using var app = fixture.StartWithoutWaiting(s => s["FUNCTION_TARGET"] = "GenesisHealth,NoSuchFunction");
-
-        Assert.NotEqual(0, await app.WaitForExitAsync(ExitWait));
-        Assert.Contains("FUNCTION_TARGET", app.Stderr, StringComparison.Ordinal);
-        Assert.Contains("NoSuchFunction", app.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Missing_master_key_outside_local_stops_start_up()
-    {
-        await using var app = fixture.StartWithoutWaiting(s => s.Remove("PLANT_MASTER_KEY"));
-
-        Assert.NotEqual(0, await app.WaitForExitAsync(ExitWait));
-        Assert.Contains("PLANT_MASTER_KEY", app.Stderr, StringComparison.Ordinal);
-    }
-
-    [Fact]
-    public async Task Dockerfile_entrypoint_runs_the_app()
-    {
-        await using var app = await fixture.StartAsync(viaEntrypoint: true);
-
-        using var response = await Client.GetAsync(new Uri(app.BaseAddress, "api/v1/genesis/health"));
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-    }
-
-    [Theory]
-    [InlineData("Plant.Genesis.dll")]
-    [InlineData("Plant.Hosting.dll")]
-    [InlineData("Plant.Core.dll")]
-    public void Published_assemblies_are_ready_to_run(string assembly)
-    {
-        using var stream = File.OpenRead(Path.Combine(fixture.Folder, assembly));
-        using var pe = new PEReader(stream);
-
-        // A ReadyToRun image carries precompiled code, announced by the managed native header.
-        Assert.True(pe.PEHeaders.CorHeader!.ManagedNativeHeaderDirectory.Size > 0, $"{assembly} has no ReadyToRun code.");
-    }
-
-    [Fact]
-    public void Host_json_is_published_beside_the_app()
-    {
-        Assert.True(File.Exists(Path.Combine(fixture.Folder, "host.json")));
-    }
-
-    [Fact]
-    public void Dockerfile_publishes_with_the_flags_these_tests_use()
-    {
-        var dockerfile = File.ReadAllText(RepositoryFolder.Path("Dockerfile"));
-
-        Assert.Contains($"dotnet publish functions/${{FUNCTION_APP}} {string.Join(' ', PublishedApps.DockerfileFlags)}", dockerfile, StringComparison.Ordinal);
-        Assert.Contains($"mv /app/Plant.${{FUNCTION_APP}} /app/{PublishedApps.EntrypointName}", dockerfile, StringComparison.Ordinal);
-        Assert.Contains($"ENTRYPOINT [\"/app/{PublishedApps.EntrypointName}\"]", dockerfile, StringComparison.Ordinal);
-    }
-
-    /// <summary>The message of a JSON log line ("" for any other line); the JSON escapes quotes, the message does not.</summary>
-    private static string MessageOf(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.TryGetProperty("message", out var message) ? message.GetString() ?? "" : "";
-        }
-        catch (JsonException)
-        {
-            return "";
-        }
-    }
-
-    private static JsonElement Parse(string line)
-    {
-        try
-        {
-            using var document = JsonDocument.Parse(line);
-            return document.RootElement.Clone();
-        }
-        catch (JsonException e)
-        {
-            throw new Xunit.Sdk.XunitException($"Not a JSON line: {line}\n{e.Message}");
-        }
+        Assert.Contains("name", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 }
