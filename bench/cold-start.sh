@@ -1,87 +1,71 @@
 #!/usr/bin/env bash
-# Cold start of a published function app: from process start to the first 200 on its health function.
+# Cold start and memory of the function apps, as their images run them: from exec to the first 200 on a route that
+# reads the database, for each app's Native AOT executable (the image's, scripts/publish-aot.sh), its
+# framework-dependent build (ReadyToRun on the JIT, the image before Native AOT) and a bare ASP.NET Core minimal
+# API reading the same database (bench/Plant.Bench.Bare, Native AOT), all interleaved in one run. Then each one's
+# resident memory after start, idle, and after 10,000 requests; and the Agents list route's throughput, AOT and
+# JIT side by side.
 #
-#   bench/cold-start.sh [RUNS]     publish (Release, linux-x64, ReadyToRun, as the Dockerfile does), then measure
+#   bench/cold-start.sh [RUNS]      RUNS starts of each (default 20)
 #
-# Settings (environment):
-#   APP=Genesis|Agents|Migrate   the app (default Genesis)
-#   BASELINE=0                   do not interleave runs of the baseline: a bare ASP.NET Core minimal API
-#                                (bench/Plant.Bench.HostOverhead bare), published with the same flags. Its figures
-#                                are the floor the host adds to, and interleaving is what makes the two comparable
-#                                on a machine whose speed changes from minute to minute.
-#   R2R=false                    publish without ReadyToRun, to see what it buys
-#   COMPOSITE=true               publish self-contained, the framework and the app compiled into one composite
-#                                ReadyToRun image (not what the Dockerfile does; see docs/BENCHMARKS.md)
-#   NO_PUBLISH=1                 reuse the previous publish
-#   OUT=folder                   where to publish the app (default: under $TMPDIR/plant-bench), e.g. to keep a "before"
-#   BEFORE=folder                also measure, interleaved, an earlier publish of the same app (made with OUT= from
-#                                a checkout of an earlier commit, and RUNS 0 to publish only): the "before" of a change
-#   Any DOTNET_* variable is passed to the processes (e.g. DOTNET_TieredPGO=0), to try runtime settings.
+# Settings (environment): APPS="Genesis Agents Migrate" (the default), THROUGHPUT=0 to skip the throughput
+# rounds, ROUNDS=3 throughput rounds of DURATION=10s each, PORT=18090 (the apps'), PG_PORT=18432.
 #
-# The app runs as in its container (K_SERVICE, PORT, FUNCTION_TARGET, uat, a master key), through its apphost as
-# the image's entrypoint does, from its publish folder, which is its content root as /app is in the image. Its
-# DATABASE_URL points to a closed port: connections open lazily and the health function needs none.
-#
+# A private PostgreSQL (scripts/postgres.sh) is migrated and seeded by the Migrate executable. Each app runs as a
+# uat container (K_SERVICE, PORT, a master key, DATABASE_URL), from its publish folder.
 # The probe is pure bash (/dev/tcp, EPOCHREALTIME, read -t): nothing is forked while the app starts, so the
 # measurement neither waits for curl to start nor takes a core from the app. It polls every 2 ms.
-# Each run is killed (SIGKILL) once it has answered; runs are sequential and each is bounded by a timeout.
 set -euo pipefail
 export LC_ALL=C # EPOCHREALTIME with a decimal point
 
 runs=${1:-20}
-app=${APP:-Genesis}
-baseline=${BASELINE:-1}
-r2r=${R2R:-true}
-composite=${COMPOSITE:-false}
+apps=${APPS:-Genesis Agents Migrate}
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
-work="${TMPDIR:-/tmp}/plant-bench"
-variant="r2r-$r2r-composite-$composite"
+work="${TMPDIR:-/tmp}/plant-bench/cold-start"
 port=${PORT:-18090}
+pg_port=${PG_PORT:-18432}
 timeout_s=30
-case "$app" in
-  Genesis) route=api/v1/genesis/health; target=GenesisHealth ;;
-  Agents) route=api/v1/agents/health; target=AgentsHealth ;;
-  Migrate) route=api/v1/migrate/health; target=MigrateHealth ;;
-  *) echo "APP must be Genesis, Agents or Migrate" >&2; exit 2 ;;
-esac
-flags=(-c Release -r linux-x64 -p:PublishReadyToRun="$r2r" --self-contained false)
-if [[ $composite == true ]]; then
-  flags=(-c Release -r linux-x64 -p:PublishReadyToRun=true -p:PublishReadyToRunComposite=true --self-contained true)
-fi
+master=cold-start-bench-master-key-0123456789
+mkdir -p "$work"
 
-# Each measured target: name|publish folder|project|route|command (run in the folder).
-targets=("$app|${OUT:-$work/cold-start-$app-$variant}|functions/$app|$route|./Plant.$app")
-if [[ -n "${BEFORE:-}" ]]; then
-  targets+=("before|$BEFORE|functions/$app|$route|./Plant.$app")
-fi
-if [[ $baseline == 1 ]]; then
-  targets+=("bare|$work/cold-start-bare-$variant|bench/Plant.Bench.HostOverhead|api/hello|./Plant.Bench.HostOverhead bare $port")
-fi
+# --- builds: the AOT executables (cached by content), the framework-dependent ones (published each time) ---
+declare -A folder command route
+for app in $apps; do
+  folder[$app-aot]=$(bash "$root/scripts/publish-aot.sh" "$app")
+  command[$app-aot]=./Plant.$app
+  out=$work/jit-$app
+  echo "publishing $app framework-dependent (ReadyToRun) to $out" >&2
+  rm -rf "$out"
+  dotnet publish "$root/functions/$app" -c Release -r linux-x64 -p:PublishAot=false -p:PublishReadyToRun=true \
+    --self-contained false --artifacts-path "$work/jit-artifacts" -o "$out" --nologo -v quiet | sed '/warning NU1603/d' >&2
+  folder[$app-jit]=$out
+  command[$app-jit]=./Plant.$app
+done
+folder[bare]=$(bash "$root/scripts/publish-aot.sh" "$root/bench/Plant.Bench.Bare/Plant.Bench.Bare.csproj")
+command[bare]=./Plant.Bench.Bare
+route[Genesis]=api/v1/genesis/skills?limit=20
+route[Agents]=api/v1/agents?limit=20
+route[Migrate]=api/v1/migrations
+route[bare]=api/bare
+targets=()
+for app in $apps; do targets+=("$app-aot" "$app-jit"); done
+targets+=(bare)
 
-if [[ -z "${NO_PUBLISH:-}" ]]; then
-  for t in "${targets[@]}"; do
-    IFS='|' read -r name out project _ _ <<<"$t"
-    [[ $name == before ]] && continue # published from the earlier commit's checkout
-    rm -rf "$out"
-    echo "publishing $project (${flags[*]}) to $out" >&2
-    started=$EPOCHREALTIME
-    # Intermediate files go beside the output, so a benchmark never disturbs the checkout's bin/ and obj/.
-    dotnet publish "$root/$project" "${flags[@]}" --artifacts-path "$out.artifacts" -o "$out" --nologo -v quiet >&2
-    echo "published $name in $(awk -v a="$started" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", b - a }') s" >&2
-  done
-fi
-
-[[ $runs -gt 0 ]] || exit 0 # RUNS 0: publish only
-
-export K_SERVICE=genesis-bench PORT="$port" FUNCTION_TARGET="$target" PLANT_ENVIRONMENT=uat PLANT_RETENTION_DAYS=30 \
-  PLANT_MASTER_KEY=cold-start-bench-master-key-0123456789 ASPNETCORE_HTTP_PORTS='' \
-  DATABASE_URL="Host=127.0.0.1;Port=1;Username=bench;Database=bench"
-unset PLANT_FUNCTION_KEYS PLANT_TIMERS_IN_PROCESS
-# Genesis and Migrate sign (certificates, audit heads): a throwaway key, made once, outside the timed starts.
+# --- the database, migrated and seeded ---
 signing_key=$(mktemp)
-trap 'rm -f "$signing_key"' EXIT
+trap 'bash "$root/scripts/postgres.sh" stop "$work/postgres" >/dev/null 2>&1 || true; rm -f "$signing_key"' EXIT
+connection=$(bash "$root/scripts/postgres.sh" start "$work/postgres" "$pg_port" fast)
+psql "postgresql://postgres@127.0.0.1:$pg_port/postgres" -qc "drop database if exists plant with (force)" -c "create database plant"
 openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$signing_key" 2>/dev/null
-export PLANT_SIGNING_KEY_FILE="$signing_key" PLANT_SIGNING_KEY_ID=cold-start-bench PLANT_SIGNING_KEY_BITS=2048
+export DATABASE_URL="${connection/Database=postgres/Database=plant}" PLANT_SIGNING_KEY_FILE="$signing_key" \
+  PLANT_SIGNING_KEY_ID=cold-start-bench PLANT_SIGNING_KEY_BITS=2048
+migrate=$(bash "$root/scripts/publish-aot.sh" Migrate)
+(cd "$migrate" && PLANT_ENVIRONMENT=local PLANT_BACKUP=none PLANT_LOCAL_DIR="$work/local" ./Plant.Migrate up >/dev/null &&
+  PLANT_ENVIRONMENT=local PLANT_LOCAL_DIR="$work/local" ./Plant.Migrate seed >&2)
+
+export K_SERVICE=cold-start-bench PORT="$port" PLANT_ENVIRONMENT=uat PLANT_RETENTION_DAYS=30 PLANT_MASTER_KEY="$master" \
+  PLANT_CLOUDSQL_INSTANCE=bench:region:instance ASPNETCORE_HTTP_PORTS=''
+unset PLANT_FUNCTION_KEYS PLANT_TIMERS_IN_PROCESS FUNCTION_TARGET
 
 # read -t on a pipe that never has data: a sleep without forking sleep(1).
 exec {pause}<> <(:)
@@ -92,7 +76,7 @@ status=
 probe() {
   status=
   { exec {conn}<>"/dev/tcp/127.0.0.1/$port"; } 2>/dev/null || return 0
-  printf 'GET /%s HTTP/1.0\r\nHost: 127.0.0.1\r\n\r\n' "$1" >&"$conn"
+  printf 'GET /%s HTTP/1.0\r\nHost: 127.0.0.1\r\nx-functions-key: %s\r\n\r\n' "$1" "$master" >&"$conn"
   IFS= read -r -t 5 status <&"$conn" || true
   exec {conn}>&-
 }
@@ -103,49 +87,48 @@ if [[ -n "$status" ]]; then
   exit 1
 fi
 
-hz=$(getconf CLK_TCK)
-declare -A times cpus
+app_of() { [[ $1 == bare ]] && echo bare || echo "${1%-*}"; }
+rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
-# Starts the command in the folder, polls the route until a 200, and records the elapsed wall time and the CPU
-# time the process used up to then (user + system, all threads, in 10 ms ticks). CPU time is less sensitive
-# than wall time to other processes on the machine, though not immune: a busy host slows the CPU itself.
-measure() {
-  local name=$1 folder=$2 path=$3 command=$4 start deadline now end pid stat ms cpu
+# Starts a target and polls its route until a 200; sets pid, and ms to the elapsed wall time.
+pid= ms=
+start_until_200() {
+  local name=$1 path=${route[$(app_of "$1")]} start deadline now
   start=$EPOCHREALTIME
   deadline=$((${start/./} + timeout_s * 1000000))
-  # shellcheck disable=SC2086 # the command is a word list on purpose
-  (cd "$folder" && exec $command >/dev/null 2>&1) &
+  # shellcheck disable=SC2086 # the command is one word
+  (cd "${folder[$name]}" && exec ${command[$name]} >/dev/null 2>&1) &
   pid=$!
   status=
   while [[ "$status" != *" 200 "* ]]; do
     if ! kill -0 "$pid" 2>/dev/null; then
-      echo "$name: the app exited before answering; run it by hand in $folder to see why" >&2
+      echo "$name: the app exited before answering; run it by hand in ${folder[$name]} to see why" >&2
       exit 1
     fi
     now=$EPOCHREALTIME
     if ((${now/./} > deadline)); then
       kill -KILL "$pid"
-      echo "$name: no 200 within ${timeout_s}s" >&2
+      echo "$name: no 200 on /$path within ${timeout_s}s" >&2
       exit 1
     fi
     probe "$path"
     [[ "$status" == *" 200 "* ]] || read -r -t 0.002 -u "$pause" || true
   done
-  end=$EPOCHREALTIME
-  read -r -a stat <"/proc/$pid/stat"
-  kill -KILL "$pid"
-  wait "$pid" 2>/dev/null || true
-  ms=$(awk -v a="$start" -v b="$end" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
-  cpu=$(((stat[13] + stat[14]) * 1000 / hz))
-  times[$name]+="$ms "
-  cpus[$name]+="$cpu "
-  echo "$name: $ms ms (CPU $cpu ms)" >&2
+  ms=$(awk -v a="$start" -v b="$EPOCHREALTIME" 'BEGIN { printf "%.1f", (b - a) * 1000 }')
 }
 
+stop() { kill -KILL "$pid"; wait "$pid" 2>/dev/null || true; }
+
+# --- cold starts, interleaved ---
+declare -A times rss_first
 for ((i = 1; i <= runs; i++)); do
-  for t in "${targets[@]}"; do
-    IFS='|' read -r name out _ path command <<<"$t"
-    measure "$name" "$out" "$path" "$command"
+  for name in "${targets[@]}"; do
+    start_until_200 "$name"
+    rss=$(rss_mb "$pid")
+    stop
+    times[$name]+="$ms "
+    rss_first[$name]=$rss
+    echo "$name: $ms ms, RSS $rss MB" >&2
   done
 done
 
@@ -158,23 +141,53 @@ stats() {
     }'
 }
 
-echo
-echo "cold start, process start to first 200: $runs runs each, interleaved; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
-echo "publish: ${flags[*]}"
-declare -A medians
-for t in "${targets[@]}"; do
-  IFS='|' read -r name _ <<<"$t"
-  read -r p50 p90 min max <<<"$(stats <<<"${times[$name]}")"
-  read -r cpu50 _ cpumin _ <<<"$(stats <<<"${cpus[$name]}")"
-  medians[$name]=$p50
-  printf '%-8s median %5s ms   p90 %5s ms   min %5s ms   max %5s ms   CPU median %5s ms (min %s ms)\n' \
-    "$name" "$p50" "$p90" "$min" "$max" "$cpu50" "$cpumin"
+# --- memory: after start, idle (5 s later), and after 10,000 requests on the route ---
+# curl runs exactly 10,000 requests, 8 at a time, from one config file of URLs.
+requests=$work/requests.curl
+declare -A rss_idle rss_loaded
+for name in "${targets[@]}"; do
+  start_until_200 "$name"
+  read -r -t 5 -u "$pause" || true
+  rss_idle[$name]=$(rss_mb "$pid")
+  for ((r = 0; r < 10000; r++)); do
+    printf 'url = "http://127.0.0.1:%s/%s"\noutput = /dev/null\n' "$port" "${route[$(app_of "$name")]}"
+  done >"$requests"
+  curl -s --parallel --parallel-max 8 -H "x-functions-key: $master" -K "$requests" 2>/dev/null
+  rss_loaded[$name]=$(rss_mb "$pid")
+  stop
 done
-if [[ $baseline == 1 ]]; then
-  awk -v a="${medians[$app]}" -v b="${medians[bare]}" -v app="$app" \
-    'BEGIN { printf "%s - bare: %+.0f ms (%+.0f%%) on the medians\n", app, a - b, (a - b) / b * 100 }'
-fi
-if [[ -n "${BEFORE:-}" ]]; then
-  awk -v a="${medians[$app]}" -v b="${medians[before]}" -v app="$app" \
-    'BEGIN { printf "%s - before: %+.0f ms (%+.1f%%) on the medians\n", app, a - b, (a - b) / b * 100 }'
+
+echo
+echo "cold start, exec to first 200 on a route reading the database: $runs runs each, interleaved; $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg)"
+declare -A medians
+for name in "${targets[@]}"; do
+  read -r p50 p90 min max <<<"$(stats <<<"${times[$name]}")"
+  medians[$name]=$p50
+  printf '%-12s median %5s ms   p90 %5s ms   min %5s ms   max %5s ms   RSS after start %6s MB, idle %6s MB, after 10,000 requests %6s MB   /%s\n' \
+    "$name" "$p50" "$p90" "$min" "$max" "${rss_first[$name]}" "${rss_idle[$name]}" "${rss_loaded[$name]}" "${route[$(app_of "$name")]}"
+done
+for app in $apps; do
+  awk -v a="${medians[$app-aot]}" -v j="${medians[$app-jit]}" -v b="${medians[bare]}" -v app="$app" \
+    'BEGIN { printf "%s: AOT/JIT %.2f on the medians; AOT - bare %+.0f ms\n", app, a / j, a - b }'
+done
+
+# --- throughput of the Agents list, AOT and JIT side by side ---
+if [[ ${THROUGHPUT:-1} == 1 && " $apps " == *" Agents "* ]]; then
+  rounds=${ROUNDS:-3} duration=${DURATION:-10s}
+  declare -A rps
+  for ((i = 1; i <= rounds; i++)); do
+    for name in Agents-aot Agents-jit; do
+      start_until_200 "$name"
+      # A warm-up, so that the JIT build is measured at its steady state, as a warm instance serves.
+      wrk -t2 -c32 -d3s -H "x-functions-key: $master" "http://127.0.0.1:$port/${route[Agents]}" >/dev/null
+      r=$(wrk -t2 -c32 -d"$duration" -H "x-functions-key: $master" "http://127.0.0.1:$port/${route[Agents]}" |
+        awk '/^Requests\/sec/ { print $2 }')
+      stop
+      rps[$name]+="$r "
+      echo "round $i $name: $r req/s" >&2
+    done
+  done
+  aot=$(stats <<<"${rps[Agents-aot]}" | cut -d' ' -f1)
+  jit=$(stats <<<"${rps[Agents-jit]}" | cut -d' ' -f1)
+  echo "Agents /${route[Agents]}, wrk -t2 -c32 -d$duration, $rounds rounds interleaved: AOT median $aot req/s (${rps[Agents-aot]% }), JIT median $jit req/s (${rps[Agents-jit]% }), AOT/JIT $(awk -v a="$aot" -v j="$jit" 'BEGIN { printf "%.2f", a / j }')"
 fi

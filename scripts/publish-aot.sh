@@ -35,6 +35,8 @@ case "$1" in
   *) project=$1 ;;
 esac
 [[ -f $project ]] || die "no project at $project"
+# Paths relative to the checkout, so the hash below is the same whoever calls and from where.
+project=$(realpath --relative-to="$root" "$project")
 name=$(basename "$project" .csproj)
 
 # Everything the output depends on: the files of the shared libraries, the apps and the project (build output
@@ -43,7 +45,7 @@ key=$(
   {
     dotnet --version
     find shared functions "$(dirname "$project")" Directory.Build.props Directory.Packages.props global.json host.json \
-      .editorconfig "${BASH_SOURCE[0]}" -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 |
+      .editorconfig scripts/publish-aot.sh -type f -not -path '*/bin/*' -not -path '*/obj/*' -print0 |
       sort -zu | xargs -0 sha256sum
   } | sha256sum | cut -c1-16
 )

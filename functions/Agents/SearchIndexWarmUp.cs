@@ -3,22 +3,24 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Core.Agents.Search;
+using Plant.Core.Embeddings;
 
 namespace Plant.Agents;
 
 /// <summary>
-/// Loads the search index in the background when the process starts, so that the first search does not pay for
+/// Starts loading the embedding model (<see cref="IEmbedder.Preload"/>), and loads the search index in the background when the process starts, so that the first search does not pay for
 /// reading every agent's profile vector (seconds at 10,000 agents under load). Start-up and readiness do not wait
 /// for it; a search that arrives meanwhile waits for the load in progress and uses it. If the database cannot be
 /// read yet (unreachable, not migrated), the load is logged as skipped and the first search loads the index, as
 /// it would without this service. It tries once: the index is then kept current by the searches themselves.
 /// </summary>
-public sealed class SearchIndexWarmUp(AgentSearch search, ILogger<SearchIndexWarmUp> logger) : BackgroundService
+public sealed class SearchIndexWarmUp(AgentSearch search, IEmbedder embedder, ILogger<SearchIndexWarmUp> logger) : BackgroundService
 {
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         // Off the start-up path from here on, whatever the host does with the synchronous part.
         await Task.Yield();
+        embedder.Preload();
         var clock = Stopwatch.StartNew();
         try
         {

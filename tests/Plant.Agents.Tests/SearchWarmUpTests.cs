@@ -5,6 +5,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Agents.Tests.Support;
 using Plant.Core.Agents.Search;
+using Plant.Core.Embeddings;
 using Plant.Core.Seed;
 using Plant.Testing;
 using Plant.Testing.Hosting;
@@ -78,6 +79,14 @@ public sealed class SearchWarmUpTests(SeededCatalog catalog) : IClassFixture<See
             }
 
             await TestCatalog.MigrateAndSeedAsync(database.DataSource);
+            // The model loads in the background from start-up; until it is ready a search ranks with the hashing
+            // embedder and leaves the model's index unloaded, which is not what this test is about.
+            var embedder = host.Services.GetRequiredService<IEmbedder>();
+            for (var waited = 0; embedder.Readiness.State == EmbedderState.Loading && waited < 600; waited++)
+            {
+                await Task.Delay(100);
+            }
+
             using var search = await host.Client.SendAsync(TestHost.Request(HttpMethod.Get, "/api/v1/agents/search?q=chargeback%20disputes&k=1"));
 
             Assert.Equal(HttpStatusCode.OK, search.StatusCode);

@@ -12,6 +12,15 @@ public interface IEmbedder
     /// <summary>Whether it can embed now; only an embedder that loads a model is ever anything but ready.</summary>
     EmbedderReadiness Readiness => EmbedderReadiness.Ready;
 
+    /// <summary>
+    /// Starts loading what embedding needs, in the background, if it loads a model; otherwise nothing. The model then
+    /// loads on first use: an app that embeds only now and then (Genesis, on an agent's write) neither starts slower
+    /// nor holds the model's memory until it does. The Agents app calls this as it starts, for search.
+    /// </summary>
+    void Preload()
+    {
+    }
+
     /// <summary>Embeds each text, in order.</summary>
     Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken);
 }

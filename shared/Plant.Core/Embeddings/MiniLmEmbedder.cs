@@ -30,7 +30,7 @@ public sealed class MiniLmEmbedder : IEmbedder
 
     private readonly ModelLoader _loader;
 
-    /// <summary>The process's shared model, loading in the background from now on if it is not loaded yet.</summary>
+    /// <summary>The process's shared model, loaded at first use or by <see cref="Preload"/>.</summary>
     public MiniLmEmbedder()
         : this(s_shared)
     {
@@ -42,11 +42,7 @@ public sealed class MiniLmEmbedder : IEmbedder
     {
     }
 
-    private MiniLmEmbedder(ModelLoader loader)
-    {
-        _loader = loader;
-        _loader.Start();
-    }
+    private MiniLmEmbedder(ModelLoader loader) => _loader = loader;
 
     /// <summary>
     /// The model and the package that carries it, so that vectors are recomputed when either changes
@@ -71,6 +67,9 @@ public sealed class MiniLmEmbedder : IEmbedder
     }
 
     public EmbedderReadiness Readiness => _loader.Readiness;
+
+    /// <summary>Starts loading the model in the background (about 300 MB of memory once loaded), if it is not loading or loaded.</summary>
+    public void Preload() => _loader.Start();
 
     public async Task<IReadOnlyList<float[]>> EmbedAsync(IReadOnlyList<string> texts, CancellationToken cancellationToken)
     {

@@ -50,6 +50,28 @@ public sealed class MiniLmEmbedderTests
     }
 
     [Fact]
+    public async Task The_model_loads_at_first_use_or_when_preloaded_not_when_the_embedder_is_made()
+    {
+        var loads = 0;
+        using var loaded = new SemaphoreSlim(0);
+        var embedder = new MiniLmEmbedder(() =>
+        {
+            Interlocked.Increment(ref loads);
+            loaded.Release();
+            return new SentenceEncoder(new Microsoft.ML.OnnxRuntime.SessionOptions());
+        }, TimeProvider.System);
+
+        await Task.Delay(50);
+        Assert.Equal(0, loads);
+
+        embedder.Preload();
+        Assert.True(await loaded.WaitAsync(TimeSpan.FromSeconds(30)));
+        embedder.Preload();
+        Assert.Single(await embedder.EmbedAsync(["invoices"], CancellationToken.None));
+        Assert.Equal(1, loads);
+    }
+
+    [Fact]
     public async Task A_failed_load_says_why_and_is_tried_again_after_a_while()
     {
         var time = new FakeTimeProvider(DateTimeOffset.UtcNow);
