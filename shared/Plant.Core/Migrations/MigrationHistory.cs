@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations;
@@ -75,23 +76,7 @@ internal static class MigrationHistory
                 from plant_migrations.history
                 order by version
                 """;
-            await using var command = new NpgsqlCommand(Sql, connection);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var rows = new List<AppliedMigration>();
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add(new AppliedMigration(
-                    reader.GetInt32(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.GetString(4),
-                    reader.GetInt32(5),
-                    reader.GetBoolean(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
-            }
-
+            var rows = (await connection.QueryAsync<AppliedMigration>(Sql, new { ct })).AsList();
             return rows;
         }
         // A transient failure (the server restarting, out of connections) says nothing about the history: it is an outage.
