@@ -63,12 +63,9 @@ internal static class MigrationHistory
     {
         try
         {
-            await using (var exists = new NpgsqlCommand("select to_regnamespace('plant_migrations') is not null", connection))
+            if (!await connection.ExecuteScalarAsync<bool>("select to_regnamespace('plant_migrations') is not null", new { ct }))
             {
-                if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
-                {
-                    return null;
-                }
+                return null;
             }
 
             const string Sql = """
@@ -116,23 +113,15 @@ internal static class MigrationHistory
             insert into plant_migrations.history (version, description, checksum, applied_by, duration_ms, success, failed_statement, error)
             values (@version, @description, @checksum, @appliedBy, @durationMs, @success, @failedStatement, @error)
             """;
-        await using var command = new NpgsqlCommand(Sql, connection, transaction);
-        command.Parameters.AddWithValue("version", migration.Version);
-        command.Parameters.AddWithValue("description", migration.Description);
-        command.Parameters.AddWithValue("checksum", migration.Checksum);
-        command.Parameters.AddWithValue("appliedBy", appliedBy);
-        command.Parameters.AddWithValue("durationMs", durationMs);
-        command.Parameters.AddWithValue("success", success);
-        command.Parameters.AddWithValue("failedStatement", (object?)failedStatement ?? DBNull.Value);
-        command.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync(
+            Sql,
+            new { version = migration.Version, description = migration.Description, checksum = migration.Checksum, appliedBy, durationMs, success, failedStatement, error, ct },
+            transaction);
     }
 
     public static async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int version, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("delete from plant_migrations.history where version = @version", connection, transaction);
-        command.Parameters.AddWithValue("version", version);
-        await command.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync("delete from plant_migrations.history where version = @version", new { version, ct }, transaction);
     }
 
     /// <summary>Marks an applied version failed (a down script outside a transaction stopped half-way).</summary>
@@ -143,10 +132,6 @@ internal static class MigrationHistory
             set success = false, failed_statement = @failedStatement, error = @error
             where version = @version
             """;
-        await using var command = new NpgsqlCommand(Sql, connection);
-        command.Parameters.AddWithValue("version", version);
-        command.Parameters.AddWithValue("failedStatement", failedStatement);
-        command.Parameters.AddWithValue("error", error);
-        await command.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync(Sql, new { version, failedStatement, error, ct });
     }
 }
