@@ -53,8 +53,8 @@ internal static partial class DroppedTables
                    or n.oid in (select to_regnamespace(s) from unnest(@schemas::text[]) s))
             order by n.nspname, c.relname
             """;
-        var found = await connection.QueryAsync<Relation>(Sql, new { tables, schemas, ct });
-        var counted = new List<DroppedTable>();
+        var found = (await connection.QueryAsync<Relation>(Sql, new { tables, schemas, ct })).AsList();
+        var counted = new List<DroppedTable>(found.Count);
         foreach (var (schema, table) in found)
         {
             // Names from pg_class, quoted: an identifier cannot be a parameter.
