@@ -3,9 +3,9 @@ using Dapper;
 
 // Every Dapper call in Plant.Core is generated at compile time (Dapper.AOT's interceptors): no reflection, no emit.
 [module: DapperAot]
-[module: TypeHandler(typeof(DateTimeOffset), typeof(Plant.Core.TimestampHandler))]
+[module: TypeHandler(typeof(DateTimeOffset), typeof(Plant.Core.Data.TimestampHandler))]
 
-namespace Plant.Core;
+namespace Plant.Core.Data;
 
 /// <summary>timestamptz as DateTimeOffset: Npgsql reports the column as DateTime, yet reads it as either.</summary>
 internal sealed class TimestampHandler : DbValueHandler<DateTimeOffset>
