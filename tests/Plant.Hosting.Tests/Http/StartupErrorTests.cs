@@ -70,6 +70,27 @@ public sealed class StartupErrorTests(PostgresDatabaseFixture database) : IClass
     }
 
     [Fact]
+    public void A_name_two_apps_of_one_process_both_use_stops_start_up_naming_both()
+    {
+        var e = Assert.Throws<StartupException>(() => Plant.Hosting.Functions.FunctionIndexer.Index(
+            [new FunctionApp("first", [typeof(KeyFunctions)]), new FunctionApp("second", [typeof(KeyFunctions)])],
+            new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
+
+        Assert.Contains("'AdminOnlyFromSettings' is used twice", e.Message, StringComparison.Ordinal);
+        Assert.Contains(typeof(KeyFunctions).FullName + ".AdminOnly", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void A_class_the_generator_did_not_index_stops_start_up_saying_what_to_reference()
+    {
+        var e = Assert.Throws<StartupException>(() => Plant.Hosting.Functions.FunctionIndexer.Index(
+            [new FunctionApp("app", [typeof(StartupErrorTests)])], new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build()));
+
+        Assert.Contains(typeof(StartupErrorTests).FullName!, e.Message, StringComparison.Ordinal);
+        Assert.Contains("Plant.Hosting.Generator", e.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task A_valid_schedule_from_a_setting_starts()
     {
         await using var host = await TestHost.StartAsync(database.ConnectionString, [typeof(ScheduleFromSetting)],
