@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations.Runs;
@@ -83,19 +82,25 @@ internal static class RunTables
     public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         const string Current = """
-            select to_regnamespace('plant_migrations') is not null as schema,
+            select to_regnamespace('plant_migrations') is not null,
                    to_regclass('plant_migrations.runs_in_progress') is not null
-                   and exists (select from pg_attribute where attrelid = to_regclass('plant_migrations.approvals') and attname = 'operation') as runs
+                   and exists (select from pg_attribute where attrelid = to_regclass('plant_migrations.approvals') and attname = 'operation')
             """;
-        var current = await connection.QuerySingleAsync<Present>(Current, new { ct });
-        if (current.Schema && current.Runs)
+        await using (var exists = new NpgsqlCommand(Current, connection))
+        await using (var reader = await exists.ExecuteReaderAsync(ct))
         {
-            return;
-        }
+            await reader.ReadAsync(ct);
+            var (schema, runs) = (reader.GetBoolean(0), reader.GetBoolean(1));
+            await reader.CloseAsync();
+            if (schema && runs)
+            {
+                return;
+            }
 
-        if (!current.Schema)
-        {
-            await MigrationHistory.CreateAsync(connection, ct);
+            if (!schema)
+            {
+                await MigrationHistory.CreateAsync(connection, ct);
+            }
         }
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -110,9 +115,7 @@ internal static class RunTables
     /// <summary>Whether the run tables exist yet; readers outside the lock answer "none" until they do.</summary>
     public static async Task<bool> ExistAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        return await connection.ExecuteScalarAsync<bool>("select to_regclass('plant_migrations.runs') is not null", new { ct });
+        await using var command = new NpgsqlCommand("select to_regclass('plant_migrations.runs') is not null", connection);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
-
-    /// <summary>Whether the engine's schema exists, and whether the run tables have their newest parts.</summary>
-    internal sealed record Present(bool Schema, bool Runs);
 }

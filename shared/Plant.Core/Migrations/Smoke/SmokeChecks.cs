@@ -1,4 +1,3 @@
-using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations.Smoke;
@@ -31,6 +30,7 @@ internal static class SmokeChecks
 
     public static async Task<bool> CatalogExistsAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        return await connection.ExecuteScalarAsync<bool>("select to_regclass('catalog.agent') is not null", new { ct });
+        await using var command = new NpgsqlCommand("select to_regclass('catalog.agent') is not null", connection);
+        return (bool)(await command.ExecuteScalarAsync(ct))!;
     }
 }
