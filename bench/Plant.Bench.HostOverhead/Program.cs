@@ -11,14 +11,6 @@ using Plant.Hosting;
 //   quiet: both at Warning, so neither writes a line per request (the fair comparison of the request paths).
 //   logs:  the host.json levels the function apps ship with; the Plant host then writes its two Information
 //          lines per invocation (JSON, as in a container), the bare endpoint writes none.
-// Or:    Plant.Bench.HostOverhead bare PORT
-//   only the bare endpoint, for bench/cold-start.sh (APP=bare): the start-up floor of ASP.NET Core itself.
-if (args is ["bare", var portText] && int.TryParse(portText, CultureInfo.InvariantCulture, out var onlyPort))
-{
-    await BuildBare(onlyPort, LogLevel.Warning).RunAsync();
-    return 0;
-}
-
 if (args.Length != 3 || !int.TryParse(args[0], CultureInfo.InvariantCulture, out var barePort)
     || !int.TryParse(args[1], CultureInfo.InvariantCulture, out var plantPort) || args[2] is not ("quiet" or "logs"))
 {
