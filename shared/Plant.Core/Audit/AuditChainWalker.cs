@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Data.Common;
 using System.Security.Cryptography;
 using System.Threading.Channels;
+using Dapper;
 using Npgsql;
 using Plant.Core.Signing;
 
@@ -178,7 +179,7 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
     private async Task CheckDerivedColumnsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, long? through, CancellationToken ct)
     {
         const string Sql = """
-            select e.sequence, array_to_string(d.differ, ', ')
+            select e.sequence, array_to_string(d.differ, ', ') as differ
             from genesis.audit_entry e
             cross join lateral (select convert_from(e.canonical, 'UTF8')::jsonb as entry) c
             cross join lateral (select array_remove(array[
@@ -192,15 +193,12 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             order by e.sequence
             limit 1
             """;
-        await using var command = new NpgsqlCommand(Sql, connection, transaction);
-        command.Parameters.AddWithValue("before", Math.Min(_brokenAt ?? long.MaxValue, through is { } last ? last + 1 : long.MaxValue));
+        var before = Math.Min(_brokenAt ?? long.MaxValue, through is { } last ? last + 1 : long.MaxValue);
         try
         {
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            if (await reader.ReadAsync(ct))
+            if (await connection.QueryFirstOrDefaultAsync<Differing>(Sql, new { before, ct }, transaction) is { } differing)
             {
-                var sequence = reader.GetInt64(0);
-                Broken(sequence, $"entry {sequence}'s stored {reader.GetString(1)} differ from its canonical text, which its hash covers");
+                Broken(differing.Sequence, $"entry {differing.Sequence}'s stored {differing.Differ} differ from its canonical text, which its hash covers");
             }
         }
         catch (PostgresException e) when (e.SqlState.StartsWith("22", StringComparison.Ordinal))
@@ -440,22 +438,17 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
     private static async Task<SortedList<long, (string Hash, DateTimeOffset SignedAt)>?> ReadSignedHeadsAsync(
         NpgsqlConnection connection, NpgsqlTransaction transaction, long? through, CancellationToken ct)
     {
-        await using (var exists = new NpgsqlCommand("select to_regclass('genesis.audit_signed_head') is not null", connection, transaction))
+        if (!await connection.ExecuteScalarAsync<bool>("select to_regclass('genesis.audit_signed_head') is not null", new { ct }, transaction))
         {
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
-            {
-                return null;
-            }
+            return null;
         }
 
+        var rows = await connection.QueryAsync<SignedHeadRow>(
+            "select sequence, hash, signed_at from genesis.audit_signed_head where sequence <= @through", new { through = through ?? long.MaxValue, ct }, transaction);
         var heads = new SortedList<long, (string, DateTimeOffset)>();
-
-        await using var command = new NpgsqlCommand("select sequence, hash, signed_at from genesis.audit_signed_head where sequence <= @through", connection, transaction);
-        command.Parameters.AddWithValue("through", through ?? long.MaxValue);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        foreach (var row in rows)
         {
-            heads.Add(reader.GetInt64(0), (Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)), reader.GetFieldValue<DateTimeOffset>(2)));
+            heads.Add(row.Sequence, (Convert.ToHexStringLower(row.Hash), row.SignedAt));
         }
 
         return heads;
@@ -463,10 +456,15 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
 
     private static async Task<(long Sequence, string Hash)> ReadHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select sequence, hash from genesis.audit_head", connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? (reader.GetInt64(0), Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)))
-            : throw new AuditException("genesis.audit_head has no row: the audit schema is damaged.");
+        var head = await connection.QueryFirstOrDefaultAsync<HeadRow>("select sequence, hash from genesis.audit_head", new { ct }, transaction)
+            ?? throw new AuditException("genesis.audit_head has no row: the audit schema is damaged.");
+        return (head.Sequence, Convert.ToHexStringLower(head.Hash));
     }
+
+    /// <summary>The first entry whose derived columns differ from its canonical text, and which columns.</summary>
+    internal sealed record Differing(long Sequence, string Differ);
+
+    internal sealed record SignedHeadRow(long Sequence, byte[] Hash, DateTimeOffset SignedAt);
+
+    internal sealed record HeadRow(long Sequence, byte[] Hash);
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 using Plant.Core.Catalog;
 
@@ -21,39 +22,46 @@ public static class CertificateStore
     }
 
     /// <summary>The certificate with this id, or null, on an open connection.</summary>
-    public static Task<Certificate?> FindByIdAsync(NpgsqlConnection connection, Guid certificateId, CancellationToken ct) =>
-        QueryOneAsync(connection, null, Select + "\nwhere c.certificate_id = @id", certificateId, ct);
+    public static async Task<Certificate?> FindByIdAsync(NpgsqlConnection connection, Guid certificateId, CancellationToken ct)
+    {
+        const string Sql = Select + "\nwhere c.certificate_id = @id";
+        return ToCertificate(await connection.QueryFirstOrDefaultAsync<CertificateRow>(Sql, new { id = certificateId, ct }), certificateId);
+    }
 
     /// <summary>The certificate of one version, or null.</summary>
-    public static Task<Certificate?> FindByVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid versionId, CancellationToken ct) =>
-        QueryOneAsync(connection, transaction, Select + "\nwhere c.version_id = @id", versionId, ct);
-
-    private static async Task<Certificate?> QueryOneAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, string sql, Guid id, CancellationToken ct)
+    public static async Task<Certificate?> FindByVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid versionId, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(sql, connection, transaction);
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        const string Sql = Select + "\nwhere c.version_id = @id";
+        return ToCertificate(await connection.QueryFirstOrDefaultAsync<CertificateRow>(Sql, new { id = versionId, ct }, transaction), versionId);
+    }
+
+    private static Certificate? ToCertificate(CertificateRow? row, Guid id)
+    {
+        if (row is null)
         {
             return null;
         }
 
-        if (!EntityTypes.TryParseSchemaName(reader.GetString(2), out var type))
+        if (!EntityTypes.TryParseSchemaName(row.EntityType, out var type))
         {
-            throw new InvalidOperationException($"Certificate {id} is of an entity of type '{reader.GetString(2)}', which Genesis does not certify.");
+            throw new InvalidOperationException($"Certificate {id} is of an entity of type '{row.EntityType}', which Genesis does not certify.");
         }
 
         return new Certificate
         {
-            CertificateId = reader.GetGuid(0),
-            EntityId = reader.GetGuid(1),
+            CertificateId = row.CertificateId,
+            EntityId = row.EntityId,
             EntityType = type,
-            Version = reader.GetInt32(3),
-            ContentHash = reader.GetString(4),
-            IssuedAt = reader.GetFieldValue<DateTimeOffset>(5),
-            KeyId = reader.GetString(6),
-            Payload = reader.GetFieldValue<byte[]>(7),
-            Signature = Convert.ToBase64String(reader.GetFieldValue<byte[]>(8)),
+            Version = row.Version,
+            ContentHash = row.ContentHash,
+            IssuedAt = row.IssuedAt,
+            KeyId = row.KeyId,
+            Payload = row.Payload,
+            Signature = Convert.ToBase64String(row.Signature),
         };
     }
+
+    /// <summary>A certificate row as stored: the entity type as its schema name, the signature as bytes.</summary>
+    internal sealed record CertificateRow(
+        Guid CertificateId, Guid EntityId, string EntityType, int Version, string ContentHash, DateTimeOffset IssuedAt, string KeyId, byte[] Payload, byte[] Signature);
 }

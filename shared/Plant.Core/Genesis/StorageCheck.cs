@@ -1,5 +1,6 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Dapper;
 using Npgsql;
 using Plant.Core.Canonical;
 using Plant.Core.Catalog;
@@ -121,12 +122,11 @@ public static partial class StorageCheck
         var missing = references.Select(r => r.Id).Where(id => !types.ContainsKey(id)).Distinct().ToArray();
         if (missing.Length > 0 && references.Count > ConstitutionLimits.MaxReferences)
         {
-            await using var command = new NpgsqlCommand("select entity_id, entity_type from catalog.entity where entity_id = any(@ids)", connection, transaction);
-            command.Parameters.AddWithValue("ids", missing);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+            var found = await connection.QueryAsync<EntityRow>(
+                "select entity_id, entity_type from catalog.entity where entity_id = any(@ids)", new { ids = missing, ct }, transaction);
+            foreach (var (entityId, entityType) in found)
             {
-                types[reader.GetGuid(0)] = reader.GetString(1);
+                types[entityId] = entityType;
             }
         }
 
@@ -338,6 +338,9 @@ public static partial class StorageCheck
                 return null;
         }
     }
+
+    /// <summary>An entity's id and type (its schema name).</summary>
+    internal sealed record EntityRow(Guid EntityId, string EntityType);
 
     [GeneratedRegex("^[A-Z0-9_-]{1,32}$", RegexOptions.CultureInvariant)]
     private static partial Regex IndustryCode();

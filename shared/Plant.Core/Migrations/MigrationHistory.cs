@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations;
@@ -62,12 +63,9 @@ internal static class MigrationHistory
     {
         try
         {
-            await using (var exists = new NpgsqlCommand("select to_regnamespace('plant_migrations') is not null", connection))
+            if (!await connection.ExecuteScalarAsync<bool>("select to_regnamespace('plant_migrations') is not null", new { ct }))
             {
-                if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
-                {
-                    return null;
-                }
+                return null;
             }
 
             const string Sql = """
@@ -75,23 +73,7 @@ internal static class MigrationHistory
                 from plant_migrations.history
                 order by version
                 """;
-            await using var command = new NpgsqlCommand(Sql, connection);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            var rows = new List<AppliedMigration>();
-            while (await reader.ReadAsync(ct))
-            {
-                rows.Add(new AppliedMigration(
-                    reader.GetInt32(0),
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetFieldValue<DateTimeOffset>(3),
-                    reader.GetString(4),
-                    reader.GetInt32(5),
-                    reader.GetBoolean(6),
-                    reader.IsDBNull(7) ? null : reader.GetString(7),
-                    reader.IsDBNull(8) ? null : reader.GetString(8)));
-            }
-
+            var rows = (await connection.QueryAsync<AppliedMigration>(Sql, new { ct })).AsList();
             return rows;
         }
         // A transient failure (the server restarting, out of connections) says nothing about the history: it is an outage.
@@ -131,23 +113,15 @@ internal static class MigrationHistory
             insert into plant_migrations.history (version, description, checksum, applied_by, duration_ms, success, failed_statement, error)
             values (@version, @description, @checksum, @appliedBy, @durationMs, @success, @failedStatement, @error)
             """;
-        await using var command = new NpgsqlCommand(Sql, connection, transaction);
-        command.Parameters.AddWithValue("version", migration.Version);
-        command.Parameters.AddWithValue("description", migration.Description);
-        command.Parameters.AddWithValue("checksum", migration.Checksum);
-        command.Parameters.AddWithValue("appliedBy", appliedBy);
-        command.Parameters.AddWithValue("durationMs", durationMs);
-        command.Parameters.AddWithValue("success", success);
-        command.Parameters.AddWithValue("failedStatement", (object?)failedStatement ?? DBNull.Value);
-        command.Parameters.AddWithValue("error", (object?)error ?? DBNull.Value);
-        await command.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync(
+            Sql,
+            new { version = migration.Version, description = migration.Description, checksum = migration.Checksum, appliedBy, durationMs, success, failedStatement, error, ct },
+            transaction);
     }
 
     public static async Task DeleteAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, int version, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("delete from plant_migrations.history where version = @version", connection, transaction);
-        command.Parameters.AddWithValue("version", version);
-        await command.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync("delete from plant_migrations.history where version = @version", new { version, ct }, transaction);
     }
 
     /// <summary>Marks an applied version failed (a down script outside a transaction stopped half-way).</summary>
@@ -158,10 +132,6 @@ internal static class MigrationHistory
             set success = false, failed_statement = @failedStatement, error = @error
             where version = @version
             """;
-        await using var command = new NpgsqlCommand(Sql, connection);
-        command.Parameters.AddWithValue("version", version);
-        command.Parameters.AddWithValue("failedStatement", failedStatement);
-        command.Parameters.AddWithValue("error", error);
-        await command.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync(Sql, new { version, failedStatement, error, ct });
     }
 }

@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using Npgsql;
 using Plant.Core.Configuration;
 
@@ -57,16 +58,22 @@ public static class MigrationLog
             """;
         try
         {
-            await using var command = dataSource.CreateCommand(Sql);
-            command.Parameters.AddWithValue("loggedAt", entry.LoggedAt);
-            command.Parameters.AddWithValue("environment", EnvironmentName(entry.Environment));
-            command.Parameters.AddWithValue("operation", entry.Operation);
-            command.Parameters.AddWithValue("fromVersion", (object?)entry.FromVersion ?? DBNull.Value);
-            command.Parameters.AddWithValue("toVersion", (object?)entry.ToVersion ?? DBNull.Value);
-            command.Parameters.AddWithValue("outcome", entry.Success ? "SUCCESS" : "FAILED");
-            command.Parameters.AddWithValue("durationMs", entry.DurationMs);
-            command.Parameters.AddWithValue("message", (object?)entry.Message ?? DBNull.Value);
-            return await command.ExecuteNonQueryAsync(ct) == 1;
+            await using var connection = await dataSource.OpenConnectionAsync(ct);
+            var written = await connection.ExecuteAsync(
+                Sql,
+                new
+                {
+                    loggedAt = entry.LoggedAt,
+                    environment = EnvironmentName(entry.Environment),
+                    operation = entry.Operation,
+                    fromVersion = entry.FromVersion,
+                    toVersion = entry.ToVersion,
+                    outcome = entry.Success ? "SUCCESS" : "FAILED",
+                    durationMs = entry.DurationMs,
+                    message = entry.Message,
+                    ct,
+                });
+            return written == 1;
         }
         catch (Exception e) when (e is NpgsqlException or InvalidOperationException or TimeoutException)
         {
@@ -79,12 +86,9 @@ public static class MigrationLog
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        await using (var exists = new NpgsqlCommand("select to_regclass('plant_migrations.log') is not null", connection))
+        if (!await connection.ExecuteScalarAsync<bool>("select to_regclass('plant_migrations.log') is not null", new { ct }))
         {
-            if (!(bool)(await exists.ExecuteScalarAsync(ct))!)
-            {
-                return [];
-            }
+            return [];
         }
 
         const string Sql = """
@@ -93,23 +97,15 @@ public static class MigrationLog
             order by id desc
             limit @count
             """;
-        await using var command = new NpgsqlCommand(Sql, connection);
-        command.Parameters.AddWithValue("count", count);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var entries = new List<MigrationLogEntry>();
-        while (await reader.ReadAsync(ct))
-        {
-            entries.Add(new MigrationLogEntry(
-                reader.GetFieldValue<DateTimeOffset>(0),
-                PlantEnvironments.Parse(reader.GetString(1)),
-                reader.GetString(2),
-                reader.IsDBNull(3) ? null : reader.GetInt32(3),
-                reader.IsDBNull(4) ? null : reader.GetInt32(4),
-                reader.GetString(5) == "SUCCESS",
-                reader.GetInt32(6),
-                reader.IsDBNull(7) ? null : reader.GetString(7)));
-        }
-
-        return entries;
+        var rows = await connection.QueryAsync<LogRow>(Sql, new { count, ct });
+        return
+        [
+            .. rows.Select(r => new MigrationLogEntry(
+                r.LoggedAt, PlantEnvironments.Parse(r.Environment), r.Operation, r.FromVersion, r.ToVersion, r.Outcome == "SUCCESS", r.DurationMs, r.Message)),
+        ];
     }
+
+    /// <summary>A log row as stored: the environment and outcome as text.</summary>
+    internal sealed record LogRow(
+        DateTimeOffset LoggedAt, string Environment, string Operation, int? FromVersion, int? ToVersion, string Outcome, int DurationMs, string? Message);
 }

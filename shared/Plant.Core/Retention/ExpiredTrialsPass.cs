@@ -1,4 +1,5 @@
 using System.Globalization;
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 
@@ -38,7 +39,7 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
         where t.{0} < @cutoff {1} {2}
           and v.is_current
           and e.entity_type = 'trial'
-          and e.created_by <> all(@protected)
+          and e.created_by <> all(@protectedCreators)
         order by t.{0}, t.version_id
         limit @limit
         for update of e skip locked
@@ -80,8 +81,8 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
         ), entities as (
             delete from catalog.entity e using doomed d where e.entity_id = d.entity_id returning 1
         )
-        select (select count(*) from entities), (select count(*) from removed_versions), (select count(*) from trials),
-               (select count(*) from keys), (select count(*) from links)
+        select (select count(*) from entities) as entities, (select count(*) from removed_versions) as versions,
+               (select count(*) from trials) as trials, (select count(*) from keys) as keys, (select count(*) from links) as links
         """;
 
     private const string CountSql = """
@@ -93,17 +94,17 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
             where (t.ends_at < @cutoff or t.cancelled_at < @cutoff)
               and v.is_current
               and e.entity_type = 'trial'
-              and e.created_by <> all(@protected)
+              and e.created_by <> all(@protectedCreators)
               and not exists (select 1 from catalog.relationship r where r.target_id = e.entity_id)
               and not exists (select 1 from catalog.certificate c where c.entity_id = e.entity_id)
         ), versions as materialized (
             select v.version_id from catalog.entity_version v join doomed d on d.entity_id = v.entity_id
         )
-        select (select count(*) from doomed),
-               (select count(*) from versions),
-               (select count(*) from catalog.trial t join versions s on s.version_id = t.version_id),
-               (select count(*) from plant_agents.idempotency_key k join doomed d on d.entity_id = k.trial_id),
-               (select count(*) from catalog.relationship r join versions s on s.version_id = r.version_id)
+        select (select count(*) from doomed) as entities,
+               (select count(*) from versions) as versions,
+               (select count(*) from catalog.trial t join versions s on s.version_id = t.version_id) as trials,
+               (select count(*) from plant_agents.idempotency_key k join doomed d on d.entity_id = k.trial_id) as keys,
+               (select count(*) from catalog.relationship r join versions s on s.version_id = r.version_id) as links
         """;
 
     private static readonly string[] s_tables =
@@ -129,12 +130,8 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
 
     public override async Task<TableCounts> CountAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(CountSql, connection);
-        command.Parameters.AddWithValue("cutoff", Cutoff!.Value);
-        command.Parameters.AddWithValue("protected", _protected);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        return Counts(reader);
+        var counted = await connection.QuerySingleAsync<Counted>(CountSql, new { cutoff = Cutoff!.Value, protectedCreators = _protected, ct });
+        return counted.ToCounts();
     }
 
     public override async Task<BatchResult> DeleteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken ct)
@@ -146,11 +143,13 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
 
         var ids = new List<Guid>(limit);
         var after = _after is null ? "" : string.Format(CultureInfo.InvariantCulture, AfterClause, _clock);
+        // The text is built per batch (clock column, keyset, lane) and the keyset time goes as a timestamptz-typed
+        // DateTime, neither of which Dapper.AOT can generate: the selection stays on Npgsql.
         await using (var select = new NpgsqlCommand(
             string.Format(CultureInfo.InvariantCulture, SelectSql, _clock, after, lanes > 1 ? LaneClause : ""), connection, transaction))
         {
             select.Parameters.AddWithValue("cutoff", Cutoff!.Value);
-            select.Parameters.AddWithValue("protected", _protected);
+            select.Parameters.AddWithValue("protectedCreators", _protected);
             select.Parameters.AddWithValue("limit", limit);
             if (lanes > 1)
             {
@@ -175,11 +174,8 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
         var counts = new TableCounts();
         if (ids.Count > 0)
         {
-            await using var delete = new NpgsqlCommand(DeleteSql, connection, transaction);
-            delete.Parameters.AddWithValue("ids", ids.ToArray());
-            await using var reader = await delete.ExecuteReaderAsync(ct);
-            await reader.ReadAsync(ct);
-            counts = Counts(reader);
+            var deleted = await connection.QuerySingleAsync<Counted>(DeleteSql, new { ids = ids.ToArray(), ct }, transaction);
+            counts = deleted.ToCounts();
         }
 
         if (SkipsForeignKeyChecks)
@@ -198,14 +194,18 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
         return new BatchResult(ids.Count, counts, Done: ids.Count < limit);
     }
 
-    private static TableCounts Counts(NpgsqlDataReader reader)
+    /// <summary>The rows a batch deletes (or the count finds), per table.</summary>
+    internal sealed record Counted(long Entities, long Versions, long Trials, long Keys, long Links)
     {
-        var counts = new TableCounts();
-        counts.Add("catalog.entity", reader.GetInt64(0));
-        counts.Add("catalog.entity_version", reader.GetInt64(1));
-        counts.Add("catalog.trial", reader.GetInt64(2));
-        counts.Add("plant_agents.idempotency_key", reader.GetInt64(3));
-        counts.Add("catalog.relationship", reader.GetInt64(4));
-        return counts;
+        public TableCounts ToCounts()
+        {
+            var counts = new TableCounts();
+            counts.Add("catalog.entity", Entities);
+            counts.Add("catalog.entity_version", Versions);
+            counts.Add("catalog.trial", Trials);
+            counts.Add("plant_agents.idempotency_key", Keys);
+            counts.Add("catalog.relationship", Links);
+            return counts;
+        }
     }
 }

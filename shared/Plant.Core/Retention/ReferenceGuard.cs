@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Retention;
@@ -65,28 +66,13 @@ internal static class ReferenceGuard
             return (false, "foreign key checks on: skipping them is turned off");
         }
 
-        await using (var privilege = new NpgsqlCommand("select has_parameter_privilege('session_replication_role', 'SET')", connection))
+        if (!await connection.ExecuteScalarAsync<bool>("select has_parameter_privilege('session_replication_role', 'SET')", new { ct }))
         {
-            if (!(bool)(await privilege.ExecuteScalarAsync(ct))!)
-            {
-                return (false, "foreign key checks on: the role may not set session_replication_role");
-            }
+            return (false, "foreign key checks on: the role may not set session_replication_role");
         }
 
-        var unknown = new List<string>();
-        await using (var command = new NpgsqlCommand(ForeignKeysSql, connection))
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            while (await reader.ReadAsync(ct))
-            {
-                var key = reader.GetString(0);
-                if (!s_known.ContainsKey(key))
-                {
-                    unknown.Add(key);
-                }
-            }
-        }
-
+        var keys = await connection.QueryAsync<string>(ForeignKeysSql, new { ct });
+        var unknown = keys.Where(key => !s_known.ContainsKey(key)).ToList();
         return unknown.Count == 0
             ? (true, "foreign key checks skipped: every reference to a trial is deleted with it or checked under its row lock")
             : (false, $"foreign key checks on: the purge does not know the foreign key(s) {string.Join("; ", unknown)}");

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.Extensions.Logging;
+using Dapper;
 using Npgsql;
 using Plant.Core.Audit;
 using Plant.Core.Configuration;
@@ -358,24 +359,15 @@ public sealed class RetentionPurge
             // The entries to cut are the oldest ones up to the first entry at or after the cutoff: a cut is always
             // a prefix of the chain, so a late entry with an earlier time (appends take their time before their
             // place) ends the prefix rather than being skipped over.
-            await using var range = new NpgsqlCommand(
-                """
-                select (select min(sequence) from genesis.audit_entry),
+            const string RangeSql = """
+                select (select min(sequence) from genesis.audit_entry) as first,
                        coalesce((select min(sequence) from genesis.audit_entry where occurred_at >= @cutoff) - 1,
-                                (select max(sequence) from genesis.audit_entry))
-                """,
-                connection);
-            range.Parameters.AddWithValue("cutoff", cutoff);
-            long first, through;
-            await using (var reader = await range.ExecuteReaderAsync(ct))
+                                (select max(sequence) from genesis.audit_entry)) as through
+                """;
+            var range = await connection.QuerySingleAsync<AuditRange>(RangeSql, new { cutoff, ct });
+            if (range is not { First: { } first, Through: { } through })
             {
-                await reader.ReadAsync(ct);
-                if (reader.IsDBNull(0))
-                {
-                    return Step(PurgeStepOutcome.Done, null);
-                }
-
-                (first, through) = (reader.GetInt64(0), reader.GetInt64(1));
+                return Step(PurgeStepOutcome.Done, null);
             }
 
             if (through < first)
@@ -491,11 +483,12 @@ public sealed class RetentionPurge
 
         private static async Task<bool> TableExistsAsync(NpgsqlConnection connection, string table, CancellationToken ct)
         {
-            await using var command = new NpgsqlCommand("select to_regclass(@table) is not null", connection);
-            command.Parameters.AddWithValue("table", table);
-            return (bool)(await command.ExecuteScalarAsync(ct))!;
+            return await connection.ExecuteScalarAsync<bool>("select to_regclass(@table) is not null", new { table, ct });
         }
     }
+
+    /// <summary>The audit entries to cut, first to last; both null when there are none.</summary>
+    internal sealed record AuditRange(long? First, long? Through);
 
     private sealed record LaneOutcome(PurgeStepOutcome Outcome, string? Reason, int Batches);
 

@@ -1,4 +1,5 @@
 using System.Text.RegularExpressions;
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations.Runs;
@@ -52,23 +53,13 @@ internal static partial class DroppedTables
                    or n.oid in (select to_regnamespace(s) from unnest(@schemas::text[]) s))
             order by n.nspname, c.relname
             """;
-        var found = new List<(string Schema, string Table)>();
-        await using (var command = new NpgsqlCommand(Sql, connection))
-        {
-            command.Parameters.AddWithValue("tables", tables);
-            command.Parameters.AddWithValue("schemas", schemas);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                found.Add((reader.GetString(0), reader.GetString(1)));
-            }
-        }
-
+        var found = (await connection.QueryAsync<Relation>(Sql, new { tables, schemas, ct })).AsList();
         var counted = new List<DroppedTable>(found.Count);
         foreach (var (schema, table) in found)
         {
             // Names from pg_class, quoted: an identifier cannot be a parameter.
             var quoted = $"{Quote(schema)}.{Quote(table)}";
+            // Built at run time, so Dapper.AOT cannot generate this call (and miscompiles one that carries a token): Npgsql reads it.
             await using var count = new NpgsqlCommand($"select count(*) from {quoted}", connection);
             counted.Add(new DroppedTable($"{schema}.{table}", (long)(await count.ExecuteScalarAsync(ct))!));
         }
@@ -79,6 +70,9 @@ internal static partial class DroppedTables
     /// <summary>What the rows of the tables dropped come to, for messages: <c>catalog.entity (120 rows), catalog.skill (12 rows)</c>.</summary>
     public static string Describe(IEnumerable<DroppedTable> tables) =>
         string.Join(", ", tables.Select(t => $"{t.Table} ({t.Rows} row{(t.Rows == 1 ? "" : "s")})"));
+
+    /// <summary>A table as pg_class names it.</summary>
+    internal sealed record Relation(string Nspname, string Relname);
 
     private static string Quote(string identifier) => "\"" + identifier.Replace("\"", "\"\"", StringComparison.Ordinal) + "\"";
 

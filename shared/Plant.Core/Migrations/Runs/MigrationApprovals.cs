@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations.Runs;
@@ -8,7 +9,7 @@ internal static class MigrationApprovals
     // The status and plan reads take no lock, so they may find the table as an older build made it, before the next run
     // adds the operation column (RunTables): its rows were all approvals to go up.
     private const string Columns =
-        "id, coalesce(to_jsonb(a) ->> 'operation', 'up'), target_version, plan_checksum, versions, approved_by, note, created_at, expires_at, used_at, used_by_run";
+        "id, coalesce(to_jsonb(a) ->> 'operation', 'up') as operation, target_version, plan_checksum, versions, approved_by, note, created_at, expires_at, used_at, used_by_run";
 
     public static async Task InsertAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, MigrationApproval approval, CancellationToken ct)
     {
@@ -16,43 +17,43 @@ internal static class MigrationApprovals
             insert into plant_migrations.approvals (id, operation, target_version, plan_checksum, versions, approved_by, note, created_at, expires_at)
             values (@id, @operation, @target, @checksum, @versions, @approvedBy, @note, @createdAt, @expiresAt)
             """;
-        await using var command = new NpgsqlCommand(Sql, connection, transaction);
-        command.Parameters.AddWithValue("id", approval.Id);
-        command.Parameters.AddWithValue("operation", MigrationRuns.Name(approval.Operation));
-        command.Parameters.AddWithValue("target", approval.TargetVersion);
-        command.Parameters.AddWithValue("checksum", approval.PlanChecksum);
-        command.Parameters.AddWithValue("versions", approval.Versions.ToArray());
-        command.Parameters.AddWithValue("approvedBy", approval.ApprovedBy);
-        command.Parameters.AddWithValue("note", (object?)approval.Note ?? DBNull.Value);
-        command.Parameters.AddWithValue("createdAt", approval.CreatedAt);
-        command.Parameters.AddWithValue("expiresAt", approval.ExpiresAt);
-        await command.ExecuteNonQueryAsync(ct);
+        var args = new
+        {
+            id = approval.Id,
+            operation = MigrationRuns.Name(approval.Operation),
+            target = approval.TargetVersion,
+            checksum = approval.PlanChecksum,
+            versions = approval.Versions.ToArray(),
+            approvedBy = approval.ApprovedBy,
+            note = approval.Note,
+            createdAt = approval.CreatedAt,
+            expiresAt = approval.ExpiresAt,
+            ct,
+        };
+        await connection.ExecuteAsync(Sql, args, transaction);
     }
 
     public static async Task<MigrationApproval?> FindAsync(NpgsqlConnection connection, Guid id, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"select {Columns} from plant_migrations.approvals a where id = @id", connection);
-        command.Parameters.AddWithValue("id", id);
-        var rows = await ReadAsync(command, ct);
-        return rows.Count == 0 ? null : rows[0];
+        var row = await connection.QueryFirstOrDefaultAsync<ApprovalRow>($"select {Columns} from plant_migrations.approvals a where id = @id", new { id, ct });
+        return row?.ToApproval();
     }
 
     /// <summary>The approvals that can still be used at <paramref name="now"/>, newest first.</summary>
     public static async Task<IReadOnlyList<MigrationApproval>> ReadOpenAsync(NpgsqlConnection connection, DateTimeOffset now, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
+        var rows = await connection.QueryAsync<ApprovalRow>(
             $"select {Columns} from plant_migrations.approvals a where used_at is null and expires_at > @now order by created_at desc, id",
-            connection);
-        command.Parameters.AddWithValue("now", now);
-        return await ReadAsync(command, ct);
+            new { now, ct });
+        return [.. rows.Select(r => r.ToApproval())];
     }
 
     /// <summary>The most recent approvals, newest first, whatever their state.</summary>
     public static async Task<IReadOnlyList<MigrationApproval>> ReadRecentAsync(NpgsqlConnection connection, int count, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand($"select {Columns} from plant_migrations.approvals a order by created_at desc, id limit @count", connection);
-        command.Parameters.AddWithValue("count", count);
-        return await ReadAsync(command, ct);
+        var rows = await connection.QueryAsync<ApprovalRow>(
+            $"select {Columns} from plant_migrations.approvals a order by created_at desc, id limit @count", new { count, ct });
+        return [.. rows.Select(r => r.ToApproval())];
     }
 
     /// <summary>
@@ -65,33 +66,24 @@ internal static class MigrationApprovals
             update plant_migrations.approvals set used_at = @now, used_by_run = @run
             where id = @id and used_at is null and expires_at > @now
             """;
-        await using var command = new NpgsqlCommand(Sql, connection);
-        command.Parameters.AddWithValue("id", id);
-        command.Parameters.AddWithValue("run", runId);
-        command.Parameters.AddWithValue("now", now);
-        return await command.ExecuteNonQueryAsync(ct) == 1;
+        return await connection.ExecuteAsync(Sql, new { id, run = runId, now, ct }) == 1;
     }
 
-    private static async Task<IReadOnlyList<MigrationApproval>> ReadAsync(NpgsqlCommand command, CancellationToken ct)
+    /// <summary>An approval row as stored: the operation as text.</summary>
+    internal sealed record ApprovalRow(
+        Guid Id,
+        string Operation,
+        int TargetVersion,
+        string PlanChecksum,
+        int[] Versions,
+        string ApprovedBy,
+        string? Note,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset ExpiresAt,
+        DateTimeOffset? UsedAt,
+        Guid? UsedByRun)
     {
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var rows = new List<MigrationApproval>();
-        while (await reader.ReadAsync(ct))
-        {
-            rows.Add(new MigrationApproval(
-                reader.GetGuid(0),
-                reader.GetString(1) == "down" ? MigrationOperation.Down : MigrationOperation.Up,
-                reader.GetInt32(2),
-                reader.GetString(3),
-                reader.GetFieldValue<int[]>(4),
-                reader.GetString(5),
-                reader.IsDBNull(6) ? null : reader.GetString(6),
-                reader.GetFieldValue<DateTimeOffset>(7),
-                reader.GetFieldValue<DateTimeOffset>(8),
-                reader.IsDBNull(9) ? null : reader.GetFieldValue<DateTimeOffset>(9),
-                reader.IsDBNull(10) ? null : reader.GetGuid(10)));
-        }
-
-        return rows;
+        public MigrationApproval ToApproval() => new(
+            Id, Operation == "down" ? MigrationOperation.Down : MigrationOperation.Up, TargetVersion, PlanChecksum, Versions, ApprovedBy, Note, CreatedAt, ExpiresAt, UsedAt, UsedByRun);
     }
 }

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Serialization;
 using System.Text.Json.Serialization.Metadata;
+using Dapper;
 using Npgsql;
 using NpgsqlTypes;
 using Plant.Core.Configuration;
@@ -53,16 +54,9 @@ public static class MigrationRuns
             return [];
         }
 
-        await using var command = new NpgsqlCommand("select report from plant_migrations.runs order by started_at desc, id limit @count", connection);
-        command.Parameters.AddWithValue("count", count);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var reports = new List<MigrationRunReport>();
-        while (await reader.ReadAsync(ct))
-        {
-            reports.Add(JsonSerializer.Deserialize(reader.GetString(0), ReportTypeInfo)!);
-        }
-
-        return reports;
+        var reports = await connection.QueryAsync<string>(
+            "select report from plant_migrations.runs order by started_at desc, id limit @count", new { count, ct });
+        return [.. reports.Select(r => JsonSerializer.Deserialize(r, ReportTypeInfo)!)];
     }
 
     /// <summary>
@@ -75,6 +69,7 @@ public static class MigrationRuns
             insert into plant_migrations.runs_in_progress (id, started_at, environment, trigger, operation, from_version, message, report)
             values (@id, @startedAt, @environment, @trigger, @operation, @fromVersion, @message, @report)
             """;
+        // The report goes as a jsonb-typed parameter, which Dapper's parameters cannot say: this write stays on Npgsql.
         await using var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.AddWithValue("id", interrupted.RunId);
         command.Parameters.AddWithValue("startedAt", interrupted.StartedAt);
@@ -100,10 +95,7 @@ public static class MigrationRuns
                    report || jsonb_build_object('finishedAt', greatest(@now, started_at), 'toVersion', @current)
             from gone
             """;
-        await using var command = new NpgsqlCommand(Sql, connection);
-        command.Parameters.AddWithValue("now", now);
-        command.Parameters.AddWithValue("current", currentVersion);
-        await command.ExecuteNonQueryAsync(ct);
+        await connection.ExecuteAsync(Sql, new { now, current = currentVersion, ct });
     }
 
     /// <summary>Removes a live run's note when it ends without a record. Best effort: a note left behind reads as interrupted.</summary>
@@ -111,9 +103,7 @@ public static class MigrationRuns
     {
         try
         {
-            await using var command = new NpgsqlCommand("delete from plant_migrations.runs_in_progress where id = @id", connection);
-            command.Parameters.AddWithValue("id", runId);
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await connection.ExecuteAsync("delete from plant_migrations.runs_in_progress where id = @id", new { id = runId });
         }
         catch (NpgsqlException)
         {
@@ -129,6 +119,7 @@ public static class MigrationRuns
                 (id, started_at, finished_at, environment, trigger, operation, outcome, from_version, to_version, plan_checksum, failure_stage, approval_id, message, report)
             values (@id, @startedAt, @finishedAt, @environment, @trigger, @operation, @outcome, @fromVersion, @toVersion, @planChecksum, @failureStage, @approvalId, @message, @report)
             """;
+        // Two statements in one round trip, and a jsonb-typed report: this write stays on Npgsql.
         await using var command = new NpgsqlCommand(Sql, connection);
         command.Parameters.AddWithValue("id", report.RunId);
         command.Parameters.AddWithValue("startedAt", report.StartedAt);
@@ -160,11 +151,9 @@ public static class MigrationRuns
             order by started_at desc, id
             limit 1
             """;
-        await using var command = new NpgsqlCommand(Sql, connection);
-        command.Parameters.AddWithValue("checksum", planChecksum);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct)
-            ? (reader.GetGuid(0), reader.GetFieldValue<DateTimeOffset>(1), reader.IsDBNull(2) ? null : reader.GetString(2))
-            : null;
+        var attempt = await connection.QueryFirstOrDefaultAsync<Attempt>(Sql, new { checksum = planChecksum, ct });
+        return attempt is null ? null : (attempt.Id, attempt.FinishedAt, attempt.FailureStage);
     }
+
+    internal sealed record Attempt(Guid Id, DateTimeOffset FinishedAt, string? FailureStage);
 }

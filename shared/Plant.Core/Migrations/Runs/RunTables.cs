@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations.Runs;
@@ -82,25 +83,19 @@ internal static class RunTables
     public static async Task EnsureAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         const string Current = """
-            select to_regnamespace('plant_migrations') is not null,
+            select to_regnamespace('plant_migrations') is not null as schema,
                    to_regclass('plant_migrations.runs_in_progress') is not null
-                   and exists (select from pg_attribute where attrelid = to_regclass('plant_migrations.approvals') and attname = 'operation')
+                   and exists (select from pg_attribute where attrelid = to_regclass('plant_migrations.approvals') and attname = 'operation') as runs
             """;
-        await using (var exists = new NpgsqlCommand(Current, connection))
-        await using (var reader = await exists.ExecuteReaderAsync(ct))
+        var current = await connection.QuerySingleAsync<Present>(Current, new { ct });
+        if (current.Schema && current.Runs)
         {
-            await reader.ReadAsync(ct);
-            var (schema, runs) = (reader.GetBoolean(0), reader.GetBoolean(1));
-            await reader.CloseAsync();
-            if (schema && runs)
-            {
-                return;
-            }
+            return;
+        }
 
-            if (!schema)
-            {
-                await MigrationHistory.CreateAsync(connection, ct);
-            }
+        if (!current.Schema)
+        {
+            await MigrationHistory.CreateAsync(connection, ct);
         }
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
@@ -115,7 +110,9 @@ internal static class RunTables
     /// <summary>Whether the run tables exist yet; readers outside the lock answer "none" until they do.</summary>
     public static async Task<bool> ExistAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select to_regclass('plant_migrations.runs') is not null", connection);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
+        return await connection.ExecuteScalarAsync<bool>("select to_regclass('plant_migrations.runs') is not null", new { ct });
     }
+
+    /// <summary>Whether the engine's schema exists, and whether the run tables have their newest parts.</summary>
+    internal sealed record Present(bool Schema, bool Runs);
 }

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations.Smoke;
@@ -43,20 +44,16 @@ internal static class DeclaredObjectsCheck
             return new SmokeCheckResult(name, SmokeCheckStatus.Skipped, "the migration declares no objects");
         }
 
-        await using var command = new NpgsqlCommand(Sql, connection) { CommandTimeout = SmokeChecks.TimeoutSeconds };
-        command.Parameters.AddWithValue("kinds", expects.Select(e => e.Kind.ToString().ToLowerInvariant()).ToArray());
-        command.Parameters.AddWithValue("a", expects.Select(e => e.Parts[0]).ToArray());
-        command.Parameters.AddWithValue("b", expects.Select(e => e.Parts.Count > 1 ? e.Parts[1] : "").ToArray());
-        command.Parameters.AddWithValue("c", expects.Select(e => e.Parts.Count > 2 ? e.Parts[2] : "").ToArray());
-        var missing = new List<string>();
-        await using (var reader = await command.ExecuteReaderAsync(ct))
+        var args = new
         {
-            while (await reader.ReadAsync(ct))
-            {
-                missing.Add(expects[(int)reader.GetInt64(0) - 1].ToString());
-            }
-        }
-
+            kinds = expects.Select(e => e.Kind.ToString().ToLowerInvariant()).ToArray(),
+            a = expects.Select(e => e.Parts[0]).ToArray(),
+            b = expects.Select(e => e.Parts.Count > 1 ? e.Parts[1] : "").ToArray(),
+            c = expects.Select(e => e.Parts.Count > 2 ? e.Parts[2] : "").ToArray(),
+            ct,
+        };
+        var positions = await connection.QueryAsync<long>(Sql, args, commandTimeout: SmokeChecks.TimeoutSeconds);
+        var missing = positions.Select(p => expects[(int)p - 1].ToString()).ToList();
         return missing.Count == 0
             ? new SmokeCheckResult(name, SmokeCheckStatus.Passed, $"all {expects.Count} declared objects exist")
             : new SmokeCheckResult(name, SmokeCheckStatus.Failed, $"missing {missing.Count} of {expects.Count}: {string.Join(", ", missing)}");

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations.Smoke;
@@ -30,7 +31,6 @@ internal static class SmokeChecks
 
     public static async Task<bool> CatalogExistsAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select to_regclass('catalog.agent') is not null", connection);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
+        return await connection.ExecuteScalarAsync<bool>("select to_regclass('catalog.agent') is not null", new { ct });
     }
 }
