@@ -5,6 +5,7 @@ using Npgsql;
 using Plant.Core.Canonical;
 using Plant.Core.Catalog;
 using Plant.Core.Constitution;
+using Plant.Core.Data;
 
 namespace Plant.Core.Genesis;
 
@@ -123,7 +124,7 @@ public static partial class StorageCheck
         if (missing.Length > 0 && references.Count > ConstitutionLimits.MaxReferences)
         {
             var found = await connection.QueryAsync<EntityRow>(
-                "select entity_id, entity_type from catalog.entity where entity_id = any(@ids)", new { ids = missing, ct }, transaction);
+                "select entity_id, entity_type from catalog.entity where entity_id = any(@ids)", new { ids = PgArray.Of(missing), ct }, transaction);
             foreach (var (entityId, entityType) in found)
             {
                 types[entityId] = entityType;

@@ -73,7 +73,7 @@ internal static class MigrationHistory
                 from plant_migrations.history
                 order by version
                 """;
-            var rows = (await connection.QueryAsync<AppliedMigration>(Sql, new { ct })).AsList();
+            var rows = (await connection.QueryAsync<AppliedMigration>(Sql, new { ct })).ToList();
             return rows;
         }
         // A transient failure (the server restarting, out of connections) says nothing about the history: it is an outage.

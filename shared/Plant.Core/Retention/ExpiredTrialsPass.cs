@@ -2,6 +2,7 @@ using System.Globalization;
 using Dapper;
 using Npgsql;
 using NpgsqlTypes;
+using Plant.Core.Data;
 
 namespace Plant.Core.Retention;
 
@@ -130,7 +131,7 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
 
     public override async Task<TableCounts> CountAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        var counted = await connection.QuerySingleAsync<Counted>(CountSql, new { cutoff = Cutoff!.Value, protectedCreators = _protected, ct });
+        var counted = await connection.QuerySingleAsync<Counted>(CountSql, new { cutoff = Cutoff!.Value, protectedCreators = PgArray.Of(_protected), ct });
         return counted.ToCounts();
     }
 
@@ -174,7 +175,7 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
         var counts = new TableCounts();
         if (ids.Count > 0)
         {
-            var deleted = await connection.QuerySingleAsync<Counted>(DeleteSql, new { ids = ids.ToArray(), ct }, transaction);
+            var deleted = await connection.QuerySingleAsync<Counted>(DeleteSql, new { ids = PgArray.Of(ids), ct }, transaction);
             counts = deleted.ToCounts();
         }
 

@@ -1,6 +1,7 @@
 using System.Text.RegularExpressions;
 using Dapper;
 using Npgsql;
+using Plant.Core.Data;
 
 namespace Plant.Core.Migrations.Runs;
 
@@ -53,7 +54,7 @@ internal static partial class DroppedTables
                    or n.oid in (select to_regnamespace(s) from unnest(@schemas::text[]) s))
             order by n.nspname, c.relname
             """;
-        var found = (await connection.QueryAsync<Relation>(Sql, new { tables, schemas, ct })).AsList();
+        var found = (await connection.QueryAsync<Relation>(Sql, new { tables = PgArray.Of(tables), schemas = PgArray.Of(schemas), ct })).ToList();
         var counted = new List<DroppedTable>(found.Count);
         foreach (var (schema, table) in found)
         {

@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Plant.Core.Data;
 
 namespace Plant.Core.Migrations.Runs;
 
@@ -23,7 +24,7 @@ internal static class MigrationApprovals
             operation = MigrationRuns.Name(approval.Operation),
             target = approval.TargetVersion,
             checksum = approval.PlanChecksum,
-            versions = approval.Versions.ToArray(),
+            versions = PgArray.Of(approval.Versions),
             approvedBy = approval.ApprovedBy,
             note = approval.Note,
             createdAt = approval.CreatedAt,

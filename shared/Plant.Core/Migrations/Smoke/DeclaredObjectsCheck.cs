@@ -1,5 +1,6 @@
 using Dapper;
 using Npgsql;
+using Plant.Core.Data;
 
 namespace Plant.Core.Migrations.Smoke;
 
@@ -46,10 +47,10 @@ internal static class DeclaredObjectsCheck
 
         var args = new
         {
-            kinds = expects.Select(e => e.Kind.ToString().ToLowerInvariant()).ToArray(),
-            a = expects.Select(e => e.Parts[0]).ToArray(),
-            b = expects.Select(e => e.Parts.Count > 1 ? e.Parts[1] : "").ToArray(),
-            c = expects.Select(e => e.Parts.Count > 2 ? e.Parts[2] : "").ToArray(),
+            kinds = PgArray.Of(expects.Select(e => e.Kind.ToString().ToLowerInvariant())),
+            a = PgArray.Of(expects.Select(e => e.Parts[0])),
+            b = PgArray.Of(expects.Select(e => e.Parts.Count > 1 ? e.Parts[1] : "")),
+            c = PgArray.Of(expects.Select(e => e.Parts.Count > 2 ? e.Parts[2] : "")),
             ct,
         };
         var positions = await connection.QueryAsync<long>(Sql, args, commandTimeout: SmokeChecks.TimeoutSeconds);
