@@ -2,6 +2,7 @@ using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
+using Dapper;
 using Npgsql;
 using Plant.Core.Configuration;
 
@@ -25,9 +26,16 @@ namespace Plant.Core.Trials;
 /// </remarks>
 public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings settings)
 {
-    private const string ViewColumns = """
-        v.entity_id, t.agent_id, t.customer_ref, t.trial_status, t.starts_at, t.ends_at, t.cancelled_at, v.version, now()
+    // The current version of a trial (TrialRow), read alone or locked for a cancellation.
+    private const string ReadSql = """
+        select v.entity_id, t.agent_id, t.customer_ref, t.trial_status, t.starts_at, t.ends_at, t.cancelled_at, v.version,
+               now() as now, v.version_id, v.activated_at
+        from catalog.entity_version v
+        join catalog.trial t on t.version_id = v.version_id
+        where v.entity_id = @id and v.is_current and v.entity_type = 'trial'
         """;
+
+    private const string ReadForUpdateSql = ReadSql + "\nfor update of v";
 
     private readonly NpgsqlDataSource _dataSource = dataSource;
     private readonly PlantSettings _settings = settings;
@@ -181,29 +189,16 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
 
     private async Task<StartTrialResult> ReplayAsync(NpgsqlConnection connection, string idempotencyKey, byte[] requestHash, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            "select request_hash, trial_id from plant_agents.idempotency_key where idempotency_key = @key", connection);
-        command.Parameters.AddWithValue("key", idempotencyKey);
-        byte[] storedHash;
-        Guid trialId;
-        await using (var reader = await command.ExecuteReaderAsync(ct))
-        {
-            if (!await reader.ReadAsync(ct))
-            {
-                // Claimed and then purged with its trial in between: too unlikely to answer better than a retry.
-                throw new InvalidOperationException("The Idempotency-Key vanished while it was being replayed.");
-            }
-
-            storedHash = reader.GetFieldValue<byte[]>(0);
-            trialId = reader.GetGuid(1);
-        }
-
-        if (!CryptographicOperations.FixedTimeEquals(storedHash, requestHash))
+        var claimed = await connection.QueryFirstOrDefaultAsync<ClaimedKey>(
+            "select request_hash, trial_id from plant_agents.idempotency_key where idempotency_key = @key", new { key = idempotencyKey, ct })
+            // Claimed and then purged with its trial in between: too unlikely to answer better than a retry.
+            ?? throw new InvalidOperationException("The Idempotency-Key vanished while it was being replayed.");
+        if (!CryptographicOperations.FixedTimeEquals(claimed.RequestHash, requestHash))
         {
             return new StartTrialResult.KeyReused();
         }
 
-        var trial = await ReadAsync(connection, null, trialId, forUpdate: false, ct)
+        var trial = await ReadAsync(connection, null, claimed.TrialId, forUpdate: false, ct)
             ?? throw new InvalidOperationException("The trial of an Idempotency-Key vanished while it was being replayed.");
         return new StartTrialResult.Started(trial.View, Replayed: true);
     }
@@ -211,41 +206,23 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
     private static async Task<(TrialView View, Guid VersionId, DateTime? ActivatedAt, DateTime Now)?> ReadAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid id, bool forUpdate, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            $"""
-            select {ViewColumns}, v.version_id, v.activated_at
-            from catalog.entity_version v
-            join catalog.trial t on t.version_id = v.version_id
-            where v.entity_id = @id and v.is_current and v.entity_type = 'trial'
-            {(forUpdate ? "for update of v" : "")}
-            """,
-            connection,
-            transaction);
-        command.Parameters.AddWithValue("id", id);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        if (!await reader.ReadAsync(ct))
+        // Two call sites, each with constant SQL, as Dapper.AOT wants.
+        var row = forUpdate
+            ? await connection.QueryFirstOrDefaultAsync<TrialRow>(ReadForUpdateSql, new { id, ct }, transaction)
+            : await connection.QueryFirstOrDefaultAsync<TrialRow>(ReadSql, new { id, ct }, transaction);
+        if (row is null)
         {
             return null;
         }
 
-        var endsAt = reader.GetDateTime(5);
-        var now = reader.GetDateTime(8);
-        var status = reader.GetString(3) switch
+        var status = row.TrialStatus switch
         {
-            "active" => endsAt > now ? "active" : "ended",
+            "active" => row.EndsAt > row.Now ? "active" : "ended",
             "completed" => "ended",
             var other => other,
         };
-        var view = new TrialView(
-            reader.GetGuid(0),
-            reader.GetGuid(1),
-            reader.GetString(2),
-            status,
-            reader.GetDateTime(4),
-            endsAt,
-            reader.IsDBNull(6) ? null : reader.GetDateTime(6),
-            reader.GetInt32(7));
-        return (view, reader.GetGuid(9), reader.IsDBNull(10) ? null : reader.GetDateTime(10), now);
+        var view = new TrialView(row.EntityId, row.AgentId, row.CustomerRef, status, row.StartsAt, row.EndsAt, row.CancelledAt, row.Version);
+        return (view, row.VersionId, row.ActivatedAt, row.Now);
     }
 
     private static NpgsqlBatchCommand VersionCommand(TrialView trial, Guid versionId, Guid? supersedes, string lifecycle, DateTime? activatedAt, string actor)
@@ -305,4 +282,24 @@ public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings sett
             ["starts_at"] = trial.StartsAt.UtcDateTime.ToString("O", System.Globalization.CultureInfo.InvariantCulture),
             ["status"] = trial.Status,
         }, TrialsJsonContext.Default.SortedDictionaryStringObject)));
+
+    /// <summary>An Idempotency-Key's row: the hash of the request that claimed it, and its trial.</summary>
+    internal sealed record ClaimedKey(byte[] RequestHash, Guid TrialId);
+
+    /// <summary>
+    /// A trial's current version as stored, with the database's clock. Times are UTC DateTimes (timestamptz as
+    /// Npgsql reads it), as the status check and the next version's activated_at parameter use them.
+    /// </summary>
+    internal sealed record TrialRow(
+        Guid EntityId,
+        Guid AgentId,
+        string CustomerRef,
+        string TrialStatus,
+        DateTime StartsAt,
+        DateTime EndsAt,
+        DateTime? CancelledAt,
+        int Version,
+        DateTime Now,
+        Guid VersionId,
+        DateTime? ActivatedAt);
 }

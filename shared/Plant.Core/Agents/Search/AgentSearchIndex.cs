@@ -1,8 +1,10 @@
 using System.Data;
 using System.Diagnostics;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Core.Catalog;
+using Plant.Core.Data;
 using Plant.Core.Embeddings;
 
 namespace Plant.Core.Agents.Search;
@@ -223,6 +225,9 @@ internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder em
 
     private sealed record AgentDetails(string Name, string Description, Guid IndustryId, Guid? JobRoleId, Guid? TeamId, Guid[] SkillIds);
 
+    /// <summary>A new agent version as the refresh reads it in full.</summary>
+    internal sealed record DetailsRow(Guid VersionId, string Name, string Description, Guid IndustryId, Guid? JobRoleId, Guid? TeamId, Guid[] SkillIds);
+
     /// <summary>
     /// Everything the refresh reads, in one repeatable-read snapshot, so that the marker and the data agree: a change
     /// committed during the read is either wholly in it or leaves the marker behind, and the next query refreshes.
@@ -285,26 +290,19 @@ internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder em
         var fresh = current.Select(c => c.Item2).Where(v => !previous.ByVersion.ContainsKey(v)).ToArray();
         if (fresh.Length > 0)
         {
-            await using var command = new NpgsqlCommand("""
+            const string Sql = """
                 select a.version_id, v.name, v.description, a.industry_id, a.job_role_id, a.team_id,
-                       array(select s.skill_id from catalog.agent_skill s where s.agent_version_id = a.version_id)
+                       array(select s.skill_id from catalog.agent_skill s where s.agent_version_id = a.version_id) as skill_ids
                 from catalog.agent a
                 join catalog.entity_version v on v.version_id = a.version_id
                 where a.version_id = any(@versions)
-                """, connection, transaction);
-            command.Parameters.AddWithValue("versions", fresh);
-            await using var reader = await command.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
+                """;
+            var rows = await connection.QueryAsync<DetailsRow>(Sql, new { versions = PgArray.Of(fresh), ct }, transaction);
+            foreach (var row in rows)
             {
-                var skills = reader.GetFieldValue<Guid[]>(6);
+                var skills = row.SkillIds;
                 Array.Sort(skills);
-                details[reader.GetGuid(0)] = new AgentDetails(
-                    reader.GetString(1),
-                    reader.GetString(2),
-                    reader.GetGuid(3),
-                    reader.IsDBNull(4) ? null : reader.GetGuid(4),
-                    reader.IsDBNull(5) ? null : reader.GetGuid(5),
-                    skills);
+                details[row.VersionId] = new AgentDetails(row.Name, row.Description, row.IndustryId, row.JobRoleId, row.TeamId, skills);
             }
         }
 

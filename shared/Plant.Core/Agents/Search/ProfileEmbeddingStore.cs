@@ -1,4 +1,6 @@
+using Dapper;
 using Npgsql;
+using Plant.Core.Data;
 
 namespace Plant.Core.Agents.Search;
 
@@ -20,17 +22,14 @@ internal static class ProfileEmbeddingStore
             return found;
         }
 
-        await using var command = dataSource.CreateCommand(
-            "select agent_id, profile_key, embedding from catalog.agent_profile_embedding where agent_id = any(@ids) and embedder = @embedder");
-        command.Parameters.AddWithValue("ids", expectedKeys.Keys.ToArray());
-        command.Parameters.AddWithValue("embedder", embedder);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
+        const string Sql = "select agent_id, profile_key, embedding from catalog.agent_profile_embedding where agent_id = any(@ids) and embedder = @embedder";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<StoredEmbedding>(Sql, new { ids = PgArray.Of(expectedKeys.Keys), embedder, ct });
+        foreach (var row in rows)
         {
-            var id = reader.GetGuid(0);
-            if (reader.GetFieldValue<byte[]>(1).AsSpan().SequenceEqual(expectedKeys[id]))
+            if (row.ProfileKey.AsSpan().SequenceEqual(expectedKeys[row.AgentId]))
             {
-                found[id] = reader.GetFieldValue<float[]>(2);
+                found[row.AgentId] = row.Embedding;
             }
         }
 
@@ -51,6 +50,7 @@ internal static class ProfileEmbeddingStore
                     embedding = excluded.embedding, updated_at = now()
                 where e.catalog_version <= excluded.catalog_version and e.profile_key <> excluded.profile_key
             """;
+        // One round trip per chunk: an Npgsql batch, which Dapper has no form of (it would send a statement per row).
         foreach (var chunk in rows.Chunk(WriteChunk))
         {
             await using var batch = dataSource.CreateBatch();
@@ -76,4 +76,7 @@ internal static class ProfileEmbeddingStore
             }
         }
     }
+
+    /// <summary>A stored vector (<c>real[]</c>) and the profile key it was computed for.</summary>
+    internal sealed record StoredEmbedding(Guid AgentId, byte[] ProfileKey, float[] Embedding);
 }
