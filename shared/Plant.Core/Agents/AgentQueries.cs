@@ -1,4 +1,5 @@
 using System.Text;
+using Dapper;
 using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Data;
@@ -11,24 +12,26 @@ namespace Plant.Core.Agents;
 /// the profiles of search hits. Current versions only. Each answer carries the catalog change marker read before
 /// the data, from which the HTTP layer derives ETags.
 /// </summary>
+/// <remarks>
+/// The statements stay Npgsql batches, prepared (<see cref="PreparedBatch"/>): the marker and the data come in one
+/// round trip, and their text and parameters depend on the filter (<see cref="AgentFilterSql"/>), which Dapper.AOT
+/// cannot generate. Their rows are parsed by Dapper.AOT's generated parser for <see cref="AgentRow"/> (GetRowParser).
+/// </remarks>
 public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursors)
 {
     /// <summary>The largest page.</summary>
     public const int MaximumLimit = 100;
 
-    /// <summary>How many columns <see cref="ViewColumnsSql"/> has.</summary>
-    private const int ViewColumns = 25;
-
-    // The columns of AgentView, for the rows of a CTE named "page" (entity_id, version_id); what agents refer to
-    // is resolved to the current version of each referenced entity.
+    // The columns of AgentRow, for the rows of a CTE named "page" (entity_id, version_id); what agents refer to
+    // is resolved to the current version of each referenced entity. Named as AgentRow's members: they are read by name.
     private const string ViewColumnsSql = """
         v.entity_id, v.name, v.description, v.status, v.certification_status, v.certified_at, v.certificate_ref,
                v.version, e.created_at, v.updated_at, v.tags,
                a.availability, a.price_per_hour, a.currency,
-               a.industry_id, iv.name, i.code,
-               a.job_role_id, rv.name, r.seniority,
-               a.team_id, tv.name,
-               coalesce(sk.ids, '{}'), coalesce(sk.names, '{}'), coalesce(sk.categories, '{}')
+               a.industry_id, iv.name as industry_name, i.code as industry_code,
+               a.job_role_id, rv.name as job_role_name, r.seniority as job_role_seniority,
+               a.team_id, tv.name as team_name,
+               coalesce(sk.ids, '{}') as skill_ids, coalesce(sk.names, '{}') as skill_names, coalesce(sk.categories, '{}') as skill_categories
         """;
 
     private const string ViewFromSql = """
@@ -94,9 +97,11 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
             }
 
             await reader.NextResultAsync(ct);
+            var parse = reader.GetRowParser<AgentRow>();
             while (await reader.ReadAsync(ct))
             {
-                rows.Add((ReadView(reader), reader.GetValue(0)));
+                var row = parse(reader);
+                rows.Add((row.ToView(), row.SortKey!));
             }
         }
 
@@ -127,10 +132,11 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         await using var batch = new NpgsqlBatch(connection) { Timeout = timeoutSeconds };
         batch.BatchCommands.Add(PageCommand(new AgentFilter(), AgentSort.Price, limit, null));
         await using var reader = await batch.ExecuteReaderAsync(ct);
+        var parse = reader.GetRowParser<AgentRow>();
         var rows = 0;
         while (await reader.ReadAsync(ct))
         {
-            ReadView(reader);
+            parse(reader).ToView();
             rows++;
         }
 
@@ -152,7 +158,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var catalogVersion = await CatalogChanges.ReadVersionAsync(reader, ct);
         await reader.NextResultAsync(ct);
-        return (await reader.ReadAsync(ct) ? ReadView(reader) : null, catalogVersion);
+        return (await reader.ReadAsync(ct) ? reader.GetRowParser<AgentRow>()(reader).ToView() : null, catalogVersion);
     }
 
     /// <summary>
@@ -174,9 +180,10 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         batch.Add(ByIdsCommand(ids, filter));
         await using var reader = await batch.ExecuteReaderAsync(ct);
         var views = new Dictionary<Guid, AgentView>(ids.Count);
+        var parse = reader.GetRowParser<AgentRow>();
         while (await reader.ReadAsync(ct))
         {
-            var view = ReadView(reader);
+            var view = parse(reader).ToView();
             views[view.Id] = view;
         }
 
@@ -313,37 +320,55 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         return command;
     }
 
-    /// <summary>Reads the <see cref="ViewColumnsSql"/> columns; a page query has its sort key before them.</summary>
-    private static AgentView ReadView(NpgsqlDataReader reader)
+    /// <summary>
+    /// A row of <see cref="ViewColumnsSql"/>, and of a page query's sort key before them (null otherwise: a text,
+    /// decimal or timestamp by the sort). Dapper.AOT generates its parser, which binds columns by name.
+    /// </summary>
+    internal sealed record AgentRow(
+        object? SortKey,
+        Guid EntityId,
+        string Name,
+        string Description,
+        string Status,
+        string CertificationStatus,
+        DateTimeOffset? CertifiedAt,
+        string? CertificateRef,
+        int Version,
+        DateTimeOffset CreatedAt,
+        DateTimeOffset UpdatedAt,
+        string[] Tags,
+        string Availability,
+        decimal PricePerHour,
+        string Currency,
+        Guid IndustryId,
+        string? IndustryName,
+        string? IndustryCode,
+        Guid? JobRoleId,
+        string? JobRoleName,
+        string? JobRoleSeniority,
+        Guid? TeamId,
+        string? TeamName,
+        Guid[] SkillIds,
+        string[] SkillNames,
+        string[] SkillCategories)
     {
-        var o = reader.FieldCount > ViewColumns ? 1 : 0;
-        var skillIds = reader.GetFieldValue<Guid[]>(o + 22);
-        var skillNames = reader.GetFieldValue<string[]>(o + 23);
-        var skillCategories = reader.GetFieldValue<string[]>(o + 24);
-        var lifecycle = reader.GetString(o + 3);
-        var certification = reader.GetString(o + 4);
-        return new AgentView(
-            Id: reader.GetGuid(o + 0),
-            Name: reader.GetString(o + 1),
-            Description: reader.GetString(o + 2),
-            Status: AgentFilterSql.ListingStatus(lifecycle, certification),
-            Lifecycle: lifecycle,
-            Availability: reader.GetString(o + 11),
-            PricePerHour: reader.GetDecimal(o + 12),
-            Currency: reader.GetString(o + 13),
-            Industry: new IndustryRef(reader.GetGuid(o + 14), NullableString(reader, o + 15), NullableString(reader, o + 16)),
-            JobRole: reader.IsDBNull(o + 17) ? null : new JobRoleRef(reader.GetGuid(o + 17), NullableString(reader, o + 18), NullableString(reader, o + 19)),
-            Team: reader.IsDBNull(o + 20) ? null : new EntityRef(reader.GetGuid(o + 20), NullableString(reader, o + 21) ?? ""),
-            Skills: [.. skillIds.Select((id, i) => new SkillRef(id, skillNames[i], skillCategories[i]))],
-            Certification: new Certification(
-                certification,
-                reader.IsDBNull(o + 5) ? null : reader.GetFieldValue<DateTimeOffset>(o + 5),
-                NullableString(reader, o + 6)),
-            Version: reader.GetInt32(o + 7),
-            CreatedAt: reader.GetFieldValue<DateTimeOffset>(o + 8),
-            UpdatedAt: reader.GetFieldValue<DateTimeOffset>(o + 9),
-            Tags: reader.GetFieldValue<string[]>(o + 10));
+        public AgentView ToView() => new(
+            Id: EntityId,
+            Name: Name,
+            Description: Description,
+            Status: AgentFilterSql.ListingStatus(Status, CertificationStatus),
+            Lifecycle: Status,
+            Availability: Availability,
+            PricePerHour: PricePerHour,
+            Currency: Currency,
+            Industry: new IndustryRef(IndustryId, IndustryName, IndustryCode),
+            JobRole: JobRoleId is { } jobRole ? new JobRoleRef(jobRole, JobRoleName, JobRoleSeniority) : null,
+            Team: TeamId is { } team ? new EntityRef(team, TeamName ?? "") : null,
+            Skills: [.. SkillIds.Select((id, i) => new SkillRef(id, SkillNames[i], SkillCategories[i]))],
+            Certification: new Certification(CertificationStatus, CertifiedAt, CertificateRef),
+            Version: Version,
+            CreatedAt: CreatedAt,
+            UpdatedAt: UpdatedAt,
+            Tags: Tags);
     }
-
-    private static string? NullableString(NpgsqlDataReader reader, int ordinal) => reader.IsDBNull(ordinal) ? null : reader.GetString(ordinal);
 }

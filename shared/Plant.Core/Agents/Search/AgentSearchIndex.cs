@@ -225,6 +225,12 @@ internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder em
 
     private sealed record AgentDetails(string Name, string Description, Guid IndustryId, Guid? JobRoleId, Guid? TeamId, Guid[] SkillIds);
 
+    /// <summary>A current agent version, as the refresh lists them all.</summary>
+    internal sealed record CurrentAgentRow(Guid EntityId, Guid VersionId, string Status, string CertificationStatus);
+
+    /// <summary>A current industry, skill or job role: what profile texts name.</summary>
+    internal sealed record EntityRow(Guid EntityId, string EntityType, string Name);
+
     /// <summary>A new agent version as the refresh reads it in full.</summary>
     internal sealed record DetailsRow(Guid VersionId, string Name, string Description, Guid IndustryId, Guid? JobRoleId, Guid? TeamId, Guid[] SkillIds);
 
@@ -238,6 +244,8 @@ internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder em
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        // One round trip for the four reads: an Npgsql batch (Dapper has none); its rows go through parsers Dapper.AOT
+        // generates (GetRowParser), which bind columns by name.
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =
@@ -269,16 +277,19 @@ internal sealed class AgentSearchIndex(NpgsqlDataSource dataSource, IEmbedder em
             await reader.ReadAsync(ct);
             catalogVersion = reader.GetInt64(0);
             await reader.NextResultAsync(ct);
+            var parseAgent = reader.GetRowParser<CurrentAgentRow>();
             while (await reader.ReadAsync(ct))
             {
-                var certification = reader.GetString(3);
-                current.Add((reader.GetGuid(0), reader.GetGuid(1), IndexedAgent.ListingStatus(reader.GetString(2), certification), certification == "certified"));
+                var agent = parseAgent(reader);
+                current.Add((agent.EntityId, agent.VersionId, IndexedAgent.ListingStatus(agent.Status, agent.CertificationStatus), agent.CertificationStatus == "certified"));
             }
 
             await reader.NextResultAsync(ct);
+            var parseEntity = reader.GetRowParser<EntityRow>();
             while (await reader.ReadAsync(ct))
             {
-                entities[reader.GetGuid(0)] = (reader.GetString(1), reader.GetString(2));
+                var entity = parseEntity(reader);
+                entities[entity.EntityId] = (entity.EntityType, entity.Name);
             }
 
             await reader.NextResultAsync(ct);
