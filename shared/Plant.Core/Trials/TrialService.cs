@@ -23,6 +23,8 @@ namespace Plant.Core.Trials;
 /// its trial. A start shares the lock Genesis takes on the agent's entity row to write it, so an amendment,
 /// certification, suspension or retirement in flight is either wholly before the start's check of the agent (which
 /// then sees it) or waits for the trial to commit.</para>
+/// <para>Data access: the reads of one row go through Dapper.AOT; the claim, the checks and the version writes stay
+/// Npgsql batches, each one round trip (and the claim's outcome is its second statement's row count).</para>
 /// </remarks>
 public sealed class TrialService(NpgsqlDataSource dataSource, PlantSettings settings)
 {
