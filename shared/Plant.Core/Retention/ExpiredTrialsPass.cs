@@ -137,7 +137,7 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
 
     public override async Task<BatchResult> DeleteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken ct)
     {
-        // Dapper.AOT takes constant SQL only: one call per text.
+        // Dapper.AOT needs the text as a constant when the call carries the token: one call per text.
         if (SkipsForeignKeyChecks)
         {
             await connection.ExecuteAsync(IndexPlansSql + "; set local session_replication_role = replica", new { ct }, transaction);
