@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Data;
 using System.Globalization;
-using System.Data.Common;
 using System.Security.Cryptography;
 using System.Threading.Channels;
 using Dapper;
@@ -40,10 +39,7 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
         // One snapshot for the checkpoints, the head and the entries, so that a concurrent append or cut is
         // either wholly seen or not at all.
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        await using (var readOnly = new NpgsqlCommand("set transaction read only", connection, transaction))
-        {
-            await readOnly.ExecuteNonQueryAsync(ct);
-        }
+        await connection.ExecuteAsync("set transaction read only", new { ct }, transaction);
 
         var checkpoints = await ReadCheckpointsAsync(connection, transaction, ct);
         var signedHeads = await ReadSignedHeadsAsync(connection, transaction, through, ct);
@@ -207,13 +203,6 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
             Broken(1, $"an entry's canonical text is not the UTF-8 JSON every append writes ({e.SqlState})");
         }
     }
-
-    public static AuditCheckpoint ReadCheckpoint(DbDataReader reader) => new(
-        reader.GetInt64(0),
-        Convert.ToHexStringLower(reader.GetFieldValue<byte[]>(1)),
-        reader.GetFieldValue<DateTimeOffset>(2),
-        reader.GetString(3),
-        reader.GetString(4));
 
     public static string Describe(SignatureCheck check, string keyId) => check switch
     {
@@ -421,14 +410,11 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
 
     private static async Task<SortedList<long, AuditCheckpoint>> ReadCheckpointsAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            "select sequence, hash, created_at, key_id, signature from genesis.audit_checkpoint order by sequence", connection, transaction);
-        await using var reader = await command.ExecuteReaderAsync(ct);
+        var rows = await connection.QueryAsync<CheckpointRow>(CheckpointRow.Select + " order by sequence", new { ct }, transaction);
         var checkpoints = new SortedList<long, AuditCheckpoint>();
-        while (await reader.ReadAsync(ct))
+        foreach (var row in rows)
         {
-            var checkpoint = ReadCheckpoint(reader);
-            checkpoints.Add(checkpoint.Sequence, checkpoint);
+            checkpoints.Add(row.Sequence, row.ToCheckpoint());
         }
 
         return checkpoints;
@@ -467,4 +453,12 @@ internal sealed class AuditChainWalker(NpgsqlDataSource dataSource, SigningKeyRi
     internal sealed record SignedHeadRow(long Sequence, byte[] Hash, DateTimeOffset SignedAt);
 
     internal sealed record HeadRow(long Sequence, byte[] Hash);
+
+    /// <summary>A checkpoint row as stored: the hash as bytes.</summary>
+    internal sealed record CheckpointRow(long Sequence, byte[] Hash, DateTimeOffset CreatedAt, string KeyId, string Signature)
+    {
+        public const string Select = "select sequence, hash, created_at, key_id, signature from genesis.audit_checkpoint";
+
+        public AuditCheckpoint ToCheckpoint() => new(Sequence, Convert.ToHexStringLower(Hash), CreatedAt, KeyId, Signature);
+    }
 }

@@ -1,8 +1,10 @@
 using System.Security.Cryptography;
 using System.Text.Json;
+using Dapper;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Core.Canonical;
+using Plant.Core.Data;
 using Plant.Core.Signing;
 
 namespace Plant.Core.Audit;
@@ -132,14 +134,12 @@ public sealed class AuditTrail
     /// <summary>The first signing of each head is kept: the hash at that sequence is what later walks hold the chain to.</summary>
     private async Task RecordSignedHeadAsync(SignedAuditHead head, CancellationToken ct)
     {
-        await using var command = _dataSource.CreateCommand("""
-            insert into genesis.audit_signed_head (sequence, hash, signed_at) values (@sequence, @hash, @signed_at)
+        const string Sql = """
+            insert into genesis.audit_signed_head (sequence, hash, signed_at) values (@sequence, @hash, @signedAt)
             on conflict (sequence) do nothing
-            """);
-        command.Parameters.AddWithValue("sequence", head.Sequence);
-        command.Parameters.AddWithValue("hash", Convert.FromHexString(head.Hash));
-        command.Parameters.AddWithValue("signed_at", head.SignedAt);
-        await command.ExecuteNonQueryAsync(ct);
+            """;
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await connection.ExecuteAsync(Sql, new { sequence = head.Sequence, hash = new PgBytes(Convert.FromHexString(head.Hash)), signedAt = head.SignedAt, ct });
     }
 
     /// <summary>
@@ -184,17 +184,27 @@ public sealed class AuditTrail
         var unsigned = new AuditCheckpoint(verified.Sequence, verified.Hash, createdAt, _keys.ActiveKeyId, "");
         var checkpoint = unsigned with { Signature = _keys.Sign(unsigned.SignedBytes()).Value };
 
-        await using var command = _dataSource.CreateCommand("""
+        const string Sql = """
             insert into genesis.audit_checkpoint (sequence, hash, key_id, signature, created_at)
-            values (@sequence, @hash, @key_id, @signature, @created_at)
+            values (@sequence, @hash, @keyId, @signature, @createdAt)
             on conflict (sequence) do nothing
-            """);
-        command.Parameters.AddWithValue("sequence", checkpoint.Sequence);
-        command.Parameters.AddWithValue("hash", Convert.FromHexString(checkpoint.Hash));
-        command.Parameters.AddWithValue("key_id", checkpoint.KeyId);
-        command.Parameters.AddWithValue("signature", checkpoint.Signature);
-        command.Parameters.AddWithValue("created_at", checkpoint.CreatedAt);
-        if (await command.ExecuteNonQueryAsync(ct) == 0)
+            """;
+        var args = new
+        {
+            sequence = checkpoint.Sequence,
+            hash = new PgBytes(Convert.FromHexString(checkpoint.Hash)),
+            keyId = checkpoint.KeyId,
+            signature = checkpoint.Signature,
+            createdAt = checkpoint.CreatedAt,
+            ct,
+        };
+        int inserted;
+        await using (var connection = await _dataSource.OpenConnectionAsync(ct))
+        {
+            inserted = await connection.ExecuteAsync(Sql, args);
+        }
+
+        if (inserted == 0)
         {
             return await ReadCheckpointAsync(checkpoint.Sequence, ct)
                 ?? throw new AuditException($"The checkpoint at {checkpoint.Sequence} exists and could not be read.");
@@ -222,9 +232,12 @@ public sealed class AuditTrail
             throw new AuditException($"The checkpoint at sequence {sequence} does not verify ({AuditChainWalker.Describe(check, checkpoint.KeyId)}); nothing was cut.");
         }
 
-        await using var command = _dataSource.CreateCommand("select genesis.audit_cut(@sequence)");
-        command.Parameters.AddWithValue("sequence", sequence);
-        var removed = (long)(await command.ExecuteScalarAsync(ct))!;
+        long removed;
+        await using (var connection = await _dataSource.OpenConnectionAsync(ct))
+        {
+            removed = await connection.ExecuteScalarAsync<long>("select genesis.audit_cut(@sequence)", new { sequence, ct });
+        }
+
         _logger.LogInformation("Audit chain cut at checkpoint {Sequence} {Hash}: {Removed} entries removed", sequence, checkpoint.Hash, removed);
         return removed;
     }
@@ -286,11 +299,10 @@ public sealed class AuditTrail
 
     private async Task<AuditCheckpoint?> ReadCheckpointAsync(long sequence, CancellationToken ct)
     {
-        await using var command = _dataSource.CreateCommand(
-            "select sequence, hash, created_at, key_id, signature from genesis.audit_checkpoint where sequence = @sequence");
-        command.Parameters.AddWithValue("sequence", sequence);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        return await reader.ReadAsync(ct) ? AuditChainWalker.ReadCheckpoint(reader) : null;
+        const string Sql = AuditChainWalker.CheckpointRow.Select + " where sequence = @sequence";
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QueryFirstOrDefaultAsync<AuditChainWalker.CheckpointRow>(Sql, new { sequence, ct });
+        return row?.ToCheckpoint();
     }
 
     /// <summary>64 zeros: the previous hash of entry 1.</summary>

@@ -1,3 +1,4 @@
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Catalog;
@@ -16,8 +17,8 @@ public static class CatalogChanges
     public static async Task<long> ReadVersionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        await using var command = dataSource.CreateCommand(Sql);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        return await connection.ExecuteScalarAsync<long>(Sql, new { ct });
     }
 
     /// <summary>The marker, read as the first result of a batch that starts with <see cref="Sql"/>.</summary>
@@ -32,7 +33,6 @@ public static class CatalogChanges
     public static async Task<long> ReadVersionAsync(NpgsqlConnection connection, NpgsqlTransaction? transaction, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(connection);
-        await using var command = new NpgsqlCommand(Sql, connection, transaction);
-        return (long)(await command.ExecuteScalarAsync(ct))!;
+        return await connection.ExecuteScalarAsync<long>(Sql, new { ct }, transaction);
     }
 }

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using Dapper;
 using Npgsql;
 using Plant.Core.Catalog;
 using Plant.Core.Paging;
@@ -26,19 +27,21 @@ public static class EntityReader
     private const string CurrentWhere = "\nwhere v.entity_id = @id and v.entity_type = @type and v.is_current";
 
     // One select for every read: the version, its subtype row (one of the left joins matches) and its links.
+    // Rows map to EntityRow by column name.
     private const string Select = """
-        select v.version_id, v.entity_id, v.entity_type, v.name, v.description, v.tags, v.attributes::text,
+        select v.version_id, v.entity_id, v.entity_type, v.name, v.description, v.tags, v.attributes::text as attributes,
                v.version, v.supersedes, v.previous_hash, v.content_hash, v.is_current,
                v.status, v.activated_at, v.suspended_at, v.retired_at,
-               v.certification_status, v.certified_at, v.certificate_ref, v.violations::text,
+               v.certification_status, v.certified_at, v.certificate_ref, v.violations::text as violations,
                v.created_at, v.created_by, v.updated_at, v.updated_by,
-               i.code, s.category, r.seniority, coalesce(r.industry_id, a.industry_id), coalesce(t.job_role_id, a.job_role_id),
+               i.code, s.category, r.seniority, coalesce(r.industry_id, a.industry_id) as industry_id,
+               coalesce(t.job_role_id, a.job_role_id) as job_role_id,
                a.team_id, a.availability, a.price_per_hour, a.currency,
                case v.entity_type
                    when 'job_role' then array(select x.skill_id from catalog.job_role_skill x where x.job_role_version_id = v.version_id)
                    when 'team' then array(select x.agent_id from catalog.team_member x where x.team_version_id = v.version_id)
                    when 'agent' then array(select x.skill_id from catalog.agent_skill x where x.agent_version_id = v.version_id)
-               end
+               end as links
         from catalog.entity_version v
         left join catalog.industry i on i.version_id = v.version_id
         left join catalog.skill s on s.version_id = v.version_id
@@ -51,8 +54,10 @@ public static class EntityReader
     public static async Task<EntityVersion?> CurrentAsync(NpgsqlDataSource dataSource, EntityType type, Guid entityId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        var versions = await QueryAsync(dataSource.CreateCommand(Select + CurrentWhere), ct, ("id", entityId), ("type", type.SchemaName()));
-        return versions.Count == 0 ? null : versions[0];
+        const string Sql = Select + CurrentWhere;
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var row = await connection.QueryFirstOrDefaultAsync<EntityRow>(Sql, new { id = entityId, type = type.SchemaName(), ct });
+        return row?.ToVersion();
     }
 
     /// <summary>
@@ -95,9 +100,11 @@ public static class EntityReader
                 continue;
             }
 
+            // The parser is generated at compile time (Dapper.AOT intercepts GetRowParser), like the queries' mapping.
+            var parse = reader.GetRowParser<EntityRow>();
             while (await reader.ReadAsync(ct))
             {
-                version = Map(reader);
+                version = parse(reader).ToVersion();
             }
         }
         while (await reader.NextResultAsync(ct));
@@ -108,17 +115,19 @@ public static class EntityReader
     public static async Task<EntityVersion?> VersionAsync(
         NpgsqlConnection connection, NpgsqlTransaction? transaction, Guid entityId, int version, CancellationToken ct)
     {
-        var versions = await QueryAsync(new NpgsqlCommand(Select + "\nwhere v.entity_id = @id and v.version = @version and v.entity_type <> 'trial'", connection, transaction), ct,
-            ("id", entityId), ("version", version));
-        return versions.Count == 0 ? null : versions[0];
+        const string Sql = Select + "\nwhere v.entity_id = @id and v.version = @version and v.entity_type <> 'trial'";
+        var row = await connection.QueryFirstOrDefaultAsync<EntityRow>(Sql, new { id = entityId, version, ct }, transaction);
+        return row?.ToVersion();
     }
 
     /// <summary>Every version of an entity of <paramref name="type"/>, oldest first; empty when there is no such entity.</summary>
-    public static Task<IReadOnlyList<EntityVersion>> HistoryAsync(NpgsqlDataSource dataSource, EntityType type, Guid entityId, CancellationToken ct)
+    public static async Task<IReadOnlyList<EntityVersion>> HistoryAsync(NpgsqlDataSource dataSource, EntityType type, Guid entityId, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
-        return QueryAsync(dataSource.CreateCommand(Select + "\nwhere v.entity_id = @id and v.entity_type = @type order by v.version"), ct,
-            ("id", entityId), ("type", type.SchemaName()));
+        const string Sql = Select + "\nwhere v.entity_id = @id and v.entity_type = @type order by v.version";
+        await using var connection = await dataSource.OpenConnectionAsync(ct);
+        var rows = await connection.QueryAsync<EntityRow>(Sql, new { id = entityId, type = type.SchemaName(), ct });
+        return [.. rows.Select(r => r.ToVersion())];
     }
 
     /// <summary>
@@ -136,7 +145,7 @@ public static class EntityReader
         ArgumentOutOfRangeException.ThrowIfGreaterThan(limit, MaxPageSize);
         var fingerprint = PageCursors.Fingerprint($"genesis|{type.SchemaName()}|{filter.Status?.SchemaName()}|{filter.Certification?.SchemaName()}");
         var after = cursor is null ? null : await cursors.DecodeAsync(cursor, fingerprint, CursorValueKind.Text, ct);
-        var sql = Select + """
+        const string Sql = Select + """
 
             where v.is_current and v.entity_type = @type
               and (@status::text is null or v.status = @status)
@@ -145,13 +154,22 @@ public static class EntityReader
             order by v.name, v.entity_id
             limit @limit
             """;
-        var items = await QueryAsync(dataSource.CreateCommand(sql), ct,
-            ("type", type.SchemaName()),
-            ("status", filter.Status?.SchemaName()),
-            ("certification", filter.Certification?.SchemaName()),
-            ("afterName", after?.Text),
-            ("afterId", after?.Id ?? Guid.Empty),
-            ("limit", limit + 1));
+        var args = new
+        {
+            type = type.SchemaName(),
+            status = filter.Status?.SchemaName(),
+            certification = filter.Certification?.SchemaName(),
+            afterName = after?.Text,
+            afterId = after?.Id ?? Guid.Empty,
+            limit = limit + 1,
+            ct,
+        };
+        List<EntityVersion> items;
+        await using (var connection = await dataSource.OpenConnectionAsync(ct))
+        {
+            items = [.. (await connection.QueryAsync<EntityRow>(Sql, args)).Select(r => r.ToVersion())];
+        }
+
         var page = items.Take(limit).ToList();
         var next = items.Count > limit
             ? await cursors.EncodeAsync(fingerprint, CursorPosition.AfterText(page[^1].Content.Draft.Name, page[^1].EntityId), ct)
@@ -159,82 +177,93 @@ public static class EntityReader
         return new EntityPage(page, next);
     }
 
-    /// <summary>Runs <paramref name="command"/> (disposing it) and maps its rows.</summary>
-    private static async Task<IReadOnlyList<EntityVersion>> QueryAsync(NpgsqlCommand command, CancellationToken ct, params (string Name, object? Value)[] parameters)
+    /// <summary>A row of <see cref="Select"/>: the version's columns, its subtype's and its links (null for a type without).</summary>
+    internal sealed record EntityRow(
+        Guid VersionId,
+        Guid EntityId,
+        string EntityType,
+        string Name,
+        string Description,
+        string[] Tags,
+        string Attributes,
+        int Version,
+        Guid? Supersedes,
+        string? PreviousHash,
+        string ContentHash,
+        bool IsCurrent,
+        string Status,
+        DateTimeOffset? ActivatedAt,
+        DateTimeOffset? SuspendedAt,
+        DateTimeOffset? RetiredAt,
+        string CertificationStatus,
+        DateTimeOffset? CertifiedAt,
+        string? CertificateRef,
+        string Violations,
+        DateTimeOffset CreatedAt,
+        string CreatedBy,
+        DateTimeOffset UpdatedAt,
+        string UpdatedBy,
+        string? Code,
+        string? Category,
+        string? Seniority,
+        Guid? IndustryId,
+        Guid? JobRoleId,
+        Guid? TeamId,
+        string? Availability,
+        decimal? PricePerHour,
+        string? Currency,
+        Guid[]? Links)
     {
-        await using var disposed = command;
-        foreach (var (name, value) in parameters)
+        public EntityVersion ToVersion()
         {
-            command.Parameters.AddWithValue(name, value ?? DBNull.Value);
-        }
-
-        var versions = new List<EntityVersion>();
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        while (await reader.ReadAsync(ct))
-        {
-            versions.Add(Map(reader));
-        }
-
-        return versions;
-    }
-
-    private static EntityVersion Map(NpgsqlDataReader r)
-    {
-        var entityId = r.GetGuid(1);
-        if (!EntityTypes.TryParseSchemaName(r.GetString(2), out var type))
-        {
-            throw new InvalidOperationException($"Entity {entityId} has the type '{r.GetString(2)}', which Genesis does not manage.");
-        }
-
-        var name = r.GetString(3);
-        var description = r.GetString(4);
-        var tags = r.GetFieldValue<string[]>(5);
-        var attributes = JsonElement.Parse(r.GetString(6));
-        var links = r.IsDBNull(33) ? [] : r.GetFieldValue<Guid[]>(33);
-        Guid? industryId = r.IsDBNull(27) ? null : r.GetGuid(27);
-        Guid? jobRoleId = r.IsDBNull(28) ? null : r.GetGuid(28);
-        EntityDraft draft = type switch
-        {
-            EntityType.Industry => new IndustryDraft { Code = r.IsDBNull(24) ? null : r.GetString(24) },
-            EntityType.Skill => new SkillDraft { Category = r.GetString(25) },
-            EntityType.JobRole => new JobRoleDraft { Seniority = r.GetString(26), IndustryId = industryId, RequiredSkillIds = links },
-            EntityType.Team => new TeamDraft { JobRoleId = jobRoleId, MemberAgentIds = links },
-            EntityType.Agent => new AgentDraft
+            if (!EntityTypes.TryParseSchemaName(EntityType, out var type))
             {
-                IndustryId = industryId,
-                JobRoleId = jobRoleId,
-                TeamId = r.IsDBNull(29) ? null : r.GetGuid(29),
-                Availability = r.GetString(30),
-                PricePerHour = r.GetDecimal(31),
-                Currency = r.GetString(32),
-                SkillIds = links,
-            },
-            _ => throw new InvalidOperationException($"No draft for {type}."),
-        };
-        draft = draft with { Name = name, Description = description, Tags = tags, Attributes = attributes };
+                throw new InvalidOperationException($"Entity {EntityId} has the type '{EntityType}', which Genesis does not manage.");
+            }
 
-        return new EntityVersion
-        {
-            VersionId = r.GetGuid(0),
-            Content = new EntityContent(entityId, r.GetInt32(7), r.IsDBNull(9) ? null : r.GetString(9), draft),
-            Supersedes = r.IsDBNull(8) ? null : r.GetGuid(8),
-            ContentHash = r.GetString(10),
-            IsCurrent = r.GetBoolean(11),
-            Status = Lifecycle.ParseLifecycle(r.GetString(12)),
-            ActivatedAt = Timestamp(r, 13),
-            SuspendedAt = Timestamp(r, 14),
-            RetiredAt = Timestamp(r, 15),
-            CertificationStatus = Lifecycle.ParseCertification(r.GetString(16)),
-            CertifiedAt = Timestamp(r, 17),
-            CertificateRef = r.IsDBNull(18) ? null : r.GetString(18),
-            ViolationsJson = r.GetString(19),
-            CreatedAt = r.GetFieldValue<DateTimeOffset>(20),
-            CreatedBy = r.GetString(21),
-            UpdatedAt = r.GetFieldValue<DateTimeOffset>(22),
-            UpdatedBy = r.GetString(23),
-        };
+            // The subtype's columns are not null for its own type (V0001's NOT NULLs); the null-forgiving reads below
+            // rely on that, as the ordinal reads before them did.
+            var links = Links ?? [];
+            EntityDraft draft = type switch
+            {
+                Catalog.EntityType.Industry => new IndustryDraft { Code = Code },
+                Catalog.EntityType.Skill => new SkillDraft { Category = Category! },
+                Catalog.EntityType.JobRole => new JobRoleDraft { Seniority = Seniority!, IndustryId = IndustryId, RequiredSkillIds = links },
+                Catalog.EntityType.Team => new TeamDraft { JobRoleId = JobRoleId, MemberAgentIds = links },
+                Catalog.EntityType.Agent => new AgentDraft
+                {
+                    IndustryId = IndustryId,
+                    JobRoleId = JobRoleId,
+                    TeamId = TeamId,
+                    Availability = Availability!,
+                    PricePerHour = PricePerHour!.Value,
+                    Currency = Currency!,
+                    SkillIds = links,
+                },
+                _ => throw new InvalidOperationException($"No draft for {type}."),
+            };
+            draft = draft with { Name = Name, Description = Description, Tags = Tags, Attributes = JsonElement.Parse(Attributes) };
+
+            return new EntityVersion
+            {
+                VersionId = VersionId,
+                Content = new EntityContent(EntityId, Version, PreviousHash, draft),
+                Supersedes = Supersedes,
+                ContentHash = ContentHash,
+                IsCurrent = IsCurrent,
+                Status = Lifecycle.ParseLifecycle(Status),
+                ActivatedAt = ActivatedAt,
+                SuspendedAt = SuspendedAt,
+                RetiredAt = RetiredAt,
+                CertificationStatus = Lifecycle.ParseCertification(CertificationStatus),
+                CertifiedAt = CertifiedAt,
+                CertificateRef = CertificateRef,
+                ViolationsJson = Violations,
+                CreatedAt = CreatedAt,
+                CreatedBy = CreatedBy,
+                UpdatedAt = UpdatedAt,
+                UpdatedBy = UpdatedBy,
+            };
+        }
     }
-
-    private static DateTimeOffset? Timestamp(NpgsqlDataReader reader, int ordinal) =>
-        reader.IsDBNull(ordinal) ? null : reader.GetFieldValue<DateTimeOffset>(ordinal);
 }

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations;
@@ -158,8 +159,7 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigrationOp
         {
             if (connection.State == System.Data.ConnectionState.Open)
             {
-                await using var reset = new NpgsqlCommand("reset lock_timeout; reset statement_timeout", connection);
-                await reset.ExecuteNonQueryAsync(CancellationToken.None);
+                await connection.ExecuteAsync("reset lock_timeout; reset statement_timeout");
             }
         }
     }
@@ -177,14 +177,15 @@ internal sealed class MigrationExecutor(NpgsqlConnection connection, MigrationOp
     /// <summary>lock_timeout and statement_timeout for the DDL, local to the transaction when there is one.</summary>
     private async Task SetTimeoutsAsync(NpgsqlTransaction? transaction, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(
-            "select set_config('lock_timeout', @lock, @local), set_config('statement_timeout', @statement, @local)",
-            connection,
-            transaction);
-        command.Parameters.AddWithValue("lock", Milliseconds(options.DdlLockTimeout));
-        command.Parameters.AddWithValue("statement", Milliseconds(options.StatementTimeout));
-        command.Parameters.AddWithValue("local", transaction is not null);
-        await command.ExecuteNonQueryAsync(ct);
+        const string Sql = "select set_config('lock_timeout', @lockTimeout, @local), set_config('statement_timeout', @statementTimeout, @local)";
+        var args = new
+        {
+            lockTimeout = Milliseconds(options.DdlLockTimeout),
+            statementTimeout = Milliseconds(options.StatementTimeout),
+            local = transaction is not null,
+            ct,
+        };
+        await connection.ExecuteAsync(Sql, args, transaction);
     }
 
     private static string Milliseconds(TimeSpan span) =>

@@ -90,10 +90,7 @@ internal static class MigrationHistory
     public static async Task CreateAsync(NpgsqlConnection connection, CancellationToken ct)
     {
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var command = new NpgsqlCommand(CreateSql, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        await connection.ExecuteAsync(CreateSql, new { ct }, transaction);
 
         await transaction.CommitAsync(ct);
     }

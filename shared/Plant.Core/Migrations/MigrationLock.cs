@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Dapper;
 using Npgsql;
 
 namespace Plant.Core.Migrations;
@@ -20,11 +21,9 @@ internal static class MigrationLock
     public static async Task<bool> TryAcquireAsync(NpgsqlConnection connection, TimeSpan timeout, TimeSpan pollInterval, CancellationToken ct)
     {
         var clock = Stopwatch.StartNew();
-        await using var command = new NpgsqlCommand("select pg_try_advisory_lock(@key)", connection);
-        command.Parameters.AddWithValue("key", Key);
         while (true)
         {
-            if ((bool)(await command.ExecuteScalarAsync(ct))!)
+            if (await connection.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(@key)", new { key = Key, ct }))
             {
                 return true;
             }
@@ -40,8 +39,6 @@ internal static class MigrationLock
 
     public static async Task ReleaseAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
-        command.Parameters.AddWithValue("key", Key);
-        await command.ExecuteScalarAsync(ct);
+        await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key = Key, ct });
     }
 }

@@ -1,7 +1,9 @@
 using System.Buffers.Binary;
 using System.Security.Cryptography;
 using System.Text;
+using Dapper;
 using Npgsql;
+using Plant.Core.Data;
 
 namespace Plant.Core.Paging;
 
@@ -176,13 +178,15 @@ public sealed class PageCursors(NpgsqlDataSource dataSource)
                 insert into plant_agents.cursor_key (key) values (@key) on conflict (singleton) do nothing;
                 select key from plant_agents.cursor_key;
                 """;
-            await using var command = _dataSource.CreateCommand(create ? Create : "select key from plant_agents.cursor_key");
-            if (create)
+            const string Read = "select key from plant_agents.cursor_key";
+            byte[]? key;
+            await using (var connection = await _dataSource.OpenConnectionAsync(ct))
             {
-                command.Parameters.AddWithValue("key", RandomNumberGenerator.GetBytes(32));
+                key = create
+                    ? await connection.ExecuteScalarAsync<byte[]?>(Create, new { key = new PgBytes(RandomNumberGenerator.GetBytes(32)), ct })
+                    : await connection.ExecuteScalarAsync<byte[]?>(Read, new { ct });
             }
 
-            var key = await command.ExecuteScalarAsync(ct) as byte[];
             _key = key;
             return key;
         }

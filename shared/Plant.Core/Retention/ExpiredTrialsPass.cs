@@ -137,9 +137,14 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
 
     public override async Task<BatchResult> DeleteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken ct)
     {
-        await using (var setup = new NpgsqlCommand(SkipsForeignKeyChecks ? IndexPlansSql + "; set local session_replication_role = replica" : IndexPlansSql, connection, transaction))
+        // Dapper.AOT needs the text as a constant when the call carries the token: one call per text.
+        if (SkipsForeignKeyChecks)
         {
-            await setup.ExecuteNonQueryAsync(ct);
+            await connection.ExecuteAsync(IndexPlansSql + "; set local session_replication_role = replica", new { ct }, transaction);
+        }
+        else
+        {
+            await connection.ExecuteAsync(IndexPlansSql, new { ct }, transaction);
         }
 
         var ids = new List<Guid>(limit);
@@ -181,8 +186,7 @@ internal sealed class ExpiredTrialsPass(DateTimeOffset? cutoff, IReadOnlyList<st
 
         if (SkipsForeignKeyChecks)
         {
-            await using var origin = new NpgsqlCommand("set local session_replication_role = origin", connection, transaction);
-            await origin.ExecuteNonQueryAsync(ct);
+            await connection.ExecuteAsync("set local session_replication_role = origin", new { ct }, transaction);
         }
 
         if (ids.Count < limit && _clock == "ends_at")

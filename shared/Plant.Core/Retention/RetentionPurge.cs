@@ -103,9 +103,7 @@ public sealed class RetentionPurge
 
     private static async Task<bool> TryLockAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select pg_try_advisory_lock(@key)", connection);
-        command.Parameters.AddWithValue("key", LockKey);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
+        return await connection.ExecuteScalarAsync<bool>("select pg_try_advisory_lock(@key)", new { key = LockKey, ct });
     }
 
     private static async Task UnlockAsync(NpgsqlConnection connection)
@@ -117,9 +115,7 @@ public sealed class RetentionPurge
 
         try
         {
-            await using var command = new NpgsqlCommand("select pg_advisory_unlock(@key)", connection);
-            command.Parameters.AddWithValue("key", LockKey);
-            await command.ExecuteNonQueryAsync(CancellationToken.None);
+            await connection.ExecuteAsync("select pg_advisory_unlock(@key)", new { key = LockKey });
         }
         catch (NpgsqlException)
         {
@@ -299,10 +295,7 @@ public sealed class RetentionPurge
                     await using var transaction = await connection.BeginTransactionAsync(ct);
                     // SKIP LOCKED never waits for a row; deleting what belongs to a row might (a link row a user
                     // transaction holds): such a batch gives up quickly and is retried by the next run.
-                    await using (var timeout = new NpgsqlCommand("set local lock_timeout = '5s'", connection, transaction))
-                    {
-                        await timeout.ExecuteNonQueryAsync(ct);
-                    }
+                    await connection.ExecuteAsync("set local lock_timeout = '5s'", new { ct }, transaction);
 
                     result = await pass.DeleteBatchAsync(connection, transaction, sizer.Size, ct);
                     await transaction.CommitAsync(ct);

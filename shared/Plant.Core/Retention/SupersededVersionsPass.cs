@@ -1,4 +1,6 @@
+using Dapper;
 using Npgsql;
+using Plant.Core.Data;
 
 namespace Plant.Core.Retention;
 
@@ -25,7 +27,7 @@ internal sealed class SupersededVersionsPass(DateTimeOffset? cutoff, IReadOnlyLi
           and not v.is_current
           and v.entity_type <> 'trial'
           and v.certification_status <> 'certified'
-          and e.created_by <> all(@protected)
+          and e.created_by <> all(@protectedCreators)
           and not exists (select 1 from catalog.certificate c where c.version_id = v.version_id)
           and not exists (
               select 1 from catalog.entity_version p
@@ -47,19 +49,19 @@ internal sealed class SupersededVersionsPass(DateTimeOffset? cutoff, IReadOnlyLi
               and not v.is_current
               and v.entity_type <> 'trial'
               and v.certification_status <> 'certified'
-              and e.created_by <> all(@protected)
+              and e.created_by <> all(@protectedCreators)
               and not exists (select 1 from catalog.certificate c where c.version_id = v.version_id)
         )
-        select (select count(*) from doomed),
-               (select count(*) from catalog.job_role_skill x join doomed d on d.version_id = x.job_role_version_id),
-               (select count(*) from catalog.agent_skill x join doomed d on d.version_id = x.agent_version_id),
-               (select count(*) from catalog.team_member x join doomed d on d.version_id = x.team_version_id),
-               (select count(*) from catalog.relationship x join doomed d on d.version_id = x.version_id),
-               (select count(*) from catalog.industry x join doomed d on d.version_id = x.version_id),
-               (select count(*) from catalog.skill x join doomed d on d.version_id = x.version_id),
-               (select count(*) from catalog.job_role x join doomed d on d.version_id = x.version_id),
-               (select count(*) from catalog.team x join doomed d on d.version_id = x.version_id),
-               (select count(*) from catalog.agent x join doomed d on d.version_id = x.version_id)
+        select (select count(*) from doomed) as versions,
+               (select count(*) from catalog.job_role_skill x join doomed d on d.version_id = x.job_role_version_id) as job_role_skills,
+               (select count(*) from catalog.agent_skill x join doomed d on d.version_id = x.agent_version_id) as agent_skills,
+               (select count(*) from catalog.team_member x join doomed d on d.version_id = x.team_version_id) as team_members,
+               (select count(*) from catalog.relationship x join doomed d on d.version_id = x.version_id) as relationships,
+               (select count(*) from catalog.industry x join doomed d on d.version_id = x.version_id) as industries,
+               (select count(*) from catalog.skill x join doomed d on d.version_id = x.version_id) as skills,
+               (select count(*) from catalog.job_role x join doomed d on d.version_id = x.version_id) as job_roles,
+               (select count(*) from catalog.team x join doomed d on d.version_id = x.version_id) as teams,
+               (select count(*) from catalog.agent x join doomed d on d.version_id = x.version_id) as agents
         """;
 
     // Children before parents: links reference the subtype row, subtype rows and relationships the version.
@@ -93,43 +95,20 @@ internal sealed class SupersededVersionsPass(DateTimeOffset? cutoff, IReadOnlyLi
 
     public override async Task<TableCounts> CountAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand(CountSql, connection);
-        command.Parameters.AddWithValue("cutoff", Cutoff!.Value);
-        command.Parameters.AddWithValue("protected", _protected);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        await reader.ReadAsync(ct);
-        var counts = new TableCounts();
-        counts.Add("catalog.entity_version", reader.GetInt64(0));
-        for (var i = 0; i < s_deletes.Length - 1; i++)
-        {
-            counts.Add(s_deletes[i].Table, reader.GetInt64(i + 1));
-        }
-
-        return counts;
+        var counted = await connection.QuerySingleAsync<Counted>(CountSql, new { cutoff = Cutoff!.Value, protectedCreators = PgArray.Of(_protected), ct });
+        return counted.ToCounts();
     }
 
     public override async Task<BatchResult> DeleteBatchAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, int limit, CancellationToken ct)
     {
-        var ids = new List<Guid>(limit);
-        await using (var select = new NpgsqlCommand(SelectSql, connection, transaction))
-        {
-            select.Parameters.AddWithValue("cutoff", Cutoff!.Value);
-            select.Parameters.AddWithValue("protected", _protected);
-            select.Parameters.AddWithValue("limit", limit);
-            await using var reader = await select.ExecuteReaderAsync(ct);
-            while (await reader.ReadAsync(ct))
-            {
-                ids.Add(reader.GetGuid(0));
-            }
-        }
-
+        var doomed = (await connection.QueryAsync<Guid>(
+            SelectSql, new { cutoff = Cutoff!.Value, protectedCreators = PgArray.Of(_protected), limit, ct }, transaction)).ToArray();
         var counts = new TableCounts();
-        if (ids.Count == 0)
+        if (doomed.Length == 0)
         {
             return new BatchResult(0, counts, Done: true);
         }
 
-        var doomed = ids.ToArray();
         await using var batch = new NpgsqlBatch(connection, transaction);
         // The successors that stay lose their link first, or the version they point at could not be deleted. A
         // successor that goes in this batch too keeps it: both rows leave in the same statement.
@@ -152,6 +131,27 @@ internal sealed class SupersededVersionsPass(DateTimeOffset? cutoff, IReadOnlyLi
             counts.Add(s_deletes[i].Table, batch.BatchCommands[i + 1].RecordsAffected);
         }
 
-        return new BatchResult(ids.Count, counts, Done: false);
+        return new BatchResult(doomed.Length, counts, Done: false);
+    }
+
+    /// <summary>The rows the count finds, per table.</summary>
+    internal sealed record Counted(
+        long Versions, long JobRoleSkills, long AgentSkills, long TeamMembers, long Relationships, long Industries, long Skills, long JobRoles, long Teams, long Agents)
+    {
+        public TableCounts ToCounts()
+        {
+            var counts = new TableCounts();
+            counts.Add("catalog.entity_version", Versions);
+            counts.Add("catalog.job_role_skill", JobRoleSkills);
+            counts.Add("catalog.agent_skill", AgentSkills);
+            counts.Add("catalog.team_member", TeamMembers);
+            counts.Add("catalog.relationship", Relationships);
+            counts.Add("catalog.industry", Industries);
+            counts.Add("catalog.skill", Skills);
+            counts.Add("catalog.job_role", JobRoles);
+            counts.Add("catalog.team", Teams);
+            counts.Add("catalog.agent", Agents);
+            return counts;
+        }
     }
 }

@@ -1,9 +1,11 @@
 using System.Diagnostics;
+using Dapper;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Plant.Core.Audit;
 using Plant.Core.Catalog;
 using Plant.Core.Configuration;
+using Plant.Core.Data;
 using Plant.Core.Embeddings;
 using Plant.Core.Genesis;
 using Plant.Core.Migrations;
@@ -94,11 +96,7 @@ public sealed class CatalogSeeder
             await using var connection = await _dataSource.OpenConnectionAsync(ct);
             version = await RequireLatestSchemaAsync(connection, ct);
             await using var transaction = await connection.BeginTransactionAsync(ct);
-            await using (var lockCommand = new NpgsqlCommand("set local lock_timeout = '30s'; select pg_advisory_xact_lock(@key)", connection, transaction))
-            {
-                lockCommand.Parameters.AddWithValue("key", LockKey);
-                await lockCommand.ExecuteNonQueryAsync(ct);
-            }
+            await connection.ExecuteAsync("set local lock_timeout = '30s'; select pg_advisory_xact_lock(@key)", new { key = LockKey, ct }, transaction);
 
             var existing = await ExistingAsync(connection, transaction, ct);
             var inserted = await SeedMissingAsync(transaction, existing, ct);
@@ -217,16 +215,9 @@ public sealed class CatalogSeeder
     private static async Task<HashSet<Guid>> ExistingAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, CancellationToken ct)
     {
         var ids = GenesisBaselineDrafts.All.Select(e => e.EntityId).ToArray();
-        await using var command = new NpgsqlCommand("select entity_id from catalog.entity where entity_id = any(@ids)", connection, transaction);
-        command.Parameters.AddWithValue("ids", ids);
-        await using var reader = await command.ExecuteReaderAsync(ct);
-        var existing = new HashSet<Guid>();
-        while (await reader.ReadAsync(ct))
-        {
-            existing.Add(reader.GetGuid(0));
-        }
-
-        return existing;
+        var existing = await connection.QueryAsync<Guid>(
+            "select entity_id from catalog.entity where entity_id = any(@ids)", new { ids = PgArray.Of(ids), ct }, transaction);
+        return [.. existing];
     }
 
     private async Task LogAsync(int? version, bool success, string message, Stopwatch clock)

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
+using Dapper;
 using Npgsql;
 using Plant.Core.Audit;
 using Plant.Core.Backups;
@@ -452,8 +453,7 @@ public sealed partial class MigrationPipeline
     /// <summary>The audit trail's tables come with V0003: a database below it, or rolled back below it, has none.</summary>
     private static async Task<bool> AuditTrailExistsAsync(NpgsqlConnection connection, CancellationToken ct)
     {
-        await using var command = new NpgsqlCommand("select to_regclass('genesis.audit_head') is not null", connection);
-        return (bool)(await command.ExecuteScalarAsync(ct))!;
+        return await connection.ExecuteScalarAsync<bool>("select to_regclass('genesis.audit_head') is not null", new { ct });
     }
 
     /// <summary>
@@ -465,10 +465,7 @@ public sealed partial class MigrationPipeline
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         // A runner killed mid-statement leaves its session running the statement, and holding the lock, until the
         // statement ends: PostgreSQL reads the socket only between statements. With this it checks every second.
-        await using (var check = new NpgsqlCommand("set client_connection_check_interval = 1000", connection))
-        {
-            await check.ExecuteNonQueryAsync(ct);
-        }
+        await connection.ExecuteAsync("set client_connection_check_interval = 1000", new { ct });
 
         if (!await MigrationLock.TryAcquireAsync(connection, wait, _options.LockPollInterval, ct))
         {

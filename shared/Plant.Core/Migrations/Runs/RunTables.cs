@@ -99,10 +99,7 @@ internal static class RunTables
         }
 
         await using var transaction = await connection.BeginTransactionAsync(ct);
-        await using (var command = new NpgsqlCommand(CreateSql, connection, transaction))
-        {
-            await command.ExecuteNonQueryAsync(ct);
-        }
+        await connection.ExecuteAsync(CreateSql, new { ct }, transaction);
 
         await transaction.CommitAsync(ct);
     }
