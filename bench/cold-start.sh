@@ -2,7 +2,8 @@
 # Cold start and memory of the function apps, as their images run them: from exec to the first 200 on a route that
 # reads the database, for each app's Native AOT executable (the image's, scripts/publish-aot.sh), its
 # framework-dependent build (ReadyToRun on the JIT, the image before Native AOT) and a bare ASP.NET Core minimal
-# API reading the same database (bench/Plant.Bench.Bare, Native AOT), all interleaved in one run. Then each one's
+# API reading the same database (bench/Plant.Bench.Bare, Native AOT; "hello" is the same app on a route that does
+# not read the database, the floor of ASP.NET Core's own start), all interleaved in one run. Then each one's
 # resident memory after start, idle, and after 10,000 requests; and the Agents list route's throughput, AOT and
 # JIT side by side.
 #
@@ -43,13 +44,16 @@ for app in $apps; do
 done
 folder[bare]=$(bash "$root/scripts/publish-aot.sh" "$root/bench/Plant.Bench.Bare/Plant.Bench.Bare.csproj")
 command[bare]=./Plant.Bench.Bare
+folder[hello]=${folder[bare]}
+command[hello]=${command[bare]}
 route[Genesis]=api/v1/genesis/skills?limit=20
 route[Agents]=api/v1/agents?limit=20
 route[Migrate]=api/v1/migrations
 route[bare]=api/bare
+route[hello]=api/hello
 targets=()
 for app in $apps; do targets+=("$app-aot" "$app-jit"); done
-targets+=(bare)
+targets+=(bare hello)
 
 # --- the database, migrated and seeded ---
 signing_key=$(mktemp)
@@ -87,7 +91,7 @@ if [[ -n "$status" ]]; then
   exit 1
 fi
 
-app_of() { [[ $1 == bare ]] && echo bare || echo "${1%-*}"; }
+app_of() { [[ $1 == bare || $1 == hello ]] && echo "$1" || echo "${1%-*}"; }
 rss_mb() { awk '/^VmRSS:/ { printf "%.1f", $2 / 1024 }' "/proc/$1/status"; }
 
 # Starts a target and polls its route until a 200; sets pid, and ms to the elapsed wall time.
