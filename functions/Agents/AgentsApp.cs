@@ -4,6 +4,7 @@ using Microsoft.Extensions.Logging;
 using Npgsql;
 using Plant.Agents.Agents;
 using Plant.Core.Agents;
+using Plant.Core.Agents.ReadModel;
 using Plant.Core.Agents.Search;
 using Plant.Core.Catalog;
 using Plant.Core.Configuration;
@@ -36,6 +37,8 @@ public static class AgentsApp
         services.AddProblemFor<InvalidCursorException>(e => Problems.BadInput(Paging.Cursor, e.Message));
         services.AddProblemFor<UnknownReferenceException>(e => AgentFilterReader.UnknownReference(e));
         services.TryAddSingleton<PageCursors>();
+        // Every current agent in memory, so that lists and items cost PostgreSQL one read of the change marker.
+        services.TryAddSingleton<AgentReadModel>();
         services.TryAddSingleton<AgentQueries>();
         services.TryAddSingleton<CatalogQueries>();
         services.TryAddSingleton<TrialService>();

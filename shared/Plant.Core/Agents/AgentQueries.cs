@@ -1,6 +1,7 @@
 using System.Text;
 using Dapper;
 using Npgsql;
+using Plant.Core.Agents.ReadModel;
 using Plant.Core.Catalog;
 using Plant.Core.Data;
 using Plant.Core.Paging;
@@ -17,14 +18,14 @@ namespace Plant.Core.Agents;
 /// round trip, and their text and parameters depend on the filter (<see cref="AgentFilterSql"/>), which Dapper.AOT
 /// cannot generate. Their rows are parsed by Dapper.AOT's generated parser for <see cref="AgentRow"/> (GetRowParser).
 /// </remarks>
-public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursors)
+public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursors, AgentReadModel? readModel = null)
 {
     /// <summary>The largest page.</summary>
     public const int MaximumLimit = 100;
 
     // The columns of AgentRow, for the rows of a CTE named "page" (entity_id, version_id); what agents refer to
     // is resolved to the current version of each referenced entity. Named as AgentRow's members: they are read by name.
-    private const string ViewColumnsSql = """
+    internal const string ViewColumnsSql = """
         v.entity_id, v.name, v.description, v.status, v.certification_status, v.certified_at, v.certificate_ref,
                v.version, e.created_at, v.updated_at, v.tags,
                a.availability, a.price_per_hour, a.currency,
@@ -34,7 +35,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
                coalesce(sk.ids, '{}') as skill_ids, coalesce(sk.names, '{}') as skill_names, coalesce(sk.categories, '{}') as skill_categories
         """;
 
-    private const string ViewFromSql = """
+    internal const string ViewFromSql = """
         from page p
         join catalog.entity_version v on v.version_id = p.version_id
         join catalog.agent a on a.version_id = p.version_id
@@ -57,6 +58,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
 
     private readonly NpgsqlDataSource _dataSource = dataSource;
     private readonly PageCursors _cursors = cursors;
+    private readonly AgentReadModel? _readModel = readModel;
 
     /// <summary>
     /// One page of the agents that pass <paramref name="filter"/>, in <paramref name="sort"/> order:
@@ -75,35 +77,17 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         var fingerprint = PageCursors.Fingerprint($"agents|{sort}|{filter.Canonical()}");
         var after = cursor is null ? null : await _cursors.DecodeAsync(cursor, fingerprint, KeyKind(sort), ct);
 
-        long catalogVersion;
-        var rows = new List<(AgentView View, object SortKey)>(limit + 1);
-        await using (var batch = await PreparedBatch.OpenAsync(_dataSource, ct))
+        // From memory when the read model holds this catalog version (and can answer this page), else the query.
+        (List<(AgentView View, object SortKey)> Rows, long CatalogVersion)? held = null;
+        if (_readModel is not null && filter.Text is null
+            && _readModel.Current(await CatalogChanges.ReadVersionAsync(_dataSource, ct)) is { } snapshot
+            && snapshot.TryPage(filter, sort, limit + 1, after) is { } page)
         {
-            batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
-            var references = References(filter);
-            if (references.Count > 0)
-            {
-                batch.Add(CatalogReferences.Command(references.Select(r => r.Id)));
-            }
-
-            batch.Add(PageCommand(filter, sort, limit + 1, after));
-
-            await using var reader = await batch.ExecuteReaderAsync(ct);
-            catalogVersion = await CatalogChanges.ReadVersionAsync(reader, ct);
-            if (references.Count > 0)
-            {
-                await reader.NextResultAsync(ct);
-                await CatalogReferences.CheckAsync(reader, references, ct);
-            }
-
-            await reader.NextResultAsync(ct);
-            var parse = reader.GetRowParser<AgentRow>();
-            while (await reader.ReadAsync(ct))
-            {
-                var row = parse(reader);
-                rows.Add((row.ToView(), row.SortKey!));
-            }
+            held = (page, snapshot.CatalogVersion);
+            _readModel.Answered();
         }
+
+        var (rows, catalogVersion) = held ?? await QueryPageAsync(filter, sort, limit + 1, after, ct);
 
         // After the connection went back to the pool: the first cursor of a process reads (or creates) the key on a
         // connection of its own, and holding one while waiting for another could starve a small pool.
@@ -116,6 +100,40 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         }
 
         return new AgentPage([.. rows.Select(r => r.View)], next, catalogVersion);
+    }
+
+    /// <summary>The page by the catalog query: the marker, the reference check and the page in one round trip.</summary>
+    private async Task<(List<(AgentView View, object SortKey)> Rows, long CatalogVersion)> QueryPageAsync(
+        AgentFilter filter, AgentSort sort, int take, CursorPosition? after, CancellationToken ct)
+    {
+        var rows = new List<(AgentView View, object SortKey)>(take);
+        await using var batch = await PreparedBatch.OpenAsync(_dataSource, ct);
+        batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
+        var references = References(filter);
+        if (references.Count > 0)
+        {
+            batch.Add(CatalogReferences.Command(references.Select(r => r.Id)));
+        }
+
+        batch.Add(PageCommand(filter, sort, take, after));
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var catalogVersion = await CatalogChanges.ReadVersionAsync(reader, ct);
+        if (references.Count > 0)
+        {
+            await reader.NextResultAsync(ct);
+            await CatalogReferences.CheckAsync(reader, references, ct);
+        }
+
+        await reader.NextResultAsync(ct);
+        var parse = reader.GetRowParser<AgentRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            var row = parse(reader);
+            rows.Add((row.ToView(), row.SortKey!));
+        }
+
+        return (rows, catalogVersion);
     }
 
     /// <summary>
@@ -152,6 +170,12 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         ArgumentNullException.ThrowIfNull(statuses);
         var filter = new AgentFilter { Statuses = statuses };
         CheckStatuses(filter);
+        if (_readModel is not null && _readModel.Current(await CatalogChanges.ReadVersionAsync(_dataSource, ct)) is { } snapshot)
+        {
+            _readModel.Answered();
+            return (snapshot.Find(id, filter), snapshot.CatalogVersion);
+        }
+
         await using var batch = await PreparedBatch.OpenAsync(_dataSource, genericPlan: true, ct);
         batch.Add(new NpgsqlBatchCommand(CatalogChanges.Sql));
         batch.Add(ByIdsCommand([id], filter));

@@ -1,0 +1,169 @@
+using System.Data;
+using System.Diagnostics;
+using Dapper;
+using Microsoft.Extensions.Logging;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Plant.Core.Catalog;
+
+namespace Plant.Core.Agents.ReadModel;
+
+/// <summary>
+/// Every current agent, held in memory (<see cref="AgentSnapshot"/>) so that a list or item request whose catalog
+/// version is already held costs PostgreSQL one read of the change marker, instead of the catalog query.
+/// </summary>
+/// <remarks>
+/// Never stale: each request reads the marker first and is answered from memory only if the snapshot is at least
+/// that version. The marker grows in the same commit as every catalog change, whichever process makes it (Genesis, a
+/// migration, the retention purge, a superuser: triggers, V0005), so a change is seen by the next request to any
+/// instance. A request that finds the snapshot behind is answered by the query, and starts one refresh in the
+/// background; so does the first request of a process: start-up never waits for the load.
+/// </remarks>
+public sealed class AgentReadModel(NpgsqlDataSource dataSource, ILogger<AgentReadModel>? logger = null)
+{
+    private readonly NpgsqlDataSource _dataSource = dataSource;
+    private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
+    private readonly Lock _gate = new();
+    private volatile AgentSnapshot? _snapshot;
+    private Task? _refresh;
+    private long _answers;
+
+    /// <summary>The marker of the snapshot held, or null before the first load.</summary>
+    public long? CatalogVersion => _snapshot?.CatalogVersion;
+
+    /// <summary>How many requests memory has answered since the process started.</summary>
+    public long Answers => Interlocked.Read(ref _answers);
+
+    /// <summary>Counts one request answered from memory.</summary>
+    internal void Answered() => Interlocked.Increment(ref _answers);
+
+    /// <summary>
+    /// The snapshot if it is current for <paramref name="marker"/> (the value a request just read); otherwise null,
+    /// and a refresh starts in the background unless one is under way.
+    /// </summary>
+    internal AgentSnapshot? Current(long marker)
+    {
+        var snapshot = _snapshot;
+        if (snapshot is not null && snapshot.CatalogVersion >= marker)
+        {
+            return snapshot;
+        }
+
+        lock (_gate)
+        {
+            if (_refresh is null || _refresh.IsCompleted)
+            {
+                _refresh = Task.Run(RefreshInBackgroundAsync);
+            }
+        }
+
+        return null;
+    }
+
+    /// <summary>Loads the snapshot now, and holds it unless a newer one is held already.</summary>
+    /// <exception cref="NpgsqlException">The database cannot be read.</exception>
+    public async Task RefreshAsync(CancellationToken ct)
+    {
+        var clock = Stopwatch.StartNew();
+        var loaded = await LoadAsync(ct);
+        lock (_gate)
+        {
+            // Two loads may overlap (a test's and a background one): the newer snapshot wins.
+            if (_snapshot is null || loaded.CatalogVersion > _snapshot.CatalogVersion)
+            {
+                _snapshot = loaded;
+            }
+        }
+
+        _logger.LogInformation(
+            "Agent read model loaded: {Agents} agents at catalog version {CatalogVersion} in {ElapsedMilliseconds} ms",
+            loaded.Count, loaded.CatalogVersion, clock.ElapsedMilliseconds);
+    }
+
+    private async Task RefreshInBackgroundAsync()
+    {
+        try
+        {
+            await RefreshAsync(CancellationToken.None);
+        }
+        catch (Exception e)
+        {
+            // Requests keep using the query; the next one that finds the snapshot behind tries again.
+            _logger.LogWarning("Agent read model not loaded ({Problem}); requests use the query", e.Message.ReplaceLineEndings(" "));
+        }
+    }
+
+    /// <summary>
+    /// The marker, every current agent ordered by name as the list's SQL orders it, the skills each agent's filter
+    /// tests, and the entities filters may name: in one repeatable-read snapshot and one round trip, so that the data
+    /// is exactly the catalog at that marker.
+    /// </summary>
+    private async Task<AgentSnapshot> LoadAsync(CancellationToken ct)
+    {
+        await using var connection = await _dataSource.OpenConnectionAsync(ct);
+        await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        await using var batch = new NpgsqlBatch(connection, transaction)
+        {
+            BatchCommands =
+            {
+                new(CatalogChanges.Sql),
+                new($"""
+                    with page as (
+                        select v.entity_id, v.version_id from catalog.entity_version v
+                        where v.is_current and v.entity_type = 'agent'
+                    )
+                    select lower(v.name) as sort_key, {AgentQueries.ViewColumnsSql}
+                    {AgentQueries.ViewFromSql}
+                    order by lower(v.name), p.entity_id
+                    """),
+                new("""
+                    select v.entity_id, array_agg(s.skill_id) as skill_ids
+                    from catalog.entity_version v
+                    join catalog.agent_skill s on s.agent_version_id = v.version_id
+                    where v.is_current and v.entity_type = 'agent'
+                    group by v.entity_id
+                    """),
+                new("""
+                    select entity_id, entity_type from catalog.entity_version
+                    where is_current and entity_type in ('industry', 'skill', 'job_role', 'team')
+                    """),
+            },
+        };
+
+        await using var reader = await batch.ExecuteReaderAsync(ct);
+        var catalogVersion = await CatalogChanges.ReadVersionAsync(reader, ct);
+
+        await reader.NextResultAsync(ct);
+        var rows = new List<AgentQueries.AgentRow>();
+        var parseAgent = reader.GetRowParser<AgentQueries.AgentRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            rows.Add(parseAgent(reader));
+        }
+
+        await reader.NextResultAsync(ct);
+        var skills = new Dictionary<Guid, Guid[]>();
+        var parseSkills = reader.GetRowParser<AgentSkillsRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            var row = parseSkills(reader);
+            skills[row.EntityId] = row.SkillIds;
+        }
+
+        await reader.NextResultAsync(ct);
+        var references = new Dictionary<Guid, string>();
+        var parseReference = reader.GetRowParser<ReferenceRow>();
+        while (await reader.ReadAsync(ct))
+        {
+            var row = parseReference(reader);
+            references[row.EntityId] = row.EntityType;
+        }
+
+        var held = rows.Select(r => new HeldAgent(r.ToView(), (string)r.SortKey!, skills.GetValueOrDefault(r.EntityId, []))).ToArray();
+        return new AgentSnapshot(catalogVersion, held, references);
+    }
+
+    internal sealed record AgentSkillsRow(Guid EntityId, Guid[] SkillIds);
+
+    internal sealed record ReferenceRow(Guid EntityId, string EntityType);
+}
