@@ -29,6 +29,7 @@ public static class AgentsApp
         var database = problems.Read(() => PlantDataSource.ReadConnectionSettings(configuration, "plant-agents"), null);
         var embedder = problems.Read(() => Embedders.FromConfiguration(configuration), null);
         var embedderId = problems.Read(() => EmbedderIdentity.FromConfiguration(configuration), null);
+        var readModelAgents = problems.Read(() => AgentReadModel.MaximumAgentsFrom(configuration), 0);
         problems.ThrowIfAny();
 
         services.TryAddSingleton(settings!);
@@ -38,7 +39,9 @@ public static class AgentsApp
         services.AddProblemFor<UnknownReferenceException>(e => AgentFilterReader.UnknownReference(e));
         services.TryAddSingleton<PageCursors>();
         // Every current agent in memory, so that lists and items cost PostgreSQL one read of the change marker.
-        services.TryAddSingleton<AgentReadModel>();
+        services.TryAddSingleton(sp => new AgentReadModel(
+            sp.GetRequiredService<NpgsqlDataSource>(), readModelAgents, sp.GetRequiredService<ILogger<AgentReadModel>>()));
+        services.AddSingleton<IReadinessDetail, ReadModelReadiness>();
         services.TryAddSingleton<AgentQueries>();
         services.TryAddSingleton<CatalogQueries>();
         services.TryAddSingleton<TrialService>();

@@ -1,10 +1,13 @@
 using System.Data;
 using System.Diagnostics;
+using System.Globalization;
 using Dapper;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
 using Plant.Core.Catalog;
+using Plant.Core.Configuration;
 
 namespace Plant.Core.Agents.ReadModel;
 
@@ -18,15 +21,54 @@ namespace Plant.Core.Agents.ReadModel;
 /// migration, the retention purge, a superuser: triggers, V0005), so a change is seen by the next request to any
 /// instance. A request that finds the snapshot behind is answered by the query, and starts one refresh in the
 /// background; so does the first request of a process: start-up never waits for the load.
+/// Memory is bounded by the number of agents held (<see cref="MaximumAgentsSetting"/>, about 1.4 KB each): a catalog
+/// larger than that is not loaded, and lists and items use the query, as the logs and <c>/readyz</c> say.
 /// </remarks>
-public sealed class AgentReadModel(NpgsqlDataSource dataSource, ILogger<AgentReadModel>? logger = null)
+public sealed class AgentReadModel(NpgsqlDataSource dataSource, int maximumAgents = AgentReadModel.DefaultMaximumAgents, ILogger<AgentReadModel>? logger = null)
 {
+    public const string MaximumAgentsSetting = "PLANT_READ_MODEL_MAX_AGENTS";
+
+    /// <summary>About 70 MB of agents (1.4 KB each, measured at 10,000).</summary>
+    public const int DefaultMaximumAgents = 50_000;
+
     private readonly NpgsqlDataSource _dataSource = dataSource;
+    private readonly int _maximumAgents = maximumAgents;
     private readonly ILogger _logger = logger ?? (ILogger)NullLogger.Instance;
     private readonly Lock _gate = new();
     private volatile AgentSnapshot? _snapshot;
+    private volatile string? _problem;
     private Task? _refresh;
     private long _answers;
+
+    /// <summary>
+    /// <see cref="MaximumAgentsSetting"/>: how many agents the read model may hold; <c>0</c> turns it off.
+    /// </summary>
+    /// <exception cref="ConfigurationException">The setting is not a whole number from 0 to 10,000,000.</exception>
+    public static int MaximumAgentsFrom(IConfiguration configuration)
+    {
+        ArgumentNullException.ThrowIfNull(configuration);
+        var value = configuration[MaximumAgentsSetting]?.Trim();
+        if (string.IsNullOrEmpty(value))
+        {
+            return DefaultMaximumAgents;
+        }
+
+        return int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var maximum) && maximum <= 10_000_000
+            ? maximum
+            : throw new ConfigurationException(MaximumAgentsSetting, $"'{value}' is not a whole number from 0 to 10000000.");
+    }
+
+    /// <summary>What <c>/readyz</c> says of it.</summary>
+    public string Describe() => (_snapshot, _problem) switch
+    {
+        _ when _maximumAgents == 0 => $"off ({MaximumAgentsSetting}=0): lists and items use the query",
+        ({ } snapshot, null) => string.Create(CultureInfo.InvariantCulture,
+            $"ready: {snapshot.Count} agents at catalog version {snapshot.CatalogVersion}, about {snapshot.EstimatedBytes / 1048576.0:0.0} MB"),
+        ({ } snapshot, { } problem) => string.Create(CultureInfo.InvariantCulture,
+            $"behind: holds catalog version {snapshot.CatalogVersion}, and the last refresh failed ({problem}); lists and items use the query until one succeeds"),
+        (null, { } problem) => $"not loaded ({problem}): lists and items use the query",
+        _ => "loading: lists and items use the query meanwhile",
+    };
 
     /// <summary>The marker of the snapshot held, or null before the first load.</summary>
     public long? CatalogVersion => _snapshot?.CatalogVersion;
@@ -49,6 +91,11 @@ public sealed class AgentReadModel(NpgsqlDataSource dataSource, ILogger<AgentRea
             return snapshot;
         }
 
+        if (_maximumAgents == 0)
+        {
+            return null;
+        }
+
         lock (_gate)
         {
             if (_refresh is null || _refresh.IsCompleted)
@@ -66,6 +113,12 @@ public sealed class AgentReadModel(NpgsqlDataSource dataSource, ILogger<AgentRea
     {
         var clock = Stopwatch.StartNew();
         var loaded = await LoadAsync(ct);
+        if (loaded is null)
+        {
+            return;
+        }
+
+        _problem = null;
         lock (_gate)
         {
             // Two loads may overlap (a test's and a background one): the newer snapshot wins.
@@ -89,19 +142,34 @@ public sealed class AgentReadModel(NpgsqlDataSource dataSource, ILogger<AgentRea
         catch (Exception e)
         {
             // Requests keep using the query; the next one that finds the snapshot behind tries again.
-            _logger.LogWarning("Agent read model not loaded ({Problem}); requests use the query", e.Message.ReplaceLineEndings(" "));
+            _problem = e.Message.ReplaceLineEndings(" ");
+            _logger.LogWarning("Agent read model not loaded ({Problem}); lists and items use the query", _problem);
         }
     }
 
     /// <summary>
     /// The marker, every current agent ordered by name as the list's SQL orders it, the skills each agent's filter
-    /// tests, and the entities filters may name: in one repeatable-read snapshot and one round trip, so that the data
-    /// is exactly the catalog at that marker.
+    /// tests, and the entities filters may name: in one repeatable-read snapshot, so that the data is exactly the
+    /// catalog at that marker. Null, and nothing read but a count, when there are more agents than it may hold.
     /// </summary>
-    private async Task<AgentSnapshot> LoadAsync(CancellationToken ct)
+    private async Task<AgentSnapshot?> LoadAsync(CancellationToken ct)
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
+        var agents = await connection.ExecuteScalarAsync<long>(
+            "select count(*) from catalog.entity_version where is_current and entity_type = 'agent'", new { ct }, transaction);
+        if (agents > _maximumAgents)
+        {
+            var problem = string.Create(CultureInfo.InvariantCulture, $"the catalog has {agents} agents, more than {MaximumAgentsSetting} ({_maximumAgents})");
+            if (_problem != problem)
+            {
+                _logger.LogWarning("Agent read model not loaded: {Problem}; lists and items use the query", problem);
+            }
+
+            _problem = problem;
+            return null;
+        }
+
         await using var batch = new NpgsqlBatch(connection, transaction)
         {
             BatchCommands =

@@ -50,6 +50,12 @@ internal sealed class AgentSnapshot
     /// <summary>How many agents it holds.</summary>
     public int Count => _byName.Length;
 
+    /// <summary>
+    /// Roughly the bytes it holds: each agent's strings (two bytes a character and a header) and a fixed share for its
+    /// records, lists and the three orders: 12.6 MB at 10,050 agents, where the GC counted 13.5 MB.
+    /// </summary>
+    public long EstimatedBytes => _byName.Sum(static a => 520L + Strings(a));
+
     /// <summary>The agent with this id, if it passes <paramref name="filter"/>.</summary>
     public AgentView? Find(Guid id, AgentFilter filter)
     {
@@ -108,6 +114,30 @@ internal sealed class AgentSnapshot
         }
 
         return rows;
+    }
+
+    private static long Strings(HeldAgent agent)
+    {
+        var view = agent.View;
+        long bytes = 0;
+        foreach (var text in (ReadOnlySpan<string?>)[agent.NameKey, view.Name, view.Description, view.Availability, view.Currency,
+                     view.Industry.Name, view.Industry.Code, view.JobRole?.Name, view.JobRole?.Seniority, view.Team?.Name,
+                     view.Certification.CertificateId])
+        {
+            bytes += text is null ? 0 : 26 + (2L * text.Length);
+        }
+
+        foreach (var skill in view.Skills)
+        {
+            bytes += 64 + 52 + (2L * (skill.Name.Length + skill.Category.Length));
+        }
+
+        foreach (var tag in view.Tags)
+        {
+            bytes += 34 + (2L * tag.Length);
+        }
+
+        return bytes + (16L * agent.FilterSkills.Length);
     }
 
     /// <summary>As the SQL's reference check: each filter id must name a current entity of its type.</summary>
