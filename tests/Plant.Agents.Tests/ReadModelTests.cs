@@ -97,7 +97,7 @@ public sealed class ReadModelTests(ReadModelTests.GeneratedCatalog catalog) : IC
     }
 
     [Fact]
-    public async Task An_agent_from_memory_is_the_agent_of_the_query()
+    public async Task An_agent_and_search_cards_from_memory_are_those_of_the_query()
     {
         var dataSource = _database.DataSource;
         var cursors = new PageCursors(dataSource);
@@ -115,6 +115,12 @@ public sealed class ReadModelTests(ReadModelTests.GeneratedCatalog catalog) : IC
                 Assert.Equal(expected is null ? "none" : Describe(expected), actual is null ? "none" : Describe(actual));
                 Assert.Equal(expectedVersion, actualVersion);
             }
+
+            // Search's result cards: the same agents, checked again against the statuses.
+            var ids = everyone.Items.Select(a => a.Id).Append(Guid.NewGuid()).ToList();
+            var cards = await held.GetManyAsync(ids, statuses, CancellationToken.None);
+            var expectedCards = await query.GetManyAsync(ids, statuses, CancellationToken.None);
+            Assert.Equal(expectedCards.OrderBy(c => c.Key).Select(c => Describe(c.Value)), cards.OrderBy(c => c.Key).Select(c => Describe(c.Value)));
         }
     }
 

@@ -200,6 +200,21 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
             return new Dictionary<Guid, AgentView>();
         }
 
+        if (_readModel is not null && _readModel.Current(await CatalogChanges.ReadVersionAsync(_dataSource, ct)) is { } snapshot)
+        {
+            _readModel.Answered();
+            var held = new Dictionary<Guid, AgentView>(ids.Count);
+            foreach (var id in ids)
+            {
+                if (snapshot.Find(id, filter) is { } view)
+                {
+                    held[id] = view;
+                }
+            }
+
+            return held;
+        }
+
         await using var batch = await PreparedBatch.OpenAsync(_dataSource, genericPlan: true, ct);
         batch.Add(ByIdsCommand(ids, filter));
         await using var reader = await batch.ExecuteReaderAsync(ct);
