@@ -14,11 +14,18 @@ public static class CatalogChanges
     public const string Sql = "select version from catalog.change_marker";
 
     /// <summary>The current value of the marker.</summary>
+    /// <remarks>
+    /// Every list and item request reads it first, so it runs as a prepared statement: preparing again on the same
+    /// physical connection costs nothing (Npgsql keeps it across pool rentals), and PostgreSQL skips parsing and
+    /// planning it each time.
+    /// </remarks>
     public static async Task<long> ReadVersionAsync(NpgsqlDataSource dataSource, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(dataSource);
         await using var connection = await dataSource.OpenConnectionAsync(ct);
-        return await connection.ExecuteScalarAsync<long>(Sql, new { ct });
+        await using var command = new NpgsqlCommand(Sql, connection);
+        await command.PrepareAsync(ct);
+        return (long)(await command.ExecuteScalarAsync(ct))!;
     }
 
     /// <summary>The marker, read as the first result of a batch that starts with <see cref="Sql"/>.</summary>
