@@ -8,6 +8,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging;
 using Plant.Agents;
 using Plant.Core.Agents;
+using Plant.Core.Agents.ReadModel;
 using Plant.Core.Data;
 using Plant.Core.Paging;
 using Plant.Hosting;
@@ -82,7 +83,8 @@ internal static class Serve
             [PlantDataSource.PoolSizeSetting] = Environment.GetEnvironmentVariable(PlantDataSource.PoolSizeSetting),
         }).Build();
         var dataSource = PlantDataSource.Create(PlantDataSource.ReadConnectionSettings(configuration, "plant-bench-bare"));
-        var queries = new AgentQueries(dataSource, new PageCursors(dataSource));
+        // With the Agents app's read model, so that both sides answer lists and items the same way.
+        var queries = new AgentQueries(dataSource, new PageCursors(dataSource), new AgentReadModel(dataSource));
         var json = new JsonSerializerOptions(JsonSerializerDefaults.Web);
 
         var app = builder.Build();
