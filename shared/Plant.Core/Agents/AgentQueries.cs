@@ -79,7 +79,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
 
         // From memory when the read model holds this catalog version (and can answer this page), else the query.
         (List<(AgentView View, object SortKey)> Rows, long CatalogVersion)? held = null;
-        if (_readModel is not null && filter.Text is null
+        if (_readModel is { MayAnswer: true } && filter.Text is null
             && _readModel.Current(await CatalogChanges.ReadVersionAsync(_dataSource, ct)) is { } snapshot
             && snapshot.TryPage(filter, sort, limit + 1, after) is { } page)
         {
@@ -170,7 +170,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
         ArgumentNullException.ThrowIfNull(statuses);
         var filter = new AgentFilter { Statuses = statuses };
         CheckStatuses(filter);
-        if (_readModel is not null && _readModel.Current(await CatalogChanges.ReadVersionAsync(_dataSource, ct)) is { } snapshot)
+        if (_readModel is { MayAnswer: true } && _readModel.Current(await CatalogChanges.ReadVersionAsync(_dataSource, ct)) is { } snapshot)
         {
             _readModel.Answered();
             return (snapshot.Find(id, filter), snapshot.CatalogVersion);
@@ -200,7 +200,7 @@ public sealed class AgentQueries(NpgsqlDataSource dataSource, PageCursors cursor
             return new Dictionary<Guid, AgentView>();
         }
 
-        if (_readModel is not null && _readModel.Current(await CatalogChanges.ReadVersionAsync(_dataSource, ct)) is { } snapshot)
+        if (_readModel is { MayAnswer: true } && _readModel.Current(await CatalogChanges.ReadVersionAsync(_dataSource, ct)) is { } snapshot)
         {
             _readModel.Answered();
             var held = new Dictionary<Guid, AgentView>(ids.Count);

@@ -37,6 +37,7 @@ public sealed class AgentReadModel(NpgsqlDataSource dataSource, int maximumAgent
     private readonly Lock _gate = new();
     private volatile AgentSnapshot? _snapshot;
     private volatile string? _problem;
+    private long _tooLargeAt = -1; // the marker at which the catalog was found larger than the limit
     private Task? _refresh;
     private long _answers;
 
@@ -80,6 +81,13 @@ public sealed class AgentReadModel(NpgsqlDataSource dataSource, int maximumAgent
     internal void Answered() => Interlocked.Increment(ref _answers);
 
     /// <summary>
+    /// Whether a request should read the marker to ask for the snapshot: not when the read model is off, nor while a
+    /// load is under way, since only a request that found the snapshot behind starts one; the query, which reads the
+    /// marker in its own round trip, answers those requests.
+    /// </summary>
+    internal bool MayAnswer => _maximumAgents > 0 && Volatile.Read(ref _refresh) is null or { IsCompleted: true };
+
+    /// <summary>
     /// The snapshot if it is current for <paramref name="marker"/> (the value a request just read); otherwise null,
     /// and a refresh starts in the background unless one is under way.
     /// </summary>
@@ -91,7 +99,8 @@ public sealed class AgentReadModel(NpgsqlDataSource dataSource, int maximumAgent
             return snapshot;
         }
 
-        if (_maximumAgents == 0)
+        // Too large at this version: counting again before the catalog changes would find the same.
+        if (_maximumAgents == 0 || marker <= Interlocked.Read(ref _tooLargeAt))
         {
             return null;
         }
@@ -156,10 +165,13 @@ public sealed class AgentReadModel(NpgsqlDataSource dataSource, int maximumAgent
     {
         await using var connection = await _dataSource.OpenConnectionAsync(ct);
         await using var transaction = await connection.BeginTransactionAsync(IsolationLevel.RepeatableRead, ct);
-        var agents = await connection.ExecuteScalarAsync<long>(
-            "select count(*) from catalog.entity_version where is_current and entity_type = 'agent'", new { ct }, transaction);
+        var counted = await connection.QuerySingleAsync<AgentCountRow>(
+            "select (select version from catalog.change_marker) as catalog_version, count(*) as agents from catalog.entity_version where is_current and entity_type = 'agent'",
+            new { ct }, transaction);
+        var agents = counted.Agents;
         if (agents > _maximumAgents)
         {
+            Interlocked.Exchange(ref _tooLargeAt, counted.CatalogVersion);
             var problem = string.Create(CultureInfo.InvariantCulture, $"the catalog has {agents} agents, more than {MaximumAgentsSetting} ({_maximumAgents})");
             if (_problem != problem)
             {
@@ -230,6 +242,8 @@ public sealed class AgentReadModel(NpgsqlDataSource dataSource, int maximumAgent
         var held = rows.Select(r => new HeldAgent(r.ToView(), (string)r.SortKey!, skills.GetValueOrDefault(r.EntityId, []))).ToArray();
         return new AgentSnapshot(catalogVersion, held, references);
     }
+
+    internal sealed record AgentCountRow(long CatalogVersion, long Agents);
 
     internal sealed record AgentSkillsRow(Guid EntityId, Guid[] SkillIds);
 
