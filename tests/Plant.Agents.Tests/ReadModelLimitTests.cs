@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
@@ -23,10 +22,10 @@ public sealed class ReadModelLimitTests(SeededCatalog catalog) : IClassFixture<S
         await using var host = await TestHost.StartAsync(catalog.ConnectionString, AgentsApp.Definition,
             new Dictionary<string, string?> { [AgentReadModel.MaximumAgentsSetting] = "10" });
 
-        var first = await GetAsync(host, "/api/v1/agents?limit=5");
+        var first = await SeededCatalog.GetJsonAsync(host, "/api/v1/agents?limit=5");
         var readModel = host.Services.GetRequiredService<AgentReadModel>();
         await WaitForAsync(() => readModel.Describe().StartsWith("not loaded", StringComparison.Ordinal));
-        var second = await GetAsync(host, "/api/v1/agents?limit=5");
+        var second = await SeededCatalog.GetJsonAsync(host, "/api/v1/agents?limit=5");
 
         Assert.Equal(first.GetRawText(), second.GetRawText());
         Assert.Equal(5, second.GetProperty("items").GetArrayLength());
@@ -41,10 +40,10 @@ public sealed class ReadModelLimitTests(SeededCatalog catalog) : IClassFixture<S
     {
         await using (var host = await TestHost.StartAsync(catalog.ConnectionString, AgentsApp.Definition))
         {
-            await GetAsync(host, "/api/v1/agents?limit=5");
+            await SeededCatalog.GetJsonAsync(host, "/api/v1/agents?limit=5");
             var readModel = host.Services.GetRequiredService<AgentReadModel>();
             await WaitForAsync(() => readModel.CatalogVersion is not null);
-            await GetAsync(host, "/api/v1/agents?limit=5");
+            await SeededCatalog.GetJsonAsync(host, "/api/v1/agents?limit=5");
 
             Assert.Equal(1, readModel.Answers);
             Assert.Matches(@"^ready: \d+ agents at catalog version \d+, about \d+\.\d MB$", await ReadinessAsync(host));
@@ -53,8 +52,8 @@ public sealed class ReadModelLimitTests(SeededCatalog catalog) : IClassFixture<S
         await using (var off = await TestHost.StartAsync(catalog.ConnectionString, AgentsApp.Definition,
             new Dictionary<string, string?> { [AgentReadModel.MaximumAgentsSetting] = "0" }))
         {
-            await GetAsync(off, "/api/v1/agents?limit=5");
-            await GetAsync(off, "/api/v1/agents?limit=5");
+            await SeededCatalog.GetJsonAsync(off, "/api/v1/agents?limit=5");
+            await SeededCatalog.GetJsonAsync(off, "/api/v1/agents?limit=5");
 
             Assert.Equal(0, off.Services.GetRequiredService<AgentReadModel>().Answers);
             Assert.Equal("off (PLANT_READ_MODEL_MAX_AGENTS=0): lists and items use the query", await ReadinessAsync(off));
@@ -83,14 +82,6 @@ public sealed class ReadModelLimitTests(SeededCatalog catalog) : IClassFixture<S
         }
 
         Assert.True(condition());
-    }
-
-    private static async Task<JsonElement> GetAsync(TestHost host, string path)
-    {
-        using var response = await host.Client.SendAsync(TestHost.Request(HttpMethod.Get, path));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 
     private static async Task<string> ReadinessAsync(TestHost host)

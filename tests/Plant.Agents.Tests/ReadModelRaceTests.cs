@@ -1,4 +1,3 @@
-using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Plant.Agents.Tests.Support;
@@ -39,8 +38,8 @@ public sealed class ReadModelRaceTests
                 {
                     var before = Volatile.Read(ref finished);
                     // The item, and the team's list; both include the draft that an amendment makes.
-                    var item = await GetAsync(host, $"/api/v1/agents/{agent}?status=draft&status=active");
-                    var list = await GetAsync(host, $"/api/v1/agents?team={team}&status=draft&status=active");
+                    var item = await SeededCatalog.GetJsonAsync(host, $"/api/v1/agents/{agent}?status=draft&status=active");
+                    var list = await SeededCatalog.GetJsonAsync(host, $"/api/v1/agents?team={team}&status=draft&status=active");
                     var listed = Assert.Single(list.GetProperty("items").EnumerateArray());
                     Assert.True(Round(item) >= before, $"item: round {Round(item)} after round {before} had finished");
                     Assert.True(Round(listed) >= before, $"list: round {Round(listed)} after round {before} had finished");
@@ -77,13 +76,5 @@ public sealed class ReadModelRaceTests
         var description = agent.GetProperty("description").GetString()!;
         var start = description.IndexOf("round ", StringComparison.Ordinal) + "round ".Length;
         return int.Parse(description[start..description.IndexOf(',', start)], System.Globalization.CultureInfo.InvariantCulture);
-    }
-
-    private static async Task<JsonElement> GetAsync(TestHost host, string path)
-    {
-        using var response = await host.Client.SendAsync(TestHost.Request(HttpMethod.Get, path));
-        var text = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {text}");
-        return JsonDocument.Parse(text).RootElement.Clone();
     }
 }

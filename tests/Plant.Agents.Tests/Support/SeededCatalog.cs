@@ -59,9 +59,12 @@ public class SeededCatalog : PostgresDatabaseFixture
     }
 
     /// <summary>GET with the function key; asserts 200 and returns the JSON body.</summary>
-    public async Task<JsonElement> GetJsonAsync(string path)
+    public Task<JsonElement> GetJsonAsync(string path) => GetJsonAsync(Host, path);
+
+    /// <summary>GET with the function key on <paramref name="host"/>; asserts 200 and returns the JSON body.</summary>
+    public static async Task<JsonElement> GetJsonAsync(TestHost host, string path)
     {
-        using var response = await SendAsync(HttpMethod.Get, path);
+        using var response = await host.Client.SendAsync(TestHost.Request(HttpMethod.Get, path));
         var text = await response.Content.ReadAsStringAsync();
         Assert.True(response.StatusCode == HttpStatusCode.OK, $"GET {path}: {(int)response.StatusCode} {text}");
         return JsonDocument.Parse(text).RootElement.Clone();
